@@ -1,0 +1,21 @@
+"""skgan: generative adversarial networks as scikit-learn estimators."""
+
+from . import metrics
+from ._sampler import GANSampler
+from .losses import MinimaxLoss, NonSaturatingLoss
+from .metrics import ParzenScore, parzen_log_likelihood, select_bandwidth
+from .networks import MLPDiscriminator, MLPGenerator
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "GANSampler",
+    "MLPDiscriminator",
+    "MLPGenerator",
+    "MinimaxLoss",
+    "NonSaturatingLoss",
+    "ParzenScore",
+    "metrics",
+    "parzen_log_likelihood",
+    "select_bandwidth",
+]

@@ -1,0 +1,38 @@
+"""Latent noise priors p_z."""
+
+import math
+
+import torch
+
+#: Rows of noise drawn per call, so that the stream of draws is the same
+#: whatever batch size the caller uses downstream.
+NOISE_BLOCK = 4096
+
+_UNIFORM_HALF_WIDTH = math.sqrt(3.0)  # U(-sqrt 3, sqrt 3) has unit variance
+
+
+def sample_noise(n_samples, latent_dim, kind, *, generator=None, device=None):
+    """Draw ``(n_samples, latent_dim)`` noise from the ``kind`` prior.
+
+    ``kind`` is ``"normal"`` (standard normal) or ``"uniform"``
+    (``U(-sqrt(3), sqrt(3))``, unit variance as in the original code).
+    """
+    shape = (n_samples, latent_dim)
+    if kind == "normal":
+        return torch.randn(shape, generator=generator, device=device)
+    if kind == "uniform":
+        z = torch.rand(shape, generator=generator, device=device)
+        return z.mul_(2 * _UNIFORM_HALF_WIDTH).sub_(_UNIFORM_HALF_WIDTH)
+    raise ValueError(f"Unknown noise prior {kind!r}; expected 'normal' or 'uniform'.")
+
+
+def noise_blocks(n_samples, latent_dim, kind, seed):
+    """Yield CPU noise for ``n_samples`` rows in blocks of ``NOISE_BLOCK``.
+
+    The draws depend only on ``seed`` and ``n_samples``, never on the
+    device the generator runs on.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    for start in range(0, n_samples, NOISE_BLOCK):
+        size = min(NOISE_BLOCK, n_samples - start)
+        yield sample_noise(size, latent_dim, kind, generator=generator)

@@ -1,0 +1,455 @@
+"""GANSampler: a generative adversarial network as a scikit-learn estimator."""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, DensityMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._device import resolve_device
+from ._noise import noise_blocks
+from ._scaling import AffineScaling
+from ._training import train_gan
+from .losses import LOSSES
+from .metrics import PAPER_BANDWIDTHS, mean_and_std_error, parzen_log_likelihood, select_bandwidth
+from .networks import DISCRIMINATORS, GENERATORS, build_network, output_range
+
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+class GANSampler(DensityMixin, BaseEstimator):
+    """Generative adversarial network with a Parzen-window density score.
+
+    Trains a generator G and a discriminator D on the rows of ``X`` with
+    Algorithm 1 of Goodfellow et al. (2014): ``d_steps`` discriminator
+    updates per generator update. ``sample`` draws new rows in the units of
+    ``X``; ``score`` and ``score_samples`` give the Parzen-window (Gaussian
+    kernel density) log-likelihood of data under a window of
+    ``n_parzen_samples`` generated rows, the paper's evaluation.
+
+    The data is scaled internally to the generator's output range (e.g.
+    ``[-1, 1]`` for a tanh output); samples and scores are in the user's
+    units.
+
+    Parameters
+    ----------
+    generator : "mlp", callable or torch.nn.Module, default="mlp"
+        The generator network. ``"mlp"`` is :class:`~skgan.MLPGenerator` with
+        its defaults. A callable (an :class:`~skgan.MLPGenerator` spec, a
+        ``torch.nn.Module`` subclass or any factory) is called as
+        ``generator(latent_dim=..., n_features=...)`` at each fit; a module
+        instance is deep-copied at each fit. Nested parameters of a spec are
+        set with ``set_params(generator__hidden_layer_sizes=...)``, which also
+        works on ``"mlp"``.
+    discriminator : "mlp", callable or torch.nn.Module, default="mlp"
+        The discriminator network, returning one logit per row. ``"mlp"`` is
+        :class:`~skgan.MLPDiscriminator` with its defaults. A callable is
+        called as ``discriminator(n_features=...)``.
+    latent_dim : int, default=100
+        Dimension of the noise ``z`` fed to the generator.
+    noise : {"normal", "uniform"}, default="normal"
+        Noise prior: standard normal, or uniform on ``(-sqrt(3), sqrt(3))``
+        (unit variance).
+    loss : {"nonsaturating", "minimax"}, default="nonsaturating"
+        ``"minimax"`` is the paper's game, G descending
+        ``log(1 - D(G(z)))``; ``"nonsaturating"`` is the paper's practical
+        variant, G ascending ``log D(G(z))``.
+    d_steps : int, default=1
+        Discriminator steps per generator step (k in Algorithm 1).
+    max_iter : int, default=100
+        Number of epochs (passes of the discriminator over the data).
+    batch_size : int, default=64
+        Minibatch size; capped at the number of training rows.
+    learning_rate : float, default=2e-4
+        Adam learning rate of both networks (betas 0.5 and 0.999, as in
+        DCGAN).
+    device : str or torch.device, default="auto"
+        Torch device to train and sample on; ``"auto"`` is CUDA when
+        available, else CPU.
+    bandwidth : "cv", float or array-like of float, default="cv"
+        Parzen window width in the units of ``X``. ``"cv"`` chooses it among
+        the paper's candidates ``logspace(-1, 0, 10)``, multiplied by the
+        largest feature range of ``X`` (so the grid is the paper's for data
+        spanning [0, 1]), by the best mean log-likelihood on a held-out
+        validation split; an array gives the candidates explicitly.
+    n_parzen_samples : int, default=10000
+        Number of generated rows in the Parzen window (10,000 in the paper).
+    validation_fraction : float, default=0.1
+        Fraction of ``X`` held out from training to choose the bandwidth;
+        used only when the bandwidth is chosen.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, minibatches, noise, the validation split
+        and the Parzen window. An int gives bitwise-identical fits and
+        samples on CPU. Fitting never changes torch's global random state.
+    verbose : int, default=0
+        Print the losses after each epoch when positive.
+
+    Attributes
+    ----------
+    generator_ : torch.nn.Module
+        The trained generator, in evaluation mode.
+    discriminator_ : torch.nn.Module
+        The trained discriminator, in evaluation mode.
+    bandwidth_ : float
+        Parzen window width used by ``score`` and ``score_samples``.
+    history_ : list of dict
+        One record per completed epoch: ``epoch``, ``d_loss`` and ``g_loss``
+        (mean losses), ``d_real`` and ``d_fake`` (mean ``D(x)`` and
+        ``D(G(z))``; both tend to 0.5 at the game's equilibrium) and ``dur``
+        (seconds). ``pandas.DataFrame(history_)`` makes it a table.
+    n_iter_ : int
+        Number of epochs completed.
+    device_ : str
+        Device the networks live on.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit. Defined only when ``X`` has
+        feature names that are all strings.
+
+    See Also
+    --------
+    skgan.metrics.parzen_log_likelihood : The Parzen-window estimate.
+    sklearn.neighbors.KernelDensity : Kernel density estimation on data.
+
+    Notes
+    -----
+    Parzen-window log-likelihoods are the paper's metric and are comparable
+    only under the same protocol (window size, bandwidth rule, units); they
+    are biased low and reward memorisation, so read them beside the scores
+    of simple references. See the user guide.
+
+    References
+    ----------
+    I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgan import GANSampler
+    >>> X = np.random.RandomState(0).normal(size=(200, 2))
+    >>> gan = GANSampler(max_iter=5, n_parzen_samples=500, random_state=0).fit(X)
+    >>> gan.sample(4).shape
+    (4, 2)
+    >>> float(gan.score(X)) < 0  # mean log-likelihood in nats
+    True
+    """
+
+    _parameter_constraints = {
+        "generator": [StrOptions(set(GENERATORS)), callable],
+        "discriminator": [StrOptions(set(DISCRIMINATORS)), callable],
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "noise": [StrOptions({"normal", "uniform"})],
+        "loss": [StrOptions(set(LOSSES))],
+        "d_steps": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "device": [str, torch.device],
+        "bandwidth": [StrOptions({"cv"}), Interval(Real, 0, None, closed="neither"), "array-like"],
+        "n_parzen_samples": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        generator="mlp",
+        discriminator="mlp",
+        *,
+        latent_dim=100,
+        noise="normal",
+        loss="nonsaturating",
+        d_steps=1,
+        max_iter=100,
+        batch_size=64,
+        learning_rate=2e-4,
+        device="auto",
+        bandwidth="cv",
+        n_parzen_samples=10000,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=0,
+    ):
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim
+        self.noise = noise
+        self.loss = loss
+        self.d_steps = d_steps
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.device = device
+        self.bandwidth = bandwidth
+        self.n_parzen_samples = n_parzen_samples
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        Nested network parameters such as
+        ``generator__hidden_layer_sizes`` also work when the network is
+        given by a preset name (``"mlp"``): the preset is replaced by its
+        spec object with that parameter set.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : GANSampler
+            This estimator.
+        """
+        for role, presets in (("generator", GENERATORS), ("discriminator", DISCRIMINATORS)):
+            network = params.get(role, getattr(self, role))
+            nested = any(key.startswith(role + "__") for key in params)
+            if nested and isinstance(network, str) and network in presets:
+                params = {**params, role: presets[network]()}
+        return super().set_params(**params)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the GAN on the rows of X and choose the Parzen bandwidth.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, at least 2 rows (and 2 rows left after the
+            validation split when the bandwidth is chosen).
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : GANSampler
+            The fitted estimator.
+        """
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        X = X.astype(np.float64, copy=False)
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        torch_seed, parzen_seed = (int(s) for s in rng.randint(_MAX_SEED, size=2))
+        X_train, X_val = self._validation_split(X, rng)
+
+        cuda_devices = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=cuda_devices):
+            torch.manual_seed(torch_seed)
+            generator = build_network(
+                self.generator, GENERATORS, "generator",
+                latent_dim=self.latent_dim, n_features=self.n_features_in_,
+            ).to(device)
+            discriminator = build_network(
+                self.discriminator, DISCRIMINATORS, "discriminator", n_features=self.n_features_in_
+            ).to(device)
+            self._scaling = AffineScaling(output_range(generator)).fit(X_train)
+            X_model = torch.tensor(self._scaling.to_model(X_train), dtype=torch.float32, device=device)
+            result = train_gan(
+                generator,
+                discriminator,
+                X_model,
+                loss=LOSSES[self.loss](),
+                g_optimizer=torch.optim.Adam(generator.parameters(), lr=self.learning_rate, betas=(0.5, 0.999)),
+                d_optimizer=torch.optim.Adam(discriminator.parameters(), lr=self.learning_rate, betas=(0.5, 0.999)),
+                latent_dim=self.latent_dim,
+                noise=self.noise,
+                d_steps=self.d_steps,
+                batch_size=self.batch_size,
+                max_iter=self.max_iter,
+                verbose=self.verbose,
+            )
+        self._report_stop(result)
+        self.generator_, self.discriminator_ = generator, discriminator
+        self.history_ = result.history
+        self.n_iter_ = len(result.history)
+        self.device_ = str(device)
+        self._parzen_seed = parzen_seed
+        self.bandwidth_ = self._choose_bandwidth(X, X_val)
+        return self
+
+    def _validation_split(self, X, rng):
+        """Rows to train on and rows to choose the bandwidth on (or None)."""
+        if not self._chooses_bandwidth():
+            return X, None
+        n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
+        if X.shape[0] - n_val < 2:
+            raise ValueError(
+                f"GANSampler needs at least 2 training rows after holding out "
+                f"validation_fraction={self.validation_fraction} of the "
+                f"{X.shape[0]} rows to choose the bandwidth; pass more rows or "
+                "a float bandwidth."
+            )
+        order = rng.permutation(X.shape[0])
+        return X[order[n_val:]], X[order[:n_val]]
+
+    def _chooses_bandwidth(self):
+        return isinstance(self.bandwidth, str) or np.ndim(self.bandwidth) > 0
+
+    def _choose_bandwidth(self, X, X_val):
+        if not self._chooses_bandwidth():
+            return float(self.bandwidth)
+        if isinstance(self.bandwidth, str):
+            span = float(np.max(X.max(0) - X.min(0)))
+            candidates = PAPER_BANDWIDTHS * (span if span > 0 else 1.0)
+        else:
+            candidates = np.asarray(self.bandwidth, dtype=np.float64)
+            if candidates.ndim != 1 or candidates.size == 0 or not np.all(np.isfinite(candidates) & (candidates > 0)):
+                raise ValueError(
+                    "bandwidth candidates must be a non-empty 1-D array of positive "
+                    f"finite floats, got {self.bandwidth!r}."
+                )
+        return float(select_bandwidth(self._parzen_window(), X_val, candidates, device=self.device_))
+
+    def _report_stop(self, result):
+        if result.stop_reason is None:
+            return
+        epoch = result.stopped_at_epoch
+        if result.stop_reason == "diverged":
+            if not result.history:
+                raise ValueError(
+                    "Training diverged in the first epoch (non-finite loss). "
+                    "Try a lower learning_rate, scaled or standardised input, or "
+                    "a smaller network."
+                )
+            warnings.warn(
+                f"Training diverged in epoch {epoch} (non-finite loss); stopped "
+                f"and restored the weights of epoch {epoch - 1}. Try a lower "
+                "learning_rate.",
+                ConvergenceWarning,
+            )
+        elif not result.history:
+            raise KeyboardInterrupt
+        else:
+            warnings.warn(
+                f"Training interrupted in epoch {epoch}; kept the weights of the "
+                f"{len(result.history)} completed epoch(s).",
+                UserWarning,
+            )
+
+    def _generate(self, n_samples, seed):
+        """``n_samples`` generated rows in the user's units, float64."""
+        device = torch.device(self.device_)
+        with torch.no_grad():
+            blocks = [
+                self.generator_(z.to(device)).to("cpu", torch.float64)
+                for z in noise_blocks(n_samples, self.latent_dim, self.noise, seed)
+            ]
+        return self._scaling.to_data(torch.cat(blocks).numpy())
+
+    def _parzen_window(self):
+        """The fixed set of generated rows the Parzen estimate is built on."""
+        return self._generate(self.n_parzen_samples, self._parzen_seed)
+
+    def sample(self, n_samples=1, *, random_state=None):
+        """Generate rows from the trained generator.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to generate.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the noise. None uses the estimator's ``random_state``: when
+            that is an int, every call returns the same rows (as
+            :meth:`sklearn.mixture.GaussianMixture.sample` does); pass
+            different seeds for different rows.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features_in_)
+            Generated rows in the units of the training data.
+        """
+        check_is_fitted(self)
+        if isinstance(n_samples, bool) or not isinstance(n_samples, Integral) or n_samples < 1:
+            raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+        rng = check_random_state(self.random_state if random_state is None else random_state)
+        return self._generate(int(n_samples), int(rng.randint(_MAX_SEED)))
+
+    def score_samples(self, X):
+        """Parzen-window log-likelihood of each row of X.
+
+        The window is ``n_parzen_samples`` generated rows, drawn with a seed
+        fixed at fit, so a row's score never depends on the other rows or on
+        the call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+            Rows to score, in the units of the training data.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            Log-likelihood of each row in nats; higher is better.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return parzen_log_likelihood(X, self._parzen_window(), self.bandwidth_, device=self.device_)
+
+    def score(self, X, y=None):
+        """Mean Parzen-window log-likelihood of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+            Rows to score, in the units of the training data.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        score : float
+            Mean log-likelihood in nats; higher is better.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def parzen_score(self, X):
+        """Mean Parzen log-likelihood of X with its standard error.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+            Rows to score, in the units of the training data.
+
+        Returns
+        -------
+        result : ParzenScore
+            ``mean`` and ``std_error`` (population standard deviation over
+            ``sqrt(n_samples)``, the paper's ± figure); prints as
+            ``mean ± std_error``.
+        """
+        return mean_and_std_error(self.score_samples(X))
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if torch.device(state.get("device_", "cpu")).type != "cpu":
+            for name in ("generator_", "discriminator_"):
+                state[name] = copy.deepcopy(state[name]).to("cpu")
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "device_" not in state or torch.device(self.device_).type == "cpu":
+            return
+        try:
+            device = resolve_device(self.device_)
+        except ValueError:
+            warnings.warn(
+                f"This GANSampler was fitted on {self.device_!r}, which is not "
+                "available here; its networks were loaded on the CPU.",
+                UserWarning,
+            )
+            device = torch.device("cpu")
+        self.generator_.to(device)
+        self.discriminator_.to(device)
+        self.device_ = str(device)

@@ -1,0 +1,135 @@
+"""The adversarial training loop: Algorithm 1 of Goodfellow et al. (2014)."""
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+import torch
+
+from ._noise import sample_noise
+
+
+@dataclass
+class TrainingResult:
+    """What :func:`train_gan` did: per-epoch history and why it stopped.
+
+    ``stop_reason`` is ``None`` (all epochs ran), ``"diverged"`` (a
+    non-finite loss; the weights of the last finite epoch were restored) or
+    ``"interrupted"`` (KeyboardInterrupt; the weights after the last
+    completed epoch were restored).
+    """
+
+    history: list = field(default_factory=list)
+    stop_reason: str = None
+    stopped_at_epoch: int = None
+
+
+def _snapshot(*modules):
+    return [copy.deepcopy(m.state_dict()) for m in modules]
+
+
+def _restore(snapshot, *modules):
+    for module, state in zip(modules, snapshot):
+        module.load_state_dict(state)
+
+
+def _real_batches(n_samples, batch_size, n_steps, device):
+    """Indices of ``n_steps`` minibatches from fresh permutations of the rows."""
+    n_perms = -(-n_steps * batch_size // n_samples)
+    order = torch.cat([torch.randperm(n_samples, device=device) for _ in range(n_perms)])
+    return order[: n_steps * batch_size].view(n_steps, batch_size)
+
+
+def train_gan(
+    generator,
+    discriminator,
+    X,
+    *,
+    loss,
+    g_optimizer,
+    d_optimizer,
+    latent_dim,
+    noise,
+    d_steps,
+    batch_size,
+    max_iter,
+    verbose=0,
+):
+    """Train ``generator`` and ``discriminator`` on the rows of tensor ``X``.
+
+    One epoch is one pass of the discriminator over the data in minibatches
+    of ``batch_size`` (rounded up to a multiple of ``d_steps``): every
+    ``d_steps`` discriminator steps are followed by one generator step, as
+    in Algorithm 1 with ``k = d_steps``. Random draws come from torch's
+    global generators, which the caller seeds.
+
+    The losses are accumulated on the device and read once per epoch. A
+    non-finite loss stops training with the last finite weights restored; a
+    KeyboardInterrupt stops it with the weights of the last completed epoch.
+    """
+    n_samples, device = X.shape[0], X.device
+    batch_size = min(batch_size, n_samples)
+    n_g_steps = -(-max(1, n_samples // batch_size) // d_steps)
+    result = TrainingResult()
+    last_good = _snapshot(generator, discriminator)
+    generator.train()
+    discriminator.train()
+    try:
+        for epoch in range(1, max_iter + 1):
+            start = time.perf_counter()
+            batches = _real_batches(n_samples, batch_size, n_g_steps * d_steps, device)
+            sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
+            for step, rows in enumerate(batches, start=1):
+                with torch.no_grad():
+                    fake = generator(sample_noise(batch_size, latent_dim, noise, device=device))
+                real_logits = discriminator(X[rows])
+                fake_logits = discriminator(fake)
+                d_loss = loss.discriminator_loss(real_logits, fake_logits)
+                d_optimizer.zero_grad(set_to_none=True)
+                d_loss.backward()
+                d_optimizer.step()
+                sums[:3] += torch.stack(
+                    [d_loss.detach(), torch.sigmoid(real_logits.detach()).mean(),
+                     torch.sigmoid(fake_logits.detach()).mean()]
+                )
+                if step % d_steps == 0:
+                    z = sample_noise(batch_size, latent_dim, noise, device=device)
+                    g_loss = loss.generator_loss(discriminator(generator(z)))
+                    g_optimizer.zero_grad(set_to_none=True)
+                    g_loss.backward()
+                    g_optimizer.step()
+                    sums[3] += g_loss.detach()
+            d_loss, d_real, d_fake, g_loss = sums.tolist()
+            n_d_steps = n_g_steps * d_steps
+            record = {
+                "epoch": epoch,
+                "d_loss": d_loss / n_d_steps,
+                "g_loss": g_loss / n_g_steps,
+                "d_real": d_real / n_d_steps,
+                "d_fake": d_fake / n_d_steps,
+                "dur": time.perf_counter() - start,
+            }
+            if not all(map(_is_finite, (d_loss, g_loss))):
+                _restore(last_good, generator, discriminator)
+                result.stop_reason, result.stopped_at_epoch = "diverged", epoch
+                break
+            result.history.append(record)
+            last_good = _snapshot(generator, discriminator)
+            if verbose:
+                print(
+                    f"Epoch {epoch}/{max_iter}: d_loss={record['d_loss']:.4f} "
+                    f"g_loss={record['g_loss']:.4f} D(x)={record['d_real']:.3f} "
+                    f"D(G(z))={record['d_fake']:.3f} ({record['dur']:.2f}s)",
+                    flush=True,
+                )
+    except KeyboardInterrupt:
+        _restore(last_good, generator, discriminator)
+        result.stop_reason, result.stopped_at_epoch = "interrupted", len(result.history) + 1
+    finally:
+        generator.eval()
+        discriminator.eval()
+    return result
+
+
+def _is_finite(value):
+    return value == value and abs(value) != float("inf")

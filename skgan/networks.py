@@ -1,0 +1,250 @@
+"""Generator and discriminator networks.
+
+A network is given to :class:`~skgan.GANSampler` as a *factory*: anything
+called with keyword arguments that returns a :class:`torch.nn.Module`.
+
+- The generator factory is called as ``factory(latent_dim=..., n_features=...)``
+  and its module maps noise ``(batch, latent_dim)`` to rows
+  ``(batch, n_features)``.
+- The discriminator factory is called as ``factory(n_features=...)`` and its
+  module maps rows ``(batch, n_features)`` to one logit per row, shape
+  ``(batch,)`` or ``(batch, 1)``; ``D(x) = sigmoid(logit)``.
+
+:class:`MLPGenerator` and :class:`MLPDiscriminator` are such factories and
+also scikit-learn parameter holders, so their settings take part in
+``get_params``, ``set_params``, ``clone`` and grid searches through nested
+names such as ``generator__hidden_layer_sizes``. A ``torch.nn.Module``
+subclass with that constructor contract works as well.
+
+A generator module may declare ``output_range = (low, high)`` (bounds of its
+output activation) or ``output_range = None`` (unbounded); the estimator
+scales the data to that range. Modules without the attribute are assumed to
+end in ``tanh``, the usual convention, i.e. ``(-1, 1)``.
+"""
+
+import copy
+from numbers import Integral, Real
+
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
+from torch import nn
+
+__all__ = ["MLPGenerator", "MLPDiscriminator", "OUTPUT_RANGES"]
+
+_ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "leaky_relu": lambda: nn.LeakyReLU(0.2),
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "identity": nn.Identity,
+}
+
+#: Output range of each generator output activation; ``None`` is unbounded.
+OUTPUT_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "identity": None}
+
+
+def _mlp_layers(n_in, hidden_layer_sizes, activation, batch_norm, dropout):
+    """Hidden blocks: Linear -> [BatchNorm] -> activation -> [Dropout]."""
+    layers = []
+    for width in hidden_layer_sizes:
+        layers.append(nn.Linear(n_in, width))
+        if batch_norm:
+            layers.append(nn.BatchNorm1d(width))
+        layers.append(_ACTIVATIONS[activation]())
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
+        n_in = width
+    return layers, n_in
+
+
+class MLPGeneratorModule(nn.Sequential):
+    """Fully connected generator built by :class:`MLPGenerator`."""
+
+    def __init__(self, layers, output_range):
+        super().__init__(*layers)
+        self.output_range = output_range
+
+
+class MLPDiscriminatorModule(nn.Sequential):
+    """Fully connected discriminator built by :class:`MLPDiscriminator`.
+
+    Returns one logit per row, shape ``(batch,)``.
+    """
+
+    def forward(self, x):
+        return super().forward(x).squeeze(-1)
+
+
+class _NetworkSpec(BaseEstimator):
+    """Shared parameter validation of the network specs."""
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "batch_norm": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def _hidden_sizes(self):
+        self._validate_params()
+        sizes = self.hidden_layer_sizes
+        sizes = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+        if not all(isinstance(s, Integral) and s >= 1 for s in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must contain positive integers, got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        return sizes
+
+
+class MLPGenerator(_NetworkSpec):
+    """Fully connected generator network.
+
+    Calling the spec with ``latent_dim`` and ``n_features`` builds a fresh
+    :class:`torch.nn.Module`: ``Linear -> [BatchNorm] -> activation`` for each
+    hidden layer, then ``Linear -> output_activation``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(256, 256)
+        Width of each hidden layer.
+    activation : {"relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", \
+            "identity"}, default="relu"
+        Activation of the hidden layers (``leaky_relu`` has slope 0.2).
+    batch_norm : bool, default=True
+        Batch normalisation after each hidden linear layer.
+    dropout : float, default=0.0
+        Dropout probability after each hidden activation.
+    output_activation : {"tanh", "sigmoid", "identity"}, default="tanh"
+        Output activation. The estimator scales the data to its range:
+        ``[-1, 1]`` for tanh, ``[0, 1]`` for sigmoid, zero mean and unit
+        variance for identity.
+
+    See Also
+    --------
+    MLPDiscriminator : The matching discriminator.
+
+    Examples
+    --------
+    >>> from skgan import MLPGenerator
+    >>> spec = MLPGenerator(hidden_layer_sizes=(32,), output_activation="sigmoid")
+    >>> net = spec(latent_dim=8, n_features=3)
+    >>> net.output_range
+    (0.0, 1.0)
+    >>> import torch
+    >>> net.eval()(torch.zeros(5, 8)).shape
+    torch.Size([5, 3])
+    """
+
+    _parameter_constraints = {
+        **_NetworkSpec._parameter_constraints,
+        "output_activation": [StrOptions(set(OUTPUT_RANGES))],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256, 256),
+        activation="relu",
+        batch_norm=True,
+        dropout=0.0,
+        output_activation="tanh",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.batch_norm = batch_norm
+        self.dropout = dropout
+        self.output_activation = output_activation
+
+    def __call__(self, *, latent_dim, n_features):
+        layers, width = _mlp_layers(
+            latent_dim, self._hidden_sizes(), self.activation, self.batch_norm, self.dropout
+        )
+        layers += [nn.Linear(width, n_features), _ACTIVATIONS[self.output_activation]()]
+        return MLPGeneratorModule(layers, OUTPUT_RANGES[self.output_activation])
+
+
+class MLPDiscriminator(_NetworkSpec):
+    """Fully connected discriminator network.
+
+    Calling the spec with ``n_features`` builds a fresh
+    :class:`torch.nn.Module` that returns one logit per row: ``Linear ->
+    [BatchNorm] -> activation -> [Dropout]`` for each hidden layer, then
+    ``Linear`` to a single unit. The sigmoid is part of the loss, which keeps
+    it numerically stable.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(256, 256)
+        Width of each hidden layer.
+    activation : {"relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", \
+            "identity"}, default="leaky_relu"
+        Activation of the hidden layers (``leaky_relu`` has slope 0.2).
+    batch_norm : bool, default=False
+        Batch normalisation after each hidden linear layer.
+    dropout : float, default=0.3
+        Dropout probability after each hidden activation; dropout in the
+        discriminator keeps it from overpowering the generator.
+
+    See Also
+    --------
+    MLPGenerator : The matching generator.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skgan import MLPDiscriminator
+    >>> net = MLPDiscriminator(hidden_layer_sizes=(16,))(n_features=3)
+    >>> net(torch.zeros(5, 3)).shape
+    torch.Size([5])
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256, 256),
+        activation="leaky_relu",
+        batch_norm=False,
+        dropout=0.3,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.batch_norm = batch_norm
+        self.dropout = dropout
+
+    def __call__(self, *, n_features):
+        layers, width = _mlp_layers(
+            n_features, self._hidden_sizes(), self.activation, self.batch_norm, self.dropout
+        )
+        layers.append(nn.Linear(width, 1))
+        return MLPDiscriminatorModule(*layers)
+
+
+#: Named network presets accepted by ``GANSampler(generator=..., discriminator=...)``.
+GENERATORS = {"mlp": MLPGenerator}
+DISCRIMINATORS = {"mlp": MLPDiscriminator}
+
+
+def build_network(spec, presets, role, **kwargs):
+    """Build a module from a preset name, a factory or a module instance.
+
+    A module instance is deep-copied so that fitting never changes the
+    user's object and refitting starts from the same weights.
+    """
+    if isinstance(spec, str):
+        spec = presets[spec]()
+    if isinstance(spec, nn.Module):
+        return copy.deepcopy(spec)
+    module = spec(**kwargs)
+    if not isinstance(module, nn.Module):
+        raise TypeError(
+            f"The {role} factory {spec!r} returned {type(module).__name__}, "
+            "expected a torch.nn.Module."
+        )
+    return module
+
+
+def output_range(module):
+    """The generator's declared output range; ``(-1, 1)`` when undeclared."""
+    return getattr(module, "output_range", (-1.0, 1.0))
+

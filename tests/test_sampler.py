@@ -1,0 +1,402 @@
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from scipy.special import logsumexp
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from torch import nn
+
+from skgan import GANSampler, MLPDiscriminator, MLPGenerator
+
+from ._utils import tiny_sampler
+
+
+def parzen_reference(X, window, sigma):
+    """Float64 direct differences, independent of skgan.metrics."""
+    d2 = ((X[:, None, :] - window[None, :, :]) ** 2).sum(-1)
+    d = X.shape[1]
+    return logsumexp(-d2 / (2 * sigma**2), axis=1) - np.log(len(window)) - d / 2 * np.log(2 * np.pi * sigma**2)
+
+
+@parametrize_with_checks([tiny_sampler()])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# --- fit / sample ---------------------------------------------------------
+
+
+def test_fit_records_history_and_fitted_attributes(X):
+    gan = tiny_sampler(max_iter=4).fit(X)
+    assert gan.n_iter_ == 4 == len(gan.history_)
+    assert [r["epoch"] for r in gan.history_] == [1, 2, 3, 4]
+    for record in gan.history_:
+        assert set(record) == {"epoch", "d_loss", "g_loss", "d_real", "d_fake", "dur"}
+        assert 0 < record["d_real"] < 1 and 0 < record["d_fake"] < 1
+        assert np.isfinite(record["d_loss"]) and np.isfinite(record["g_loss"])
+    assert isinstance(gan.generator_, nn.Module) and not gan.generator_.training
+    assert isinstance(gan.discriminator_, nn.Module) and not gan.discriminator_.training
+    assert gan.n_features_in_ == 3 and gan.device_ == "cpu"
+
+
+def test_sample_shape_units_and_bounds(X):
+    gan = tiny_sampler().fit(X)
+    X_new = gan.sample(500)
+    assert X_new.shape == (500, 3) and X_new.dtype == np.float64
+    # a tanh generator maps back inside the training data's range, per feature
+    assert np.all(X_new >= X.min(0) - 1e-9) and np.all(X_new <= X.max(0) + 1e-9)
+    # and the samples are in the user's units (feature 1 lives around 100)
+    assert 80 < X_new[:, 1].mean() < 120
+
+
+@pytest.mark.parametrize(
+    "activation, low, high", [("tanh", -1.0, 1.0), ("sigmoid", 0.0, 1.0), ("identity", None, None)]
+)
+def test_data_is_scaled_to_the_generator_output_range(X, activation, low, high):
+    gan = tiny_sampler(bandwidth=1.0, generator=MLPGenerator((16,), output_activation=activation)).fit(X)
+    Z = gan._scaling.to_model(X)
+    if low is None:  # unbounded output: standardised
+        np.testing.assert_allclose(Z.mean(0), 0, atol=1e-9)
+        np.testing.assert_allclose(Z.std(0), 1, rtol=1e-9)
+    else:
+        np.testing.assert_allclose(Z.min(0), low, atol=1e-9)
+        np.testing.assert_allclose(Z.max(0), high, atol=1e-9)
+    np.testing.assert_allclose(gan._scaling.to_data(Z), X, rtol=1e-12)
+
+
+def test_constant_feature_is_reproduced_exactly():
+    X = np.c_[np.random.RandomState(0).normal(size=(50, 2)), np.full(50, 7.0)]
+    gan = tiny_sampler().fit(X)
+    assert np.all(gan.sample(100)[:, 2] == 7.0)
+
+
+def test_same_random_state_gives_identical_fit_and_samples(X):
+    a, b = tiny_sampler(random_state=3).fit(X), tiny_sampler(random_state=3).fit(X)
+    for pa, pb in zip(a.generator_.state_dict().values(), b.generator_.state_dict().values()):
+        assert torch.equal(pa, pb)
+    assert [dict(r, dur=0) for r in a.history_] == [dict(r, dur=0) for r in b.history_]
+    assert np.array_equal(a.sample(50), b.sample(50))
+    assert a.bandwidth_ == b.bandwidth_
+    c = tiny_sampler(random_state=4).fit(X)
+    assert not np.array_equal(a.sample(50), c.sample(50))
+
+
+def test_sample_random_state(X):
+    gan = tiny_sampler(random_state=0).fit(X)
+    assert np.array_equal(gan.sample(20), gan.sample(20))  # int seed: repeatable
+    assert np.array_equal(gan.sample(20, random_state=5), gan.sample(20, random_state=5))
+    assert not np.array_equal(gan.sample(20, random_state=5), gan.sample(20, random_state=6))
+    rng = np.random.RandomState(0)
+    assert not np.array_equal(gan.sample(20, random_state=rng), gan.sample(20, random_state=rng))
+
+
+def test_fit_leaves_global_torch_rng_alone(X):
+    state = torch.get_rng_state()
+    tiny_sampler().fit(X).sample(10)
+    assert torch.equal(state, torch.get_rng_state())
+
+
+@pytest.mark.parametrize("n_samples", [0, -1, 2.5, "3", True, None])
+def test_sample_rejects_bad_n_samples(X, n_samples):
+    gan = tiny_sampler().fit(X)
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        gan.sample(n_samples)
+
+
+@pytest.mark.parametrize("noise", ["normal", "uniform"])
+@pytest.mark.parametrize("loss", ["nonsaturating", "minimax"])
+def test_each_noise_and_loss_fits(X, noise, loss):
+    gan = tiny_sampler(noise=noise, loss=loss, d_steps=2).fit(X)
+    assert np.all(np.isfinite(gan.sample(100)))
+
+
+# --- Parzen score ---------------------------------------------------------
+
+
+def test_score_samples_is_parzen_of_the_fixed_window(X):
+    gan = tiny_sampler().fit(X)
+    window = gan._parzen_window()
+    assert window.shape == (200, 3)
+    expected = parzen_reference(X[:30], window, gan.bandwidth_)
+    np.testing.assert_allclose(gan.score_samples(X[:30]), expected, rtol=1e-6)
+    assert gan.score(X[:30]) == pytest.approx(expected.mean(), rel=1e-6)
+    result = gan.parzen_score(X[:30])
+    assert result.mean == pytest.approx(expected.mean(), rel=1e-6)
+    assert result.std_error == pytest.approx(expected.std() / np.sqrt(30), rel=1e-6)
+
+
+def test_score_is_stable_and_row_independent(X):
+    gan = tiny_sampler().fit(X)
+    assert gan.score(X) == gan.score(X)
+    full = gan.score_samples(X)
+    np.testing.assert_allclose(gan.score_samples(X[5:6]), full[5:6], rtol=1e-12)
+    np.testing.assert_allclose(gan.score_samples(X[::-1]), full[::-1], rtol=1e-12)
+
+
+def test_bandwidth_is_chosen_among_the_scaled_paper_grid(X):
+    gan = tiny_sampler().fit(X)
+    span = np.max(X.max(0) - X.min(0))
+    grid = np.logspace(-1, 0, 10) * span
+    assert np.min(np.abs(grid - gan.bandwidth_)) < 1e-9 * span
+
+
+def test_bandwidth_scales_with_the_data(X):
+    a = tiny_sampler().fit(X)
+    b = tiny_sampler().fit(X * 10)
+    assert b.bandwidth_ == pytest.approx(10 * a.bandwidth_, rel=1e-9)
+    np.testing.assert_allclose(b.sample(20), 10 * a.sample(20), rtol=1e-5)
+    # log-densities shift by -d log 10 under the change of units
+    assert b.score(X * 10) == pytest.approx(a.score(X) - 3 * np.log(10), abs=1e-4)
+
+
+def test_fixed_and_candidate_bandwidths(X):
+    assert tiny_sampler(bandwidth=0.7).fit(X).bandwidth_ == 0.7
+    candidates = [0.05, 2.0, 3.0]
+    assert tiny_sampler(bandwidth=candidates).fit(X).bandwidth_ in candidates
+    with pytest.raises(ValueError, match="bandwidth candidates"):
+        tiny_sampler(bandwidth=[1.0, -2.0]).fit(X)
+
+
+def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
+    import skgan._sampler
+
+    seen = {}
+
+    def spy(window, X_val, candidates, **kwargs):
+        seen["X_val"] = X_val
+        return candidates[0]
+
+    monkeypatch.setattr(skgan._sampler, "select_bandwidth", spy)
+    gan = tiny_sampler(validation_fraction=0.25).fit(X)
+    X_val = seen["X_val"]
+    assert X_val.shape == (30, 3)
+    held_out = np.array([any(np.array_equal(row, v) for v in X_val) for row in X])
+    assert held_out.sum() == 30
+    # the data scaling was fitted on the other 90 rows only
+    X_train = X[~held_out]
+    np.testing.assert_allclose(gan._scaling.center_, (X_train.min(0) + X_train.max(0)) / 2)
+
+
+# --- networks and parameters ---------------------------------------------
+
+
+def test_nested_network_params_on_the_default_preset(X):
+    gan = GANSampler(max_iter=1, n_parzen_samples=50, latent_dim=4, random_state=0)
+    gan.set_params(generator__hidden_layer_sizes=(7,), discriminator__dropout=0.0)
+    assert gan.get_params()["generator__hidden_layer_sizes"] == (7,)
+    gan.fit(X)
+    widths = [m.out_features for m in gan.generator_ if isinstance(m, nn.Linear)]
+    assert widths == [7, 3]
+    assert not any(isinstance(m, nn.Dropout) for m in gan.discriminator_)
+
+
+def test_clone_is_unfitted_and_independent(X):
+    gan = tiny_sampler().fit(X)
+    copy = clone(gan)
+    assert not hasattr(copy, "generator_")
+    copy.set_params(generator__hidden_layer_sizes=(3,))
+    assert gan.generator.hidden_layer_sizes == (16,)
+
+
+def test_grid_search_over_network_params(X):
+    search = GridSearchCV(
+        tiny_sampler(max_iter=1, n_parzen_samples=50),
+        {"generator__hidden_layer_sizes": [(4,), (8,)], "latent_dim": [2, 3]},
+        cv=2,
+    ).fit(X)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    best = search.best_estimator_
+    assert best.generator.hidden_layer_sizes == search.best_params_["generator__hidden_layer_sizes"]
+
+
+class ShiftGenerator(nn.Module):
+    def __init__(self, latent_dim, n_features):
+        super().__init__()
+        self.linear = nn.Linear(latent_dim, n_features)
+
+    def forward(self, z):
+        return torch.tanh(self.linear(z))
+
+
+def make_discriminator(n_features):
+    return nn.Sequential(nn.Linear(n_features, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+
+
+def test_custom_module_class_and_factory(X):
+    gan = tiny_sampler(generator=ShiftGenerator, discriminator=make_discriminator).fit(X)
+    assert isinstance(gan.generator_, ShiftGenerator)
+    assert gan.generator_.linear.in_features == 4
+    assert np.all(np.isfinite(gan.sample(10)))
+
+
+def test_module_instance_is_copied_not_trained_in_place(X):
+    module = ShiftGenerator(latent_dim=4, n_features=3)
+    before = module.linear.weight.detach().clone()
+    gan = tiny_sampler(generator=module).fit(X)
+    assert gan.generator_ is not module
+    assert torch.equal(module.linear.weight, before)
+    assert not torch.equal(gan.generator_.linear.weight, before)
+
+
+def test_factory_must_return_a_module(X):
+    with pytest.raises(TypeError, match="expected a torch.nn.Module"):
+        tiny_sampler(generator=lambda latent_dim, n_features: "nope").fit(X)
+
+
+def test_feature_names_in(X):
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame(X, columns=["a", "b", "c"])
+    gan = tiny_sampler().fit(df)
+    assert list(gan.feature_names_in_) == ["a", "b", "c"]
+    with pytest.warns(UserWarning, match="feature names"):
+        gan.score_samples(X)
+
+
+# --- errors ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.array([[0.0, np.nan], [1.0, 2.0], [3.0, 4.0]]), "NaN"),
+        (np.array([[0.0, np.inf], [1.0, 2.0], [3.0, 4.0]]), "infinity"),
+        (np.empty((0, 3)), "0 sample"),
+        (np.arange(5.0), "Expected 2D array"),
+        (np.ones((1, 3)), "1 sample"),
+    ],
+)
+def test_fit_rejects_bad_input(bad, match):
+    with pytest.raises(ValueError, match=match):
+        tiny_sampler().fit(bad)
+
+
+def test_too_few_rows_after_validation_split():
+    with pytest.raises(ValueError, match="at least 2 training rows"):
+        tiny_sampler().fit(np.ones((2, 3)))
+    tiny_sampler(bandwidth=1.0).fit(np.ones((2, 3)))  # no split needed
+
+
+@pytest.mark.parametrize("method", ["score", "score_samples"])
+def test_wrong_feature_count(X, method):
+    gan = tiny_sampler().fit(X)
+    with pytest.raises(ValueError, match="X has 2 features, but GANSampler is expecting 3"):
+        getattr(gan, method)(X[:, :2])
+    with pytest.raises(ValueError, match="NaN"):
+        getattr(gan, method)(np.full((2, 3), np.nan))
+
+
+@pytest.mark.parametrize("method, args", [("sample", (5,)), ("score", None), ("score_samples", None)])
+def test_use_before_fit(X, method, args):
+    with pytest.raises(NotFittedError):
+        getattr(tiny_sampler(), method)(*(args or (X,)))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"loss": "hinge-ish"}, {"noise": "cauchy"}, {"d_steps": 0}, {"learning_rate": 0.0},
+     {"bandwidth": "silverman"}, {"validation_fraction": 1.0}, {"generator": "resnet"}],
+)
+def test_invalid_parameters(X, params):
+    with pytest.raises(ValueError, match="parameter of GANSampler"):
+        tiny_sampler(**params).fit(X)
+
+
+@pytest.mark.parametrize("device", ["cuda:7" if not torch.cuda.is_available() else "cuda:999", "tpu-ish"])
+def test_unavailable_device(X, device):
+    with pytest.raises(ValueError, match="device"):
+        tiny_sampler(device=device).fit(X)
+
+
+# --- persistence ----------------------------------------------------------
+
+
+def test_pickle_round_trip(X):
+    gan = tiny_sampler().fit(X)
+    loaded = pickle.loads(pickle.dumps(gan))
+    np.testing.assert_array_equal(loaded.sample(30), gan.sample(30))
+    assert loaded.score(X) == gan.score(X)
+
+
+def test_gpu_fitted_model_loads_on_cpu(X, monkeypatch):
+    gan = tiny_sampler().fit(X)
+    expected = gan.sample(10)
+    gan.device_ = "cuda:0"  # as if fitted on a GPU
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(UserWarning, match="loaded on the CPU"):
+        loaded = pickle.loads(pickle.dumps(gan))
+    assert loaded.device_ == "cpu"
+    assert next(loaded.generator_.parameters()).device.type == "cpu"
+    np.testing.assert_array_equal(loaded.sample(10), expected)
+
+
+# --- divergence and interrupts --------------------------------------------
+
+
+class FailingDiscriminator(nn.Module):
+    """A discriminator that breaks on its ``fail_at``-th forward call."""
+
+    def __init__(self, n_features, fail_at, failure):
+        super().__init__()
+        self.linear = nn.Linear(n_features, 1)
+        self.calls, self.fail_at, self.failure = 0, fail_at, failure
+
+    def forward(self, x):
+        self.calls += 1
+        out = self.linear(x).squeeze(-1)
+        if self.calls >= self.fail_at:
+            if self.failure == "interrupt":
+                raise KeyboardInterrupt
+            return out * float("nan")
+        return out
+
+
+def failing(fail_at, failure):
+    return lambda n_features: FailingDiscriminator(n_features, fail_at, failure)
+
+
+# 120 rows, 10% held out, batch 16 -> 6 D steps and 6 G steps, 18 D calls an epoch
+CALLS_PER_EPOCH = 18
+
+
+def test_divergence_restores_last_finite_epoch_and_warns(X):
+    with pytest.warns(ConvergenceWarning, match="diverged in epoch 3.*learning_rate"):
+        gan = tiny_sampler(max_iter=5, discriminator=failing(2 * CALLS_PER_EPOCH + 5, "nan")).fit(X)
+    assert gan.n_iter_ == 2
+    assert all(torch.isfinite(p).all() for p in gan.discriminator_.parameters())
+    assert np.all(np.isfinite(gan.sample(50)))
+
+
+def test_divergence_in_first_epoch_is_an_error(X):
+    with pytest.raises(ValueError, match="diverged in the first epoch.*learning_rate"):
+        tiny_sampler(discriminator=failing(3, "nan")).fit(X)
+
+
+def test_interrupt_keeps_completed_epochs(X):
+    with pytest.warns(UserWarning, match="interrupted in epoch 3"):
+        gan = tiny_sampler(max_iter=5, discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt")).fit(X)
+    assert gan.n_iter_ == 2 and len(gan.history_) == 2
+    assert np.all(np.isfinite(gan.sample(20)))
+    assert np.isfinite(gan.score(X))
+
+
+def test_interrupt_in_first_epoch_propagates(X):
+    with pytest.raises(KeyboardInterrupt):
+        tiny_sampler(discriminator=failing(3, "interrupt")).fit(X)
+
+
+def test_verbose_prints_each_epoch(X, capsys):
+    tiny_sampler(max_iter=2, verbose=1).fit(X)
+    out = capsys.readouterr().out
+    assert "Epoch 1/2" in out and "Epoch 2/2" in out and "D(G(z))" in out
+
+
+def test_fit_does_not_warn(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tiny_sampler().fit(X).score(X)
