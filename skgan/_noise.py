@@ -29,10 +29,12 @@ def sample_noise(n_samples, latent_dim, kind, *, generator=None, device=None):
 def noise_blocks(n_samples, latent_dim, kind, seed):
     """Yield CPU noise for ``n_samples`` rows in blocks of ``NOISE_BLOCK``.
 
-    The draws depend only on ``seed`` and ``n_samples``, never on the
-    device the generator runs on.
+    The draws depend only on ``seed``, never on the device the generator
+    runs on, and the first rows do not depend on ``n_samples``: whole
+    blocks are always drawn (torch's normal sampler takes another path for
+    small draws) and the last one is cut.
     """
     generator = torch.Generator().manual_seed(seed)
     for start in range(0, n_samples, NOISE_BLOCK):
-        size = min(NOISE_BLOCK, n_samples - start)
-        yield sample_noise(size, latent_dim, kind, generator=generator)
+        block = sample_noise(NOISE_BLOCK, latent_dim, kind, generator=generator)
+        yield block[: n_samples - start]
