@@ -1,0 +1,127 @@
+"""Pictures to watch a GAN train: sample grids and loss curves.
+
+Needs matplotlib, an optional dependency (``pip install "skgan[plot]"``).
+"""
+
+import numpy as np
+
+__all__ = ["plot_samples", "plot_history"]
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "skgan.plotting needs matplotlib; install it with "
+            "`pip install \"skgan[plot]\"` or `pip install matplotlib`."
+        ) from exc
+    return plt
+
+
+def plot_samples(samples, image_shape, *, n_samples=100, n_cols=10, random_state=None, cmap="gray_r", ax=None):
+    """Show generated rows as a grid of images, like the paper's Figure 2.
+
+    Parameters
+    ----------
+    samples : GANSampler or array-like of shape (n_rows, n_features)
+        A fitted sampler, from which ``n_samples`` rows are drawn, or rows
+        to show.
+    image_shape : tuple of int
+        ``(height, width)`` of one image; ``height * width`` must equal the
+        number of features.
+    n_samples : int, default=100
+        Number of images drawn from a sampler; ignored for an array.
+    n_cols : int, default=10
+        Images per row of the grid.
+    random_state : int, RandomState instance or None, default=None
+        Passed to ``sample`` when drawing from a sampler.
+    cmap : str, default="gray_r"
+        Matplotlib colour map.
+    ax : matplotlib Axes, default=None
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes with the grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skgan.plotting import plot_samples
+    >>> ax = plot_samples(np.random.RandomState(0).rand(12, 64), image_shape=(8, 8), n_cols=4)
+    >>> ax.images[0].get_array().shape
+    (26, 35)
+    """
+    plt = _pyplot()
+    if hasattr(samples, "sample"):
+        samples = samples.sample(n_samples, random_state=random_state)
+    samples = np.asarray(samples, dtype=np.float64)
+    height, width = image_shape
+    if samples.ndim != 2 or samples.shape[1] != height * width:
+        raise ValueError(
+            f"image_shape {tuple(image_shape)} needs rows of {height * width} "
+            f"features, got an array of shape {samples.shape}."
+        )
+    n_rows = -(-len(samples) // n_cols)
+    pad = 1
+    grid = np.full((n_rows * (height + pad) + pad, n_cols * (width + pad) + pad), np.nan)
+    for i, row in enumerate(samples):
+        r, c = divmod(i, n_cols)
+        top, left = pad + r * (height + pad), pad + c * (width + pad)
+        grid[top : top + height, left : left + width] = row.reshape(height, width)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(n_cols * 0.6 + 0.4, n_rows * 0.6 + 0.4))
+    ax.imshow(grid, cmap=cmap, interpolation="nearest")
+    ax.set_axis_off()
+    return ax
+
+
+def plot_history(history, *, axes=None):
+    """Plot the discriminator and generator losses and the mean outputs of D.
+
+    Parameters
+    ----------
+    history : GANSampler or list of dict
+        A fitted sampler or its ``history_``.
+    axes : array of two matplotlib Axes, default=None
+        Axes for the losses and for ``D(x)`` / ``D(G(z))``; a new figure
+        when None.
+
+    Returns
+    -------
+    axes : array of two matplotlib Axes
+        The loss axes and the D-output axes, on which the 0.5 line marks the
+        game's equilibrium.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skgan.plotting import plot_history
+    >>> history = [{"epoch": e, "d_loss": 1.3, "g_loss": 0.8, "d_real": 0.55, "d_fake": 0.45} for e in (1, 2)]
+    >>> axes = plot_history(history)
+    >>> [line.get_label() for line in axes[0].lines]
+    ['discriminator', 'generator']
+    """
+    plt = _pyplot()
+    history = getattr(history, "history_", history)
+    if not history:
+        raise ValueError("The history is empty: fit the sampler first.")
+    epoch = [r["epoch"] for r in history]
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    loss_ax, d_ax = axes
+    loss_ax.plot(epoch, [r["d_loss"] for r in history], label="discriminator")
+    loss_ax.plot(epoch, [r["g_loss"] for r in history], label="generator")
+    loss_ax.set(xlabel="epoch", ylabel="loss (nats)", title="Losses")
+    loss_ax.legend()
+    d_ax.plot(epoch, [r["d_real"] for r in history], label="D(x), real")
+    d_ax.plot(epoch, [r["d_fake"] for r in history], label="D(G(z)), generated")
+    d_ax.axhline(0.5, color="gray", linestyle="--", linewidth=1, label="equilibrium")
+    d_ax.set(xlabel="epoch", ylabel="mean D output", ylim=(0, 1), title="Discriminator outputs")
+    d_ax.legend()
+    return np.asarray(axes)
