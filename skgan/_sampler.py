@@ -18,7 +18,7 @@ from ._scaling import AffineScaling
 from ._training import train_gan
 from .losses import LOSSES
 from .metrics import PAPER_BANDWIDTHS, mean_and_std_error, parzen_log_likelihood, select_bandwidth
-from .networks import DISCRIMINATORS, GENERATORS, build_network, output_range
+from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes, output_range
 
 _MAX_SEED = np.iinfo(np.int32).max
 
@@ -65,7 +65,8 @@ class GANSampler(DensityMixin, BaseEstimator):
     max_iter : int, default=100
         Number of epochs (passes of the discriminator over the data).
     batch_size : int, default=64
-        Minibatch size; capped at the number of training rows.
+        Minibatch size, at least 2 (batch normalisation needs two rows);
+        capped at the number of training rows.
     learning_rate : float, default=2e-4
         Adam learning rate of both networks (betas 0.5 and 0.999, as in
         DCGAN).
@@ -149,7 +150,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         "loss": [StrOptions(set(LOSSES))],
         "d_steps": [Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "device": [str, torch.device],
         "bandwidth": [StrOptions({"cv"}), Interval(Real, 0, None, closed="neither"), "array-like"],
@@ -253,6 +254,7 @@ class GANSampler(DensityMixin, BaseEstimator):
             discriminator = build_network(
                 self.discriminator, DISCRIMINATORS, "discriminator", n_features=self.n_features_in_
             ).to(device)
+            check_network_shapes(generator, discriminator, self.latent_dim, self.n_features_in_, device)
             self._scaling = AffineScaling(output_range(generator)).fit(X_train)
             X_model = torch.tensor(self._scaling.to_model(X_train), dtype=torch.float32, device=device)
             result = train_gan(

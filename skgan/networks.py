@@ -25,6 +25,7 @@ end in ``tanh``, the usual convention, i.e. ``(-1, 1)``.
 import copy
 from numbers import Integral, Real
 
+import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
@@ -242,6 +243,35 @@ def build_network(spec, presets, role, **kwargs):
             "expected a torch.nn.Module."
         )
     return module
+
+
+def check_network_shapes(generator, discriminator, latent_dim, n_features, device):
+    """Run both networks once on two rows; a wrong shape is a ``ValueError``.
+
+    Runs in evaluation mode without gradients, so no weights, running
+    statistics or random draws change.
+    """
+    generator.eval()
+    discriminator.eval()
+    with torch.no_grad():
+        rows = generator(torch.zeros(2, latent_dim, device=device))
+        if not isinstance(rows, torch.Tensor) or tuple(rows.shape) != (2, n_features):
+            raise ValueError(
+                f"The generator must map noise of shape (batch, {latent_dim}) to rows "
+                f"of shape (batch, {n_features}); it returned {_describe(rows)}."
+            )
+        logits = discriminator(rows)
+        if not isinstance(logits, torch.Tensor) or tuple(logits.shape) not in {(2,), (2, 1)}:
+            raise ValueError(
+                f"The discriminator must map rows of shape (batch, {n_features}) to one "
+                f"logit per row, shape (batch,) or (batch, 1); it returned {_describe(logits)}."
+            )
+
+
+def _describe(value):
+    if isinstance(value, torch.Tensor):
+        return f"shape {tuple(value.shape)} for a batch of 2"
+    return f"a {type(value).__name__}"
 
 
 def output_range(module):

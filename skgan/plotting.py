@@ -54,7 +54,7 @@ def plot_samples(samples, image_shape, *, n_samples=100, n_cols=10, random_state
     >>> from skgan.plotting import plot_samples
     >>> ax = plot_samples(np.random.RandomState(0).rand(12, 64), image_shape=(8, 8), n_cols=4)
     >>> ax.images[0].get_array().shape
-    (26, 35)
+    (28, 37)
     """
     plt = _pyplot()
     if hasattr(samples, "sample"):

@@ -251,6 +251,19 @@ def test_factory_must_return_a_module(X):
         tiny_sampler(generator=lambda latent_dim, n_features: "nope").fit(X)
 
 
+@pytest.mark.parametrize(
+    "generator, discriminator, match",
+    [
+        (lambda latent_dim, n_features: nn.Linear(latent_dim, n_features + 1), "mlp", r"generator must map.*shape \(2, 4\)"),
+        ("mlp", lambda n_features: nn.Linear(n_features, 2), r"discriminator must map.*shape \(2, 2\)"),
+        ("mlp", lambda n_features: nn.Identity(), "one logit per row"),
+    ],
+)
+def test_networks_with_wrong_shapes(X, generator, discriminator, match):
+    with pytest.raises(ValueError, match=match):
+        tiny_sampler(generator=generator, discriminator=discriminator).fit(X)
+
+
 def test_feature_names_in(X):
     pd = pytest.importorskip("pandas")
     df = pd.DataFrame(X, columns=["a", "b", "c"])
@@ -301,7 +314,7 @@ def test_use_before_fit(X, method, args):
 
 @pytest.mark.parametrize(
     "params",
-    [{"loss": "hinge-ish"}, {"noise": "cauchy"}, {"d_steps": 0}, {"learning_rate": 0.0},
+    [{"loss": "hinge-ish"}, {"noise": "cauchy"}, {"d_steps": 0}, {"learning_rate": 0.0}, {"batch_size": 1},
      {"bandwidth": "silverman"}, {"validation_fraction": 1.0}, {"generator": "resnet"}],
 )
 def test_invalid_parameters(X, params):
