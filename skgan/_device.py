@@ -6,14 +6,17 @@ import torch
 def resolve_device(device):
     """Turn the ``device`` parameter into a :class:`torch.device`.
 
-    ``"auto"`` is CUDA when available, else CPU. An unknown or unavailable
-    device is a ``ValueError`` that says what is available.
+    ``None`` is the CPU and ``"auto"`` is CUDA when available, else CPU. An
+    unknown or unavailable device is a ``ValueError`` that says what is
+    available.
     """
-    if device == "auto":
+    if device is None:
+        return torch.device("cpu")
+    if isinstance(device, str) and device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         resolved = torch.device(device)
-    except (RuntimeError, TypeError) as exc:
+    except (RuntimeError, TypeError, ValueError) as exc:
         raise ValueError(f"Invalid device {device!r}: {exc}") from None
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(

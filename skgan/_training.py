@@ -1,6 +1,7 @@
 """The adversarial training loop: Algorithm 1 of Goodfellow et al. (2014)."""
 
 import copy
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -109,7 +110,7 @@ def train_gan(
                 "d_fake": d_fake / n_d_steps,
                 "dur": time.perf_counter() - start,
             }
-            if not all(map(_is_finite, (d_loss, g_loss))):
+            if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
                 _restore(last_good, generator, discriminator)
                 result.stop_reason, result.stopped_at_epoch = "diverged", epoch
                 break
@@ -130,6 +131,3 @@ def train_gan(
         discriminator.eval()
     return result
 
-
-def _is_finite(value):
-    return value == value and abs(value) != float("inf")

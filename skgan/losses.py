@@ -10,7 +10,7 @@ Each loss returns the quantity to *minimise*, averaged over the batch.
 
 import torch.nn.functional as F
 
-__all__ = ["MinimaxLoss", "NonSaturatingLoss", "LOSSES"]
+__all__ = ["LOSSES", "MinimaxLoss", "NonSaturatingLoss"]
 
 
 class MinimaxLoss:

@@ -30,7 +30,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-__all__ = ["MLPGenerator", "MLPDiscriminator", "OUTPUT_RANGES"]
+__all__ = ["OUTPUT_RANGES", "MLPDiscriminator", "MLPGenerator"]
 
 _ACTIVATIONS = {
     "relu": nn.ReLU,

@@ -5,7 +5,7 @@ Needs matplotlib, an optional dependency (``pip install "skgan[plot]"``).
 
 import numpy as np
 
-__all__ = ["plot_samples", "plot_history"]
+__all__ = ["plot_history", "plot_samples"]
 
 
 def _pyplot():

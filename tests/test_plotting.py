@@ -4,9 +4,9 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-from skgan.plotting import plot_history, plot_samples  # noqa: E402
+from skgan.plotting import plot_history, plot_samples
 
-from ._utils import tiny_sampler  # noqa: E402
+from ._utils import tiny_sampler
 
 
 def test_plot_samples_lays_images_out_in_a_grid():

@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from torch import nn
 
-from skgan import GANSampler, MLPDiscriminator, MLPGenerator
+from skgan import GANSampler, MLPGenerator
 
 from ._utils import tiny_sampler
 

@@ -1,0 +1,326 @@
+"""Benchmark of skgan.metrics.parzen_log_likelihood on MNIST-scale data.
+
+Usage: python benchmarks/parzen.py [--quick] [--device cpu] [--output PATH]
+
+Random data shaped like MNIST (d=784, values in [0, 1]); n test rows against
+m samples (10,000 x 10,000, or 2,000 x 2,000 with --quick), sigma = 0.2.
+Reports, for float32 and float64 input:
+
+* our time for one bandwidth, as a ratio to the matrix-multiply floor
+  2 n m d / rate, with the rate measured here on a block-shaped ``a @ b.T``;
+* a sweep over the 10 bandwidths of the paper, as a ratio to one pass;
+* the speed-up over the original script's method (numpy float64 direct
+  differences in batches of 10 rows) and over scikit-learn's KernelDensity
+  with leaf_size >= n_samples (both timed on a subset of rows, scaled up
+  linearly);
+* the max abs error against a float64 direct-difference reference on a subset;
+* the peak extra resident memory of one call (VmHWM, best effort).
+
+Writes benchmarks/results/parzen.json (parzen_quick.json with --quick).
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from scipy.special import logsumexp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from skgan import metrics
+from skgan.metrics import (
+    PAPER_BANDWIDTHS,
+    parzen_log_likelihood,
+    parzen_log_likelihood_sweep,
+)
+
+SIGMA = 0.2
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _status_kb(key):
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak():
+    """Reset VmHWM to the current RSS (Linux >= 4.0); False if impossible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_extra_mb(fn):
+    """Run fn(); return (result, peak RSS above the RSS before, in MB)."""
+    import resource
+
+    resettable = _reset_peak()
+    before = _status_kb("VmRSS")
+    ru_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = fn()
+    if resettable and before is not None:
+        extra = (_status_kb("VmHWM") - before) / 1024
+    else:  # max RSS can only grow: a lower bound of 0 when the peak was earlier
+        extra = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - ru_before) / 1024
+    return result, max(extra, 0.0)
+
+
+def timed(fn, repeat=1):
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def matmul_rate(dtype, rows, cols, d, device, repeat):
+    """FLOP/s of a block-shaped a @ b.T (the shape our blocks use)."""
+    a = torch.rand(rows, d, dtype=dtype, device=device)
+    b = torch.rand(cols, d, dtype=dtype, device=device)
+    out = torch.empty(rows, cols, dtype=dtype, device=device)
+    torch.mm(a, b.T, out=out)
+    sync(device)
+    reps = max(1, repeat)
+
+    def run():
+        for _ in range(reps):
+            torch.mm(a, b.T, out=out)
+        sync(device)
+
+    t, _ = timed(run, repeat=5)
+    return 2.0 * rows * cols * d * reps / t
+
+
+def reference(X, S, sigma, batch=200):
+    """Float64 direct differences (exact reference), batched over rows."""
+    X = np.asarray(X, np.float64)
+    S = np.asarray(S, np.float64)
+    out = np.empty(len(X))
+    for i in range(0, len(X), batch):
+        x = X[i : i + batch]
+        sq = np.empty((len(x), len(S)))
+        for j in range(len(x)):
+            diff = S - x[j]
+            sq[j] = np.einsum("ij,ij->i", diff, diff)
+        out[i : i + batch] = logsumexp(-sq / (2 * sigma**2), axis=1)
+    m, d = S.shape
+    return out - np.log(m) - 0.5 * d * np.log(2 * np.pi * sigma**2)
+
+
+def original_script(X, S, sigma, batch_size=10):
+    """The method of the original parzen_ll.py (Theano), in numpy float64."""
+    X = np.asarray(X, np.float64)
+    S = np.asarray(S, np.float64)
+    d = X.shape[1]
+    out = []
+    for i in range(0, len(X), batch_size):
+        x = X[i : i + batch_size]
+        a = (x[:, None, :] - S[None, :, :]) / sigma
+        t = -0.5 * (a**2).sum(2)
+        mx = t.max(1, keepdims=True)  # log_mean_exp
+        E = mx[:, 0] + np.log(np.exp(t - mx).mean(1))
+        Z = d * np.log(sigma * np.sqrt(np.pi * 2))
+        out.append(E - Z)
+    return np.concatenate(out)
+
+
+def make_data(n, m, d):
+    rng = np.random.RandomState(0)
+    S64 = rng.rand(m, d)
+    X64 = rng.rand(n, d)
+    return X64, S64
+
+
+def memory_probe(name, n, m, d, device):
+    """In a fresh process: peak extra RSS (MB) of one call on ready inputs."""
+    X, S = make_data(n, m, d)
+    X, S = X.astype(name), S.astype(name)
+    parzen_log_likelihood(X[:20], S[:200], SIGMA, device=device)  # imports, threads
+    _, extra = peak_extra_mb(lambda: parzen_log_likelihood(X, S, SIGMA, device=device))
+    print(json.dumps({"peak_extra_mb": extra}))
+
+
+def probe_in_subprocess(name, n, m, d, device):
+    import subprocess
+
+    cmd = [sys.executable, __file__, "--memory-probe", name, "--n", str(n),
+           "--m", str(m), "--device", str(device)]
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        return json.loads(res.stdout.strip().splitlines()[-1])["peak_extra_mb"]
+    except Exception as exc:  # best effort
+        print(f"memory probe failed: {exc}", file=sys.stderr)
+        return None
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 x 2,000 instead")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--output", default=None)
+    parser.add_argument("--memory-probe", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--m", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_probe:
+        memory_probe(args.memory_probe, args.n, args.m, 784, torch.device(args.device))
+        return
+
+    wall0 = time.perf_counter()
+    device = torch.device(args.device)
+    n = m = 2000 if args.quick else 10_000
+    d = 784
+    n_sub = 20 if args.quick else 40  # rows for the slow baselines
+    n_err = 200 if args.quick else 100  # rows for the error check
+    repeat = 2 if args.quick else 1
+
+    X64, S64 = make_data(n, m, d)
+    data = {"float32": (X64.astype(np.float32), S64.astype(np.float32)),
+            "float64": (X64, S64)}
+    rows, cols = metrics._block_sizes(n, m, d)
+
+    # warm-up (threads, MKL, allocator)
+    parzen_log_likelihood(X64[:50].astype(np.float32), S64[:500].astype(np.float32),
+                          SIGMA, device=device)
+    parzen_log_likelihood(X64[:50], S64[:500], SIGMA, device=device)
+
+    rates = {name: matmul_rate(getattr(torch, name), rows, cols, d, device, repeat=3)
+             for name in data}
+    results = {}
+    for name, (X, S) in data.items():
+        rate = rates[name]
+        floor = 2.0 * n * m * d / rate
+        t_one, ll = timed(lambda: parzen_log_likelihood(X, S, SIGMA, device=device),
+                          repeat)
+        mem = probe_in_subprocess(name, n, m, d, device)
+        t_sweep, _ = timed(
+            lambda: parzen_log_likelihood_sweep(X, S, PAPER_BANDWIDTHS, device=device),
+            repeat,
+        )
+        stats = {}
+        ours_sub = metrics._parzen_sweep(X[:n_err], S, np.array([SIGMA]), device,
+                                         stats=stats)[0]
+        ref = reference(X[:n_err], S, SIGMA)
+        results[name] = {
+            "matmul_gflops": rate / 1e9,
+            "floor_s": floor,
+            "one_bandwidth_s": t_one,
+            "ratio_to_floor": t_one / floor,
+            "sweep_10_s": t_sweep,
+            "sweep_ratio_to_one": t_sweep / t_one,
+            "max_abs_error": float(np.abs(ll[:n_err] - ref).max()),
+            "subset_equals_full": bool(np.array_equal(ours_sub, ll[:n_err])),
+            "peak_extra_mb": mem,
+            "recomputed_pairs_per_row": stats["n_recomputed"] / n_err,
+            "dense_rows_fraction": stats["n_dense_rows"] / n_err,
+            "mean_log_likelihood": float(ll.mean()),
+        }
+
+    # baselines, on a subset of rows, scaled up linearly to n rows
+    Xs, Ss = data["float64"][0][:n_sub], data["float64"][1]
+    t_orig, ll_orig = timed(lambda: original_script(Xs, Ss, SIGMA))
+    t_orig *= n / n_sub
+    from sklearn.neighbors import KernelDensity
+
+    kde = KernelDensity(bandwidth=SIGMA, kernel="gaussian", leaf_size=m + 1).fit(Ss)
+    t_kde, ll_kde = timed(lambda: kde.score_samples(Xs))
+    t_kde *= n / n_sub
+    ref_sub = reference(Xs, Ss, SIGMA)
+    baselines = {
+        "original_script_s": t_orig,
+        "original_script_max_abs_error": float(np.abs(ll_orig - ref_sub).max()),
+        "kernel_density_s": t_kde,
+        "kernel_density_max_abs_error": float(np.abs(ll_kde - ref_sub).max()),
+        "subset_rows": n_sub,
+    }
+    for name in results:
+        t_ours = results[name]["one_bandwidth_s"]
+        results[name]["speedup_vs_original_script"] = t_orig / t_ours
+        results[name]["speedup_vs_kernel_density"] = t_kde / t_ours
+
+    wall = time.perf_counter() - wall0
+    report = {
+        "settings": {
+            "n": n, "m": m, "d": d, "sigma": SIGMA, "quick": args.quick,
+            "device": str(device), "block": [rows, cols], "data": "uniform [0, 1]",
+            "sweep_bandwidths": PAPER_BANDWIDTHS.tolist(), "error_rows": n_err,
+        },
+        "results": results,
+        "baselines": baselines,
+        "environment": {
+            "torch": torch.__version__, "numpy": np.__version__,
+            "python": platform.python_version(), "machine": platform.machine(),
+            "torch_threads": torch.get_num_threads(), "cpu_count": os.cpu_count(),
+            "loadavg": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        },
+        "wall_time_s": wall,
+    }
+
+    print(f"Parzen window, n={n} x m={m}, d={d}, sigma={SIGMA}, device={device}, "
+          f"block={rows}x{cols}")
+    print(f"{'':34s}{'float32':>12s}{'float64':>12s}")
+    rows_out = [
+        ("matmul rate (GFLOP/s)", "matmul_gflops", "{:.1f}"),
+        ("matmul floor 2nmd/rate (s)", "floor_s", "{:.2f}"),
+        ("one bandwidth (s)", "one_bandwidth_s", "{:.2f}"),
+        ("  ratio to floor", "ratio_to_floor", "{:.2f}"),
+        ("sweep of 10 bandwidths (s)", "sweep_10_s", "{:.2f}"),
+        ("  ratio to one bandwidth", "sweep_ratio_to_one", "{:.2f}"),
+        ("speed-up vs original script", "speedup_vs_original_script", "{:.0f}x"),
+        ("speed-up vs KernelDensity", "speedup_vs_kernel_density", "{:.0f}x"),
+        ("max abs error (nats)", "max_abs_error", "{:.1e}"),
+        ("recomputed pairs per row", "recomputed_pairs_per_row", "{:.2f}"),
+        ("rows redone in float64", "dense_rows_fraction", "{:.2f}"),
+        ("peak extra memory (MB, VmHWM)", "peak_extra_mb", "{:.0f}"),
+    ]
+    for label, key, fmt in rows_out:
+        cells = "".join(
+            f"{fmt.format(results[k][key]):>12s}" for k in ("float32", "float64")
+        )
+        print(f"{label:34s}{cells}")
+    print(f"original script (numpy f64, scaled from {n_sub} rows): {t_orig:.1f} s, "
+          f"max abs error {baselines['original_script_max_abs_error']:.1e}")
+    print(f"KernelDensity(leaf_size={m + 1}) (scaled from {n_sub} rows): "
+          f"{t_kde:.1f} s, "
+          f"max abs error {baselines['kernel_density_max_abs_error']:.1e}")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+          f"loadavg {report['environment']['loadavg']}, wall {wall:.0f} s")
+
+    out = args.output or (
+        Path(__file__).resolve().parent / "results"
+        / ("parzen_quick.json" if args.quick else "parzen.json")
+    )
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w") as fh:
+        json.dump(report, fh, indent=2)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

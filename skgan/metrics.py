@@ -1,0 +1,652 @@
+"""Parzen-window log-likelihood, the evaluation of Goodfellow et al. (2014).
+
+A Gaussian kernel density estimate with bandwidth ``sigma`` is fitted to
+generated samples and the log-likelihood of held-out data is reported under
+it; ``sigma`` is chosen by maximising the mean log-likelihood on a validation
+set. See I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+"""
+
+# Implementation notes
+# --------------------
+# log p(x) = logsumexp_j(-||x - s_j||^2 / (2 sigma^2)) - log m - d/2 log(2 pi sigma^2)
+#
+# Squared distances come from the expansion ||x||^2 + ||s||^2 - 2 x.s (one
+# matrix multiply per block) after centring both sets on the mean of the
+# samples. Every block also gets a rigorous bound ``epsD`` on the error of that
+# expansion (worst-case floating-point analysis of the matrix product, the
+# centring and the norms). A term is recomputed exactly (float64 direct
+# differences) when its error could matter:
+#
+#   * terms whose exponent error ``eps = epsD / (2 sigma^2)`` is below ``tol``
+#     are kept as they are (they move log p by at most ~tol);
+#   * a term with a larger error is kept only if
+#     ``a_hat - L + log(expm1(eps)) < -T`` with ``T = log(m) + log(1 / tol)``
+#     where ``L`` is a running lower bound of the row's largest exponent;
+#     all such terms together move log p by at most ~tol.
+#
+# So the returned value is within about ``2 * tol`` nats of the exact one,
+# whatever the precision of the matrix multiply. For float32 input the matrix
+# multiply runs in float32 (``tol = 1e-6``); a row of a block where too many
+# terms would need recomputing is recomputed with a float64 matrix multiply
+# instead (then screened again with float64 error bounds). For other input the
+# matrix multiply runs in float64 (``tol = 1e-9``), where recomputation is rare.
+# Samples are streamed in column blocks with a running logsumexp and X in row
+# blocks, so memory stays bounded; every decision is made per row, so a row's
+# result does not depend on the other rows of X.
+
+import math
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from sklearn.utils import check_array
+
+from ._device import resolve_device
+
+__all__ = [
+    "PAPER_BANDWIDTHS",
+    "ParzenScore",
+    "mean_and_std_error",
+    "parzen_log_likelihood",
+    "parzen_log_likelihood_sweep",
+    "parzen_score",
+    "select_bandwidth",
+]
+
+#: The bandwidth grid of the original evaluation script (``numpy.logspace(-1, 0, 10)``).
+PAPER_BANDWIDTHS = np.logspace(-1, 0, 10)
+
+# Private knobs (tests shrink them to exercise chunking).
+_MAX_BLOCK_ELEMENTS = 2**22  # elements of one (rows x samples) block: 32 MB in float64
+_MAX_COLS = 8192  # samples per block
+_MAX_CACHE_BYTES = 128 * 2**20  # keep the centred samples if they fit in this
+_BLOCK_ROWS = None  # force the number of rows per block
+_BLOCK_COLS = None  # force the number of samples per block
+_MAX_GATHER_BYTES = 4 * 2**20  # direct-difference recomputation batch
+_DENSE_FRACTION = 1.0 / 64  # float32: recompute a block row in float64 above this share
+
+_TOL = {torch.float32: 1e-6, torch.float64: 1e-9}
+_U32 = 2.0**-24
+_U64 = 2.0**-53
+
+
+class ParzenScore(NamedTuple):
+    """Mean log-likelihood and its standard error, as reported in the paper.
+
+    Attributes
+    ----------
+    mean : float
+        Mean log-likelihood over the evaluated rows.
+    std_error : float
+        Population standard deviation (``ddof=0``) divided by ``sqrt(n)``.
+
+    Examples
+    --------
+    >>> from skgan.metrics import ParzenScore
+    >>> score = ParzenScore(mean=225.0312, std_error=1.9788)
+    >>> print(score)
+    225.03 ± 1.98
+    >>> score.mean
+    225.0312
+    """
+
+    mean: float
+    std_error: float
+
+    def __str__(self):
+        return f"{self.mean:.2f} ± {self.std_error:.2f}"
+
+
+# --------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------
+
+
+def _to_numpy(array):
+    if isinstance(array, torch.Tensor):
+        array = array.detach()
+        if array.dtype not in (torch.float32, torch.float64):
+            array = array.to(torch.float64)
+        return array.cpu().numpy()
+    return array
+
+
+def _check_data(X, samples, x_name="X", s_name="samples"):
+    X = check_array(
+        _to_numpy(X), dtype=[np.float64, np.float32], order="C", input_name=x_name
+    )
+    samples = check_array(
+        _to_numpy(samples),
+        dtype=[np.float64, np.float32],
+        order="C",
+        input_name=s_name,
+    )
+    if X.shape[1] != samples.shape[1]:
+        raise ValueError(
+            f"{x_name} has {X.shape[1]} features, but {s_name} has "
+            f"{samples.shape[1]} features; they must have the same number."
+        )
+    scale = _max_abs(X, samples)
+    if not math.isfinite(16.0 * X.shape[1] * scale * scale):
+        raise ValueError(
+            f"{x_name} and {s_name} hold values too large ({scale:.3g}) for "
+            "squared distances in float64; rescale the data."
+        )
+    return X, samples
+
+
+def _max_abs(*arrays):
+    return max(max(float(a.max()), -float(a.min())) for a in arrays)
+
+
+def _check_bandwidths(bandwidths, name="bandwidths"):
+    if isinstance(bandwidths, torch.Tensor):
+        bandwidths = bandwidths.detach().cpu().numpy()
+    try:
+        values = np.atleast_1d(np.asarray(bandwidths, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be positive real numbers, got {bandwidths!r}."
+        ) from None
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            f"{name} must be a non-empty 1-D sequence of positive numbers, "
+            f"got shape {values.shape}."
+        )
+    if not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"{name} must be finite and > 0, got {values.tolist()}.")
+    with np.errstate(over="ignore", divide="ignore"):
+        inv = 0.5 / values**2
+    if not np.all(np.isfinite(inv)):
+        raise ValueError(f"{name} too small to be represented: {values.tolist()}.")
+    return values
+
+
+def _check_bandwidth(bandwidth):
+    if isinstance(bandwidth, torch.Tensor):
+        bandwidth = bandwidth.detach().cpu().numpy()
+    if np.ndim(bandwidth) != 0 or isinstance(bandwidth, (str, bytes, bool)):
+        raise ValueError(
+            f"bandwidth must be a single positive number, got {bandwidth!r}; "
+            "use parzen_log_likelihood_sweep for several bandwidths."
+        )
+    return _check_bandwidths(bandwidth, name="bandwidth")
+
+
+# --------------------------------------------------------------------------
+# core
+# --------------------------------------------------------------------------
+
+
+def _gamma(k, u):
+    ku = k * u
+    return ku / (1.0 - ku)
+
+
+def _float32_input_unit(device):
+    """Unit roundoff of the inputs of a float32 matmul (TF32 / bf16 if enabled)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            level = torch.get_float32_matmul_precision()
+            if level == "medium":
+                return 2.0**-8
+            if level == "high":
+                return 2.0**-11
+            if device.type == "cuda":
+                matmul = torch.backends.cuda.matmul
+                if getattr(matmul, "allow_tf32", False):
+                    return 2.0**-11
+                prec = getattr(matmul, "fp32_precision", "none")
+                if prec == "none":
+                    prec = getattr(torch.backends, "fp32_precision", "none")
+                if prec == "tf32":
+                    return 2.0**-11
+    except Exception:  # pragma: no cover - unknown torch: assume the worst
+        return 2.0**-8
+    return 0.0
+
+
+def _error_coefficients(dtype, d, device):
+    """(coef, k, a0) with, for centred x and s,
+
+    |D_hat - D| <= 2*coef*|x||s| + k*(|x| + |s|)**2 + a0*(1 + |x| + |s|)
+
+    where D_hat is ``|x|^2 + |s|^2 - 2 x.s`` with the norms in float64 and the
+    product in ``dtype`` (rounding of the centred inputs to ``dtype``, TF32 /
+    bf16 inputs if torch allows them, and any order of accumulation, as in
+    Higham's gamma_d bound); ``k`` covers the float64 centring, norms and sums,
+    ``a0`` underflow.
+    """
+    if dtype == torch.float32:
+        u_in = _float32_input_unit(device)
+        coef = (1 + _U32) ** 2 * (1 + u_in) ** 2 * (1 + _gamma(d, _U32)) - 1
+        a0 = 4 * (d + 1) * 2.0**-140
+    else:
+        coef = _gamma(d, _U64)
+        a0 = 4 * (d + 1) * 2.0**-1000
+    k = 2 * _gamma(d, _U64) + 12 * _U64
+    return coef * 1.01, k * 1.01, a0
+
+
+def _block_sizes(n, m, d, block_rows=None, block_cols=None):
+    block_rows = block_rows if block_rows is not None else _BLOCK_ROWS
+    block_cols = block_cols if block_cols is not None else _BLOCK_COLS
+    cap = max(1, _MAX_BLOCK_ELEMENTS // max(d, 1))  # rows of an (n, d) slice
+    cols = block_cols or max(1, min(m, _MAX_COLS, cap))
+    rows = block_rows or max(1, min(n, _MAX_BLOCK_ELEMENTS // cols, cap))
+    return int(rows), int(cols)
+
+
+def _direct_sq_dist(Xt, St, rows, cols):
+    """Exact float64 squared distances of the pairs (Xt[rows], St[cols])."""
+    d = Xt.shape[1]
+    step = max(1, _MAX_GATHER_BYTES // (16 * max(d, 1)))
+    out = torch.empty(rows.shape[0], dtype=torch.float64, device=Xt.device)
+    for start in range(0, rows.shape[0], step):
+        r = rows[start : start + step]
+        c = cols[start : start + step]
+        diff = Xt[r].to(torch.float64) - St[c].to(torch.float64)
+        out[start : start + step] = torch.einsum("ij,ij->i", diff, diff)
+    return out
+
+
+def _screen(D_hat, xn, sn, coefs, L, w, tol, T, dense_fraction=None):
+    """Pairs of a block whose expansion error could matter; updates ``L``.
+
+    D_hat : (r, c) estimated squared distances; xn (r,), sn (c,) norms of the
+    centred rows / samples; L : (B, r) running lower bounds of the largest
+    exponent of each row, per bandwidth; w : (B,) = 1 / (2 sigma**2).
+    Returns the row minima of ``D_hat``, the (i, j) index tensors of the pairs
+    to recompute and, if ``dense_fraction`` is given, the rows with more than
+    that share of candidate pairs (to be redone whole; none of their pairs is
+    in (i, j)).
+    """
+    c = D_hat.shape[1]
+    coef, k, a0 = coefs
+    sn_max = sn.max()
+    eps_max = 2 * coef * xn * sn_max + k * (xn + sn_max) ** 2 + a0 * (1 + xn + sn_max)
+    d_min = D_hat.amin(dim=1)
+    torch.maximum(L, -w[:, None] * (d_min + eps_max)[None, :], out=L)
+    e_max = w[:, None] * eps_max[None, :]  # (B, r)
+    active = e_max > tol
+    empty = torch.empty(0, dtype=torch.long, device=D_hat.device)
+    if not bool(active.any()):
+        return d_min, empty, empty, empty
+    # a term can only need recomputing if D_hat <= thr (row-wise bound)
+    slack = torch.log(torch.expm1(e_max.clamp_min(tol)))
+    thr = (T + slack - L) / w[:, None]
+    thr = torch.where(active, thr, torch.full_like(thr, -math.inf))
+    thr_max = thr.amax(dim=0)  # (r,)
+    if not bool((thr_max >= d_min).any()):
+        return d_min, empty, empty, empty
+    cand = D_hat <= thr_max[:, None]
+    dense = empty
+    if dense_fraction is not None:
+        counts = cand.sum(dim=1)
+        is_dense = counts > dense_fraction * c
+        dense = torch.nonzero(is_dense)[:, 0]
+        if dense.numel():
+            cand[dense] = False
+    i, j = torch.nonzero(cand, as_tuple=True)
+    if i.numel() == 0:
+        return d_min, i, j, dense
+    # exact test on the candidates
+    x_i, s_j = xn[i], sn[j]
+    eps = 2 * coef * x_i * s_j + k * (x_i + s_j) ** 2 + a0 * (1 + x_i + s_j)
+    d_ij = D_hat[i, j]
+    keep = torch.zeros_like(i, dtype=torch.bool)
+    for b in range(w.shape[0]):
+        e = w[b] * eps
+        keep |= (e > tol) & (
+            torch.log(torch.expm1(e.clamp_min(tol))) - w[b] * d_ij - L[b, i] >= -T
+        )
+    return d_min, i[keep], j[keep], dense
+
+
+def _sq_dist_block(xg_m2, xn2, sg, sn2, out, gemm_out=None):
+    """out <- max(0, |x|^2 + |s|^2 - 2 x.s) in float64 (one matrix multiply).
+
+    ``xg_m2`` is ``-2 x`` (an exact scaling) in the matrix-multiply dtype.
+    """
+    if gemm_out is None:  # float64
+        torch.mm(xg_m2, sg.T, out=out)
+    else:
+        torch.mm(xg_m2, sg.T, out=gemm_out)
+        out.copy_(gemm_out)
+    return out.add_(sn2[None, :]).add_(xn2[:, None]).clamp_min_(0)
+
+
+def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=None,
+                  stats=None):
+    """Validated numpy inputs -> (n_bandwidths, n) float64 numpy array."""
+    n, d = X.shape
+    m = samples.shape[0]
+    dev = resolve_device(device)
+    f64 = torch.float64
+    scale = _max_abs(X, samples)
+    cdtype = (
+        torch.float32
+        if X.dtype == np.float32
+        and samples.dtype == np.float32
+        and 16.0 * d * scale * scale < 1e36  # no float32 overflow in x.s
+        else f64
+    )
+    tol = _TOL[cdtype]
+    T = math.log(m) + math.log(1.0 / tol)
+    coefs = _error_coefficients(cdtype, d, dev)
+    coefs64 = _error_coefficients(f64, d, dev)
+
+    Xt = torch.as_tensor(X, device=dev)
+    St = torch.as_tensor(samples, device=dev)
+    bw = torch.as_tensor(bandwidths, dtype=f64, device=dev)
+    w = 0.5 / bw**2
+    w_list = [float(v) for v in 0.5 / np.asarray(bandwidths, dtype=np.float64) ** 2]
+    n_bw = bw.shape[0]
+    rows, cols = _block_sizes(n, m, d, block_rows, block_cols)
+
+    center = torch.zeros(d, dtype=f64, device=dev)
+    for c0 in range(0, m, cols):
+        center += St[c0 : c0 + cols].to(f64).sum(dim=0)
+    center /= m
+
+    cache = {}
+    itemsize = 4 if cdtype == torch.float32 else 8
+    use_cache = n > rows and m * d * itemsize <= _MAX_CACHE_BYTES
+
+    def col_chunk(c0):
+        """Centred samples c0:c0+cols in the compute dtype, squared norms, norms."""
+        if c0 in cache:
+            return cache[c0]
+        sc = St[c0 : c0 + cols].to(f64) - center
+        sn2 = torch.einsum("ij,ij->i", sc, sc)
+        entry = (sc.to(cdtype), sn2, sn2.sqrt())
+        if use_cache:
+            cache[c0] = entry
+        return entry
+
+    size = min(rows, n) * min(cols, m)
+    D_store = torch.empty(size, dtype=f64, device=dev)
+    E_store = torch.empty(size, dtype=f64, device=dev)
+    G_store = torch.empty(size, dtype=cdtype, device=dev) if cdtype != f64 else None
+
+    n_recomputed = n_dense = 0
+    out = torch.empty((n_bw, n), dtype=f64, device=dev)
+    with torch.no_grad():
+        for r0 in range(0, n, rows):
+            xc = Xt[r0 : r0 + rows].to(f64) - center
+            xn2 = torch.einsum("ij,ij->i", xc, xc)
+            xn = xn2.sqrt()
+            xg = (-2 * xc).to(cdtype)
+            r = xc.shape[0]
+            L = torch.full((n_bw, r), -math.inf, dtype=f64, device=dev)
+            acc = torch.full((n_bw, r), -math.inf, dtype=f64, device=dev)
+            for c0 in range(0, m, cols):
+                sg, sn2, sn = col_chunk(c0)
+                c = sg.shape[0]
+                D = D_store[: r * c].view(r, c)
+                G = None if G_store is None else G_store[: r * c].view(r, c)
+                _sq_dist_block(xg, xn2, sg, sn2, D, G)
+                d_min, i, j, dense = _screen(
+                    D, xn, sn, coefs, L, w, tol, T,
+                    dense_fraction=_DENSE_FRACTION if cdtype != f64 else None,
+                )
+                if dense.numel():
+                    # rows with many uncertain terms: float64 matrix multiply
+                    n_dense += dense.numel()
+                    sc = sg if sg.dtype == f64 else St[c0 : c0 + c].to(f64) - center
+                    if dense.numel() == r:
+                        D64 = _sq_dist_block(-2 * xc, xn2, sc, sn2, D)
+                    else:
+                        D64 = torch.empty((dense.numel(), c), dtype=f64, device=dev)
+                        _sq_dist_block(-2 * xc[dense], xn2[dense], sc, sn2, D64)
+                        D[dense] = D64
+                    L_sub = L[:, dense]
+                    d_min2, i2, j2, _ = _screen(
+                        D64, xn[dense], sn, coefs64, L_sub, w, tol, T
+                    )
+                    L[:, dense] = L_sub
+                    d_min[dense] = d_min2
+                    i = torch.cat([i, dense[i2]])
+                    j = torch.cat([j, j2])
+                if i.numel():
+                    n_recomputed += i.numel()
+                    exact = _direct_sq_dist(Xt, St, i + r0, j + c0)
+                    D[i, j] = exact
+                    d_min.scatter_reduce_(0, i, exact, reduce="amin")
+                E = E_store[: r * c].view(r, c)
+                for b, wb in enumerate(w_list):
+                    # exp(-w (D - d_min)), the row maximum term is exp(0) = 1
+                    torch.add((wb * d_min)[:, None], D, alpha=-wb, out=E)
+                    total = E.exp_().sum(dim=1)
+                    torch.logaddexp(acc[b], total.log() - wb * d_min, out=acc[b])
+            out[:, r0 : r0 + r] = acc
+    const = math.log(m) + 0.5 * d * (math.log(2 * math.pi) + 2 * torch.log(bw))
+    out -= const[:, None]
+    if stats is not None:
+        stats.update(
+            compute_dtype=str(cdtype).replace("torch.", ""),
+            n_recomputed=int(n_recomputed),
+            n_dense_rows=int(n_dense),
+            block=(rows, cols),
+        )
+    return out.cpu().numpy()
+
+
+# --------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------
+
+
+def parzen_log_likelihood_sweep(X, samples, bandwidths, *, device=None):
+    """Parzen-window log-likelihoods of ``X`` for several bandwidths at once.
+
+    The squared distances are computed once per block and every bandwidth is
+    evaluated from them, so a sweep costs little more than one bandwidth.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+        Rows whose log-likelihood is evaluated (numpy array or torch tensor).
+    samples : array-like of shape (m, d)
+        Points of the kernel density estimate, e.g. generated samples.
+    bandwidths : array-like of shape (n_bandwidths,)
+        Standard deviations of the Gaussian kernel, finite and > 0.
+    device : str or torch.device, default=None
+        Where to compute (``None`` is the CPU), e.g. ``"cuda"``.
+
+    Returns
+    -------
+    log_likelihoods : ndarray of shape (n_bandwidths, n), dtype float64
+        ``log_likelihoods[b, i]`` is ``log p(X[i])`` for ``bandwidths[b]``.
+
+    See Also
+    --------
+    parzen_log_likelihood : One bandwidth.
+    select_bandwidth : Choose the bandwidth on validation data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgan.metrics import parzen_log_likelihood_sweep
+    >>> rng = np.random.RandomState(0)
+    >>> samples, X = rng.rand(500, 2), rng.rand(4, 2)
+    >>> ll = parzen_log_likelihood_sweep(X, samples, [0.05, 0.1, 0.5])
+    >>> ll.shape
+    (3, 4)
+    >>> print(np.round(ll.mean(axis=1), 3))
+    [-0.335 -0.465 -1.072]
+    """
+    X, samples = _check_data(X, samples)
+    bandwidths = _check_bandwidths(bandwidths)
+    return _parzen_sweep(X, samples, bandwidths, device)
+
+
+def parzen_log_likelihood(X, samples, bandwidth, *, device=None):
+    """Log-likelihood of each row of ``X`` under a Gaussian Parzen window.
+
+    ``log p(x) = logsumexp_i(-||x - s_i||^2 / (2 sigma^2)) - log m
+    - (d / 2) log(2 pi sigma^2)`` with ``m`` samples ``s_i`` in ``d``
+    dimensions, as in Goodfellow et al., "Generative Adversarial Nets" (2014).
+    The result is within about 2e-9 nats of the exact value (2e-6 nats for
+    float32 input, which takes a faster float32 path).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+        Rows whose log-likelihood is evaluated (numpy array or torch tensor).
+    samples : array-like of shape (m, d)
+        Points of the kernel density estimate, e.g. generated samples.
+    bandwidth : float
+        Standard deviation ``sigma`` of the Gaussian kernel, finite and > 0.
+    device : str or torch.device, default=None
+        Where to compute (``None`` is the CPU), e.g. ``"cuda"``.
+
+    Returns
+    -------
+    log_likelihood : ndarray of shape (n,), dtype float64
+        ``log p(X[i])`` for each row.
+
+    See Also
+    --------
+    parzen_score : Mean and standard error, as reported in the paper.
+    select_bandwidth : Choose ``bandwidth`` on validation data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgan.metrics import parzen_log_likelihood
+    >>> rng = np.random.RandomState(0)
+    >>> samples, X = rng.rand(500, 2), rng.rand(4, 2)
+    >>> ll = parzen_log_likelihood(X, samples, bandwidth=0.1)
+    >>> ll.shape, ll.dtype
+    ((4,), dtype('float64'))
+    >>> print(np.round(ll, 3))
+    [-0.555 -0.233 -0.561 -0.512]
+    """
+    X, samples = _check_data(X, samples)
+    bandwidth = _check_bandwidth(bandwidth)
+    return _parzen_sweep(X, samples, bandwidth, device)[0]
+
+
+def select_bandwidth(samples, X_val, bandwidths=None, *, device=None):
+    """Bandwidth with the best mean log-likelihood on validation data.
+
+    This is the rule of the paper's evaluation: every candidate is evaluated
+    on ``X_val`` (in one pass over the distances) and the one with the highest
+    mean log-likelihood is returned (the first one on ties).
+
+    Parameters
+    ----------
+    samples : array-like of shape (m, d)
+        Points of the kernel density estimate, e.g. generated samples.
+    X_val : array-like of shape (n, d)
+        Validation rows.
+    bandwidths : array-like of shape (n_bandwidths,), default=None
+        Candidates, finite and > 0; ``None`` means :data:`PAPER_BANDWIDTHS`.
+    device : str or torch.device, default=None
+        Where to compute (``None`` is the CPU), e.g. ``"cuda"``.
+
+    Returns
+    -------
+    bandwidth : float
+        The selected candidate.
+
+    See Also
+    --------
+    parzen_log_likelihood_sweep : The log-likelihoods for every candidate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgan.metrics import select_bandwidth
+    >>> rng = np.random.RandomState(0)
+    >>> samples, X_val = rng.randn(1000, 2), rng.randn(200, 2)
+    >>> print(round(select_bandwidth(samples, X_val), 4))
+    0.2783
+    >>> select_bandwidth(samples, X_val, [0.01, 0.3, 10.0])
+    0.3
+    """
+    X_val, samples = _check_data(X_val, samples, x_name="X_val")
+    if bandwidths is None:
+        bandwidths = PAPER_BANDWIDTHS
+    bandwidths = _check_bandwidths(bandwidths)
+    ll = _parzen_sweep(X_val, samples, bandwidths, device)
+    return float(bandwidths[int(np.argmax(ll.mean(axis=1)))])
+
+
+def mean_and_std_error(log_likelihoods):
+    """Mean and standard error of log-likelihoods, as the paper's ± figures.
+
+    The standard error is the population standard deviation (``ddof=0``)
+    divided by ``sqrt(n)``, as in the original evaluation script.
+
+    Parameters
+    ----------
+    log_likelihoods : array-like of shape (n,)
+        Per-row log-likelihoods.
+
+    Returns
+    -------
+    score : ParzenScore
+        ``(mean, std_error)``.
+
+    Examples
+    --------
+    >>> from skgan.metrics import mean_and_std_error
+    >>> score = mean_and_std_error([1.0, 2.0, 3.0, 4.0])
+    >>> print(score)
+    2.50 ± 0.56
+    >>> round(score.std_error, 6)
+    0.559017
+    """
+    values = np.asarray(_to_numpy(log_likelihoods), dtype=np.float64)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            "log_likelihoods must be a non-empty 1-D array, got shape "
+            f"{values.shape}."
+        )
+    if np.any(np.isnan(values)):
+        raise ValueError("log_likelihoods contains NaN.")
+    mean = float(np.mean(values))
+    std_error = float(np.std(values) / np.sqrt(values.size))
+    return ParzenScore(mean, std_error)
+
+
+def parzen_score(X, samples, bandwidth, *, device=None):
+    """Mean Parzen-window log-likelihood of ``X`` and its standard error.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+        Test rows.
+    samples : array-like of shape (m, d)
+        Points of the kernel density estimate, e.g. generated samples.
+    bandwidth : float
+        Standard deviation of the Gaussian kernel, finite and > 0.
+    device : str or torch.device, default=None
+        Where to compute (``None`` is the CPU), e.g. ``"cuda"``.
+
+    Returns
+    -------
+    score : ParzenScore
+        Mean log-likelihood and ``std(ddof=0) / sqrt(n)``.
+
+    See Also
+    --------
+    parzen_log_likelihood : The per-row values.
+    mean_and_std_error : The summary used here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgan.metrics import parzen_score
+    >>> rng = np.random.RandomState(0)
+    >>> samples, X = rng.rand(500, 2), rng.rand(100, 2)
+    >>> score = parzen_score(X, samples, bandwidth=0.1)
+    >>> print(score)
+    -0.25 ± 0.03
+    """
+    ll = parzen_log_likelihood(X, samples, bandwidth, device=device)
+    return mean_and_std_error(ll)
