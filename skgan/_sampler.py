@@ -237,6 +237,16 @@ class GANSampler(DensityMixin, BaseEstimator):
         self : GANSampler
             The fitted estimator.
         """
+        previous = dict(self.__dict__)
+        try:
+            return self._fit(X)
+        except BaseException:
+            # a failed or interrupted refit leaves the earlier fit usable
+            self.__dict__.clear()
+            self.__dict__.update(previous)
+            raise
+
+    def _fit(self, X):
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         X = X.astype(np.float64, copy=False)
         device = resolve_device(self.device)

@@ -405,6 +405,18 @@ def test_interrupt_in_first_epoch_propagates(X):
         tiny_sampler(discriminator=failing(3, "interrupt")).fit(X)
 
 
+def test_failed_refit_keeps_the_earlier_fit(X):
+    gan = tiny_sampler().fit(X)
+    expected = gan.sample(10)
+    gan.set_params(discriminator=failing(3, "interrupt"))
+    with pytest.raises(KeyboardInterrupt):
+        gan.fit(X[:, :2])
+    with pytest.raises(ValueError):
+        gan.fit(np.full((5, 2), np.nan))
+    assert gan.n_features_in_ == 3
+    np.testing.assert_array_equal(gan.sample(10), expected)
+
+
 def test_verbose_prints_each_epoch(X, capsys):
     tiny_sampler(max_iter=2, verbose=1).fit(X)
     out = capsys.readouterr().out
