@@ -3,7 +3,7 @@
 from . import metrics
 from ._sampler import GANSampler
 from .losses import MinimaxLoss, NonSaturatingLoss
-from .metrics import ParzenScore, parzen_log_likelihood, select_bandwidth
+from .metrics import ParzenScore, parzen_log_likelihood, parzen_score, select_bandwidth
 from .networks import MLPDiscriminator, MLPGenerator
 
 __version__ = "0.1.0.dev0"
@@ -17,5 +17,6 @@ __all__ = [
     "ParzenScore",
     "metrics",
     "parzen_log_likelihood",
+    "parzen_score",
     "select_bandwidth",
 ]

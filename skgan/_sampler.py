@@ -15,12 +15,34 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._device import resolve_device
 from ._noise import noise_blocks
 from ._scaling import AffineScaling
-from ._training import train_gan
+from ._progress import EpochReporter
+from ._training import EarlyStopping, train_gan
 from .losses import LOSSES
-from .metrics import PAPER_BANDWIDTHS, mean_and_std_error, parzen_log_likelihood, select_bandwidth
+from .metrics import (
+    PAPER_BANDWIDTHS,
+    mean_and_std_error,
+    parzen_log_likelihood,
+    parzen_log_likelihood_sweep,
+    select_bandwidth,
+)
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes, output_range
 
 _MAX_SEED = np.iinfo(np.int32).max
+
+
+def _generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed):
+    """``n_samples`` rows from ``generator`` (in eval mode), in the user's units."""
+    with torch.no_grad():
+        blocks = [
+            generator(z.to(device)).to("cpu", torch.float64)
+            for z in noise_blocks(n_samples, latent_dim, noise, seed)
+        ]
+    return scaling.to_data(torch.cat(blocks).numpy())
+
+
+def _best_mean_log_likelihood(window, X_val, candidates, device):
+    """The validation score: mean Parzen log-likelihood at the best candidate bandwidth."""
+    return float(parzen_log_likelihood_sweep(X_val, window, candidates, device=device).mean(axis=1).max())
 
 
 class GANSampler(DensityMixin, BaseEstimator):
@@ -82,14 +104,30 @@ class GANSampler(DensityMixin, BaseEstimator):
     n_parzen_samples : int, default=10000
         Number of generated rows in the Parzen window (10,000 in the paper).
     validation_fraction : float, default=0.1
-        Fraction of ``X`` held out from training to choose the bandwidth;
-        used only when the bandwidth is chosen.
+        Fraction of ``X`` held out from training to choose the bandwidth
+        and to monitor early stopping; used only when one of them needs it.
+    early_stopping : bool, default=False
+        Evaluate the Parzen log-likelihood of the held-out rows after each
+        epoch (at the best candidate bandwidth, with the full window), stop
+        when it has not improved by more than ``tol`` for
+        ``n_iter_no_change`` epochs, and keep the networks of the best epoch.
+        Costs one Parzen evaluation per epoch.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before early stopping.
+    tol : float, default=1e-4
+        Improvement, in nats, that early stopping counts as progress.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, minibatches, noise, the validation split
         and the Parzen window. An int gives bitwise-identical fits and
         samples on CPU. Fitting never changes torch's global random state.
     verbose : int, default=0
-        Print the losses after each epoch when positive.
+        Show progress when positive: a progress bar with the latest losses
+        if tqdm is installed (``pip install "skgan[progress]"``), else one
+        line per epoch.
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the fitted networks (with
+        their optimizer state) for ``max_iter`` more epochs instead of
+        starting afresh; ``history_`` and ``n_iter_`` keep counting.
 
     Attributes
     ----------
@@ -105,7 +143,11 @@ class GANSampler(DensityMixin, BaseEstimator):
         ``D(G(z))``; both tend to 0.5 at the game's equilibrium) and ``dur``
         (seconds). ``pandas.DataFrame(history_)`` makes it a table.
     n_iter_ : int
-        Number of epochs completed.
+        Number of epochs completed, over all warm-started fits.
+    best_validation_score_ : float or None
+        Best held-out Parzen log-likelihood seen by early stopping; None
+        without early stopping. ``history_`` records then hold each epoch's
+        ``val_score``.
     device_ : str
         Device the networks live on.
     n_features_in_ : int
@@ -156,8 +198,12 @@ class GANSampler(DensityMixin, BaseEstimator):
         "bandwidth": [StrOptions({"cv"}), Interval(Real, 0, None, closed="neither"), "array-like"],
         "n_parzen_samples": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "early_stopping": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -176,8 +222,12 @@ class GANSampler(DensityMixin, BaseEstimator):
         bandwidth="cv",
         n_parzen_samples=10000,
         validation_fraction=0.1,
+        early_stopping=False,
+        n_iter_no_change=10,
+        tol=1e-4,
         random_state=None,
         verbose=0,
+        warm_start=False,
     ):
         self.generator = generator
         self.discriminator = discriminator
@@ -192,8 +242,12 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.bandwidth = bandwidth
         self.n_parzen_samples = n_parzen_samples
         self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
 
     def set_params(self, **params):
         """Set the parameters of this estimator.
@@ -224,11 +278,14 @@ class GANSampler(DensityMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Train the GAN on the rows of X and choose the Parzen bandwidth.
 
+        With ``warm_start=True`` and an earlier fit, training continues from
+        the fitted networks and optimizer state for ``max_iter`` more epochs.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data, at least 2 rows (and 2 rows left after the
-            validation split when the bandwidth is chosen).
+            validation split when one is needed).
         y : None
             Ignored; present for API consistency.
 
@@ -237,70 +294,150 @@ class GANSampler(DensityMixin, BaseEstimator):
         self : GANSampler
             The fitted estimator.
         """
+        return self._fit_or_keep(X, self.max_iter, resume=self.warm_start)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train one more epoch on X (the first call starts a new fit).
+
+        The bandwidth is chosen again after each call, as by ``fit``; with a
+        large validation split, a float ``bandwidth`` keeps calls cheap.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, with the features of the first call.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : GANSampler
+            The fitted estimator.
+        """
+        return self._fit_or_keep(X, 1, resume=True)
+
+    def _fit_or_keep(self, X, n_epochs, resume):
+        """Fit; on any error or an interrupt before an epoch completed, undo."""
         previous = dict(self.__dict__)
         try:
-            return self._fit(X)
+            return self._fit(X, n_epochs, resume and hasattr(self, "generator_"))
         except BaseException:
-            # a failed or interrupted refit leaves the earlier fit usable
             self.__dict__.clear()
             self.__dict__.update(previous)
             raise
 
-    def _fit(self, X):
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+    def _fit(self, X, n_epochs, resume):
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not resume)
         X = X.astype(np.float64, copy=False)
-        device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
         torch_seed, parzen_seed = (int(s) for s in rng.randint(_MAX_SEED, size=2))
         X_train, X_val = self._validation_split(X, rng)
+        prior_history = self.history_ if resume else []
+        if resume:  # a fresh, reproducible stream for the epochs to come
+            torch_seed = int(np.random.SeedSequence([torch_seed, len(prior_history)]).generate_state(1)[0])
+        device = torch.device(self.device_) if resume else resolve_device(self.device)
 
         cuda_devices = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
         with torch.random.fork_rng(devices=cuda_devices):
             torch.manual_seed(torch_seed)
-            generator = build_network(
-                self.generator, GENERATORS, "generator",
-                latent_dim=self.latent_dim, n_features=self.n_features_in_,
-            ).to(device)
-            discriminator = build_network(
-                self.discriminator, DISCRIMINATORS, "discriminator", n_features=self.n_features_in_
-            ).to(device)
-            check_network_shapes(generator, discriminator, self.latent_dim, self.n_features_in_, device)
-            self._scaling = AffineScaling(output_range(generator)).fit(X_train)
-            X_model = torch.tensor(self._scaling.to_model(X_train), dtype=torch.float32, device=device)
-            result = train_gan(
-                generator,
-                discriminator,
-                X_model,
-                loss=LOSSES[self.loss](),
-                g_optimizer=torch.optim.Adam(generator.parameters(), lr=self.learning_rate, betas=(0.5, 0.999)),
-                d_optimizer=torch.optim.Adam(discriminator.parameters(), lr=self.learning_rate, betas=(0.5, 0.999)),
-                latent_dim=self.latent_dim,
-                noise=self.noise,
-                d_steps=self.d_steps,
-                batch_size=self.batch_size,
-                max_iter=self.max_iter,
-                verbose=self.verbose,
+            if resume:
+                generator, discriminator, scaling = self.generator_, self.discriminator_, self._scaling
+            else:
+                generator, discriminator = self._build_networks(device)
+                scaling = AffineScaling(output_range(generator)).fit(X_train)
+            optimizers = self._make_optimizers(generator, discriminator, resume)
+            candidates = self._bandwidth_candidates(X)
+            on_epoch_end, early_stopping = self._epoch_end_hooks(
+                n_epochs, len(prior_history) + 1, generator, discriminator, scaling, device, X_val, candidates,
+                parzen_seed,
             )
-        self._report_stop(result)
-        self.generator_, self.discriminator_ = generator, discriminator
-        self.history_ = result.history
-        self.n_iter_ = len(result.history)
+            try:
+                result = train_gan(
+                    generator,
+                    discriminator,
+                    torch.tensor(scaling.to_model(X_train), dtype=torch.float32, device=device),
+                    loss=LOSSES[self.loss](),
+                    g_optimizer=optimizers[0],
+                    d_optimizer=optimizers[1],
+                    latent_dim=self.latent_dim,
+                    noise=self.noise,
+                    d_steps=self.d_steps,
+                    batch_size=self.batch_size,
+                    max_iter=n_epochs,
+                    first_epoch=len(prior_history) + 1,
+                    on_epoch_end=on_epoch_end,
+                )
+            finally:
+                on_epoch_end.close()
+        self._report_stop(result, n_before=len(prior_history))
+        if early_stopping is not None:
+            early_stopping.restore_best(generator, discriminator)
+        self.generator_, self.discriminator_, self._scaling = generator, discriminator, scaling
+        self._optimizer_state = tuple(opt.state_dict() for opt in optimizers)
+        self.history_ = prior_history + result.history
+        self.n_iter_ = len(self.history_)
+        self.best_validation_score_ = None if early_stopping is None else early_stopping.best_score
         self.device_ = str(device)
         self._parzen_seed = parzen_seed
-        self.bandwidth_ = self._choose_bandwidth(X, X_val)
+        self.bandwidth_ = self._choose_bandwidth(X_val, candidates)
         return self
 
+    def _build_networks(self, device):
+        generator = build_network(
+            self.generator, GENERATORS, "generator", latent_dim=self.latent_dim, n_features=self.n_features_in_
+        ).to(device)
+        discriminator = build_network(
+            self.discriminator, DISCRIMINATORS, "discriminator", n_features=self.n_features_in_
+        ).to(device)
+        check_network_shapes(generator, discriminator, self.latent_dim, self.n_features_in_, device)
+        return generator, discriminator
+
+    def _make_optimizers(self, generator, discriminator, resume):
+        optimizers = tuple(
+            torch.optim.Adam(net.parameters(), lr=self.learning_rate, betas=(0.5, 0.999))
+            for net in (generator, discriminator)
+        )
+        if resume:
+            for optimizer, state in zip(optimizers, self._optimizer_state):
+                optimizer.load_state_dict(state)
+                for group in optimizer.param_groups:  # a changed learning_rate applies
+                    group["lr"] = self.learning_rate
+        return optimizers
+
+    def _epoch_end_hooks(self, n_epochs, first_epoch, generator, discriminator, scaling, device, X_val,
+                         candidates, parzen_seed):
+        """The per-epoch callback: progress display and early stopping."""
+        reporter = EpochReporter(n_epochs, self.verbose, first_epoch)
+        early_stopping = EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
+
+        def on_epoch_end(record):
+            stop = False
+            if early_stopping is not None:
+                generator.eval()
+                window = _generate_rows(
+                    generator, scaling, device, self.latent_dim, self.noise, self.n_parzen_samples, parzen_seed
+                )
+                generator.train()
+                record["val_score"] = _best_mean_log_likelihood(window, X_val, candidates, device)
+                stop = early_stopping.update(record["val_score"], generator, discriminator)
+            reporter.update(record)
+            return stop
+
+        on_epoch_end.close = reporter.close
+        return on_epoch_end, early_stopping
+
     def _validation_split(self, X, rng):
-        """Rows to train on and rows to choose the bandwidth on (or None)."""
-        if not self._chooses_bandwidth():
+        """Rows to train on and held-out rows (None when nothing needs them)."""
+        if not (self._chooses_bandwidth() or self.early_stopping):
             return X, None
         n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
         if X.shape[0] - n_val < 2:
             raise ValueError(
                 f"GANSampler needs at least 2 training rows after holding out "
                 f"validation_fraction={self.validation_fraction} of the "
-                f"{X.shape[0]} rows to choose the bandwidth; pass more rows or "
-                "a float bandwidth."
+                f"{X.shape[0]} rows for bandwidth selection or early stopping; "
+                "pass more rows, or a float bandwidth without early stopping."
             )
         order = rng.permutation(X.shape[0])
         return X[order[n_val:]], X[order[:n_val]]
@@ -308,27 +445,30 @@ class GANSampler(DensityMixin, BaseEstimator):
     def _chooses_bandwidth(self):
         return isinstance(self.bandwidth, str) or np.ndim(self.bandwidth) > 0
 
-    def _choose_bandwidth(self, X, X_val):
-        if not self._chooses_bandwidth():
-            return float(self.bandwidth)
+    def _bandwidth_candidates(self, X):
+        """The bandwidths to choose from: the scaled paper grid, the user's, or the fixed one."""
         if isinstance(self.bandwidth, str):
             span = float(np.max(X.max(0) - X.min(0)))
-            candidates = PAPER_BANDWIDTHS * (span if span > 0 else 1.0)
-        else:
-            candidates = np.asarray(self.bandwidth, dtype=np.float64)
-            if candidates.ndim != 1 or candidates.size == 0 or not np.all(np.isfinite(candidates) & (candidates > 0)):
-                raise ValueError(
-                    "bandwidth candidates must be a non-empty 1-D array of positive "
-                    f"finite floats, got {self.bandwidth!r}."
-                )
+            return PAPER_BANDWIDTHS * (span if span > 0 else 1.0)
+        candidates = np.atleast_1d(np.asarray(self.bandwidth, dtype=np.float64))
+        if candidates.ndim != 1 or candidates.size == 0 or not np.all(np.isfinite(candidates) & (candidates > 0)):
+            raise ValueError(
+                "bandwidth candidates must be a non-empty 1-D array of positive "
+                f"finite floats, got {self.bandwidth!r}."
+            )
+        return candidates
+
+    def _choose_bandwidth(self, X_val, candidates):
+        if not self._chooses_bandwidth():
+            return float(self.bandwidth)
         return float(select_bandwidth(self._parzen_window(), X_val, candidates, device=self.device_))
 
-    def _report_stop(self, result):
+    def _report_stop(self, result, n_before):
         if result.stop_reason is None:
             return
         epoch = result.stopped_at_epoch
         if result.stop_reason == "diverged":
-            if not result.history:
+            if n_before + len(result.history) == 0:
                 raise ValueError(
                     "Training diverged in the first epoch (non-finite loss). "
                     "Try a lower learning_rate, scaled or standardised input, or "
@@ -345,19 +485,15 @@ class GANSampler(DensityMixin, BaseEstimator):
         else:
             warnings.warn(
                 f"Training interrupted in epoch {epoch}; kept the weights of the "
-                f"{len(result.history)} completed epoch(s).",
+                f"{n_before + len(result.history)} completed epoch(s).",
                 UserWarning,
             )
 
     def _generate(self, n_samples, seed):
         """``n_samples`` generated rows in the user's units, float64."""
-        device = torch.device(self.device_)
-        with torch.no_grad():
-            blocks = [
-                self.generator_(z.to(device)).to("cpu", torch.float64)
-                for z in noise_blocks(n_samples, self.latent_dim, self.noise, seed)
-            ]
-        return self._scaling.to_data(torch.cat(blocks).numpy())
+        return _generate_rows(
+            self.generator_, self._scaling, torch.device(self.device_), self.latent_dim, self.noise, n_samples, seed
+        )
 
     def _parzen_window(self):
         """The fixed set of generated rows the Parzen estimate is built on."""
@@ -445,8 +581,8 @@ class GANSampler(DensityMixin, BaseEstimator):
     def __getstate__(self):
         state = super().__getstate__()
         if torch.device(state.get("device_", "cpu")).type != "cpu":
-            for name in ("generator_", "discriminator_"):
-                state[name] = copy.deepcopy(state[name]).to("cpu")
+            for name in ("generator_", "discriminator_", "_optimizer_state"):
+                state[name] = _to_cpu(copy.deepcopy(state[name]))
         return state
 
     def __setstate__(self, state):
@@ -465,3 +601,14 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.generator_.to(device)
         self.discriminator_.to(device)
         self.device_ = str(device)
+
+
+def _to_cpu(obj):
+    """A module, tensor or nest of dicts, lists and tuples with tensors on the CPU."""
+    if isinstance(obj, (torch.nn.Module, torch.Tensor)):
+        return obj.to("cpu")
+    if isinstance(obj, dict):
+        return {key: _to_cpu(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_cpu(value) for value in obj)
+    return obj

@@ -54,7 +54,8 @@ def train_gan(
     d_steps,
     batch_size,
     max_iter,
-    verbose=0,
+    first_epoch=1,
+    on_epoch_end=None,
 ):
     """Train ``generator`` and ``discriminator`` on the rows of tensor ``X``.
 
@@ -67,6 +68,9 @@ def train_gan(
     The losses are accumulated on the device and read once per epoch. A
     non-finite loss stops training with the last finite weights restored; a
     KeyboardInterrupt stops it with the weights of the last completed epoch.
+    ``on_epoch_end(record)`` is called after each finite epoch with its
+    history record, already appended to the history (it may extend it); a
+    true return value stops training.
     """
     n_samples, device = X.shape[0], X.device
     batch_size = min(batch_size, n_samples)
@@ -76,7 +80,7 @@ def train_gan(
     generator.train()
     discriminator.train()
     try:
-        for epoch in range(1, max_iter + 1):
+        for epoch in range(first_epoch, first_epoch + max_iter):
             start = time.perf_counter()
             batches = _real_batches(n_samples, batch_size, n_g_steps * d_steps, device)
             sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
@@ -114,20 +118,45 @@ def train_gan(
                 _restore(last_good, generator, discriminator)
                 result.stop_reason, result.stopped_at_epoch = "diverged", epoch
                 break
-            result.history.append(record)
             last_good = _snapshot(generator, discriminator)
-            if verbose:
-                print(
-                    f"Epoch {epoch}/{max_iter}: d_loss={record['d_loss']:.4f} "
-                    f"g_loss={record['g_loss']:.4f} D(x)={record['d_real']:.3f} "
-                    f"D(G(z))={record['d_fake']:.3f} ({record['dur']:.2f}s)",
-                    flush=True,
-                )
+            result.history.append(record)
+            if on_epoch_end is not None and on_epoch_end(record):
+                break
     except KeyboardInterrupt:
         _restore(last_good, generator, discriminator)
-        result.stop_reason, result.stopped_at_epoch = "interrupted", len(result.history) + 1
+        result.stop_reason = "interrupted"
+        result.stopped_at_epoch = first_epoch + len(result.history)
     finally:
         generator.eval()
         discriminator.eval()
     return result
 
+
+
+class EarlyStopping:
+    """Stops when a validation score stalls; remembers the best weights.
+
+    As in scikit-learn's MLP: an epoch counts as no improvement unless its
+    score beats the best by more than ``tol``; training stops after
+    ``n_iter_no_change`` such epochs in a row. The weights of the best
+    epoch are kept whatever the margin.
+    """
+
+    def __init__(self, n_iter_no_change, tol):
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.best_score = -math.inf
+        self.best_state = None
+        self.n_no_change = 0
+
+    def update(self, score, *modules):
+        """Record an epoch's score; True when training should stop."""
+        self.n_no_change = 0 if score > self.best_score + self.tol else self.n_no_change + 1
+        if score > self.best_score:
+            self.best_score = score
+            self.best_state = _snapshot(*modules)
+        return self.n_no_change >= self.n_iter_no_change
+
+    def restore_best(self, *modules):
+        if self.best_state is not None:
+            _restore(self.best_state, *modules)
