@@ -330,6 +330,10 @@ class GANSampler(DensityMixin, BaseEstimator):
     def _fit(self, X, n_epochs, resume):
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not resume)
         X = X.astype(np.float64, copy=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            scalable = np.isfinite(X.max(0) - X.min(0)).all() and np.isfinite(X.std(0)).all()
+        if not scalable:
+            raise ValueError("X has values too large to scale: their range overflows float64.")
         rng = check_random_state(self.random_state)
         torch_seed, parzen_seed = (int(s) for s in rng.randint(_MAX_SEED, size=2))
         X_train, X_val = self._validation_split(X, rng)

@@ -417,13 +417,87 @@ def test_failed_refit_keeps_the_earlier_fit(X):
     np.testing.assert_array_equal(gan.sample(10), expected)
 
 
-def test_verbose_prints_each_epoch(X, capsys):
-    tiny_sampler(max_iter=2, verbose=1).fit(X)
-    out = capsys.readouterr().out
-    assert "Epoch 1/2" in out and "Epoch 2/2" in out and "D(G(z))" in out
-
-
 def test_fit_does_not_warn(X):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tiny_sampler().fit(X).score(X)
+
+
+# --- warm start, partial_fit, early stopping, progress --------------------
+
+
+def test_warm_start_continues_training(X):
+    gan = tiny_sampler(max_iter=2, warm_start=True).fit(X)
+    weights = [p.detach().clone() for p in gan.generator_.parameters()]
+    gan.fit(X)
+    assert gan.n_iter_ == 4 and [r["epoch"] for r in gan.history_] == [1, 2, 3, 4]
+    assert any(not torch.equal(a, b) for a, b in zip(weights, gan.generator_.parameters()))
+    # and it continues from the trained weights, not from a fresh start:
+    # the same as two epochs of warm continuation in a second, identical run
+    twin = tiny_sampler(max_iter=2, warm_start=True).fit(X).fit(X)
+    np.testing.assert_array_equal(twin.sample(20), gan.sample(20))
+    assert not np.array_equal(tiny_sampler(max_iter=4).fit(X).sample(20), gan.sample(20))
+
+
+def test_cold_fit_restarts(X):
+    gan = tiny_sampler(max_iter=2).fit(X)
+    gan.fit(X)
+    assert gan.n_iter_ == 2
+    np.testing.assert_array_equal(gan.sample(20), tiny_sampler(max_iter=2).fit(X).sample(20))
+
+
+def test_partial_fit_runs_one_epoch_each_call(X):
+    gan = tiny_sampler()
+    for expected in (1, 2, 3):
+        gan.partial_fit(X)
+        assert gan.n_iter_ == expected
+    assert gan._optimizer_state[0]["state"]  # Adam moments carried over
+    with pytest.raises(ValueError, match="X has 2 features"):
+        gan.partial_fit(X[:, :2])
+
+
+def test_early_stopping_stops_and_keeps_the_best_epoch(X, monkeypatch):
+    import skgan._sampler
+
+    scores = iter([1.0, 3.0, 2.0, 2.5, 2.9, 2.0, 9.0])
+    monkeypatch.setattr(skgan._sampler, "_best_mean_log_likelihood", lambda *args: next(scores))
+    gan = tiny_sampler(max_iter=20, early_stopping=True, n_iter_no_change=3, tol=0.5)
+    best_weights = {}
+    original = skgan._training.EarlyStopping.update
+
+    def spy(self, score, generator, discriminator):
+        if score > self.best_score:
+            best_weights["G"] = [p.detach().clone() for p in generator.parameters()]
+        return original(self, score, generator, discriminator)
+
+    monkeypatch.setattr(skgan._training.EarlyStopping, "update", spy)
+    gan.fit(X)
+    # epoch 2 scored 3.0; epochs 3, 4 and 5 do not beat it by more than tol
+    assert gan.n_iter_ == 5
+    assert [r["val_score"] for r in gan.history_] == [1.0, 3.0, 2.0, 2.5, 2.9]
+    assert gan.best_validation_score_ == 3.0
+    for kept, best in zip(gan.generator_.parameters(), best_weights["G"]):
+        assert torch.equal(kept, best)
+
+
+def test_early_stopping_scores_the_held_out_rows(X):
+    gan = tiny_sampler(max_iter=2, early_stopping=True, bandwidth=0.5).fit(X)
+    assert gan.bandwidth_ == 0.5
+    assert all(np.isfinite(r["val_score"]) for r in gan.history_)
+    assert gan.best_validation_score_ == max(r["val_score"] for r in gan.history_)
+    assert tiny_sampler().fit(X).best_validation_score_ is None
+
+
+def test_verbose_shows_a_progress_bar_with_tqdm(X, capsys):
+    tiny_sampler(max_iter=2, verbose=1).fit(X)
+    err = capsys.readouterr().err
+    assert "GANSampler" in err and "2/2" in err and "d_loss=" in err
+
+
+def test_verbose_prints_lines_without_tqdm(X, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # import fails
+    tiny_sampler(max_iter=2, verbose=1).fit(X)
+    out = capsys.readouterr().out
+    assert "Epoch 1/2" in out and "Epoch 2/2" in out and "D(G(z))" in out
