@@ -37,7 +37,13 @@ def _generate_rows(generator, scaling, device, latent_dim, noise, n_samples, see
             generator(z.to(device)).to("cpu", torch.float64)
             for z in noise_blocks(n_samples, latent_dim, noise, seed)
         ]
-    return scaling.to_data(torch.cat(blocks).numpy())
+    rows = scaling.to_data(torch.cat(blocks).numpy())
+    if not np.isfinite(rows).all():
+        raise ValueError(
+            "The generator produced non-finite values (NaN or infinity); refit with a "
+            "lower learning_rate or check a custom generator's output."
+        )
+    return rows
 
 
 def _best_mean_log_likelihood(window, X_val, candidates, device):
@@ -605,6 +611,52 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.generator_.to(device)
         self.discriminator_.to(device)
         self.device_ = str(device)
+
+    def save(self, path):
+        """Save the fitted estimator to one file that loads without running code.
+
+        The file holds the parameters, the network weights, the optimizer
+        state and the other fitted attributes as plain values and tensors;
+        :func:`skgan.load` reads it back with
+        ``torch.load(..., weights_only=True)``. Networks must be the
+        ``"mlp"`` presets or :class:`~skgan.MLPGenerator` /
+        :class:`~skgan.MLPDiscriminator` specs; use pickle or joblib for
+        custom ones.
+
+        Parameters
+        ----------
+        path : str or path-like
+            File to write.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If a network cannot be stored without code.
+
+        See Also
+        --------
+        skgan.load : Load a saved estimator.
+        skgan.persistence.save : The same, as a function.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> import skgan
+        >>> X = np.random.RandomState(0).normal(size=(100, 2))
+        >>> gan = skgan.GANSampler(latent_dim=4, max_iter=2, n_parzen_samples=100, random_state=0).fit(X)
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "model.skgan")
+        >>> gan.save(path)
+        >>> np.array_equal(skgan.load(path).sample(3), gan.sample(3))
+        True
+        >>> folder.cleanup()
+        """
+        from . import persistence
+
+        persistence.save(self, path)
 
 
 def _to_cpu(obj):

@@ -19,32 +19,45 @@ def _pyplot():
     return plt
 
 
-def plot_samples(samples, image_shape, *, n_samples=100, n_cols=10, random_state=None, cmap="gray_r", ax=None):
-    """Show generated rows as a grid of images, like the paper's Figure 2.
+def plot_samples(
+    samples, image_shape=None, *, X=None, n_samples=100, n_cols=10, max_features=4, random_state=None,
+    cmap="gray_r", ax=None,
+):
+    """Show generated rows: a grid of images, or pair plots for tabular data.
+
+    With ``image_shape`` each row is drawn as an image in a grid, like the
+    paper's Figure 2. Without it, the first ``max_features`` features are
+    drawn as pair plots (histograms on the diagonal, scatter plots off it),
+    with real rows ``X`` beside the generated ones when given.
 
     Parameters
     ----------
     samples : GANSampler or array-like of shape (n_rows, n_features)
         A fitted sampler, from which ``n_samples`` rows are drawn, or rows
         to show.
-    image_shape : tuple of int
+    image_shape : tuple of int, default=None
         ``(height, width)`` of one image; ``height * width`` must equal the
-        number of features.
+        number of features. None draws pair plots.
+    X : array-like of shape (n_real, n_features), default=None
+        Real rows to compare with, in the pair plots.
     n_samples : int, default=100
-        Number of images drawn from a sampler; ignored for an array.
+        Number of rows drawn from a sampler; ignored for an array.
     n_cols : int, default=10
         Images per row of the grid.
+    max_features : int, default=4
+        Features shown in the pair plots.
     random_state : int, RandomState instance or None, default=None
         Passed to ``sample`` when drawing from a sampler.
     cmap : str, default="gray_r"
-        Matplotlib colour map.
+        Matplotlib colour map of the images.
     ax : matplotlib Axes, default=None
-        Axes to draw on; a new figure when None.
+        Axes for the image grid; a new figure when None. Pair plots always
+        make a new figure.
 
     Returns
     -------
-    ax : matplotlib Axes
-        The axes with the grid.
+    ax : matplotlib Axes or ndarray of Axes
+        The axes with the image grid, or the square array of pair-plot axes.
 
     Examples
     --------
@@ -52,16 +65,24 @@ def plot_samples(samples, image_shape, *, n_samples=100, n_cols=10, random_state
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from skgan.plotting import plot_samples
-    >>> ax = plot_samples(np.random.RandomState(0).rand(12, 64), image_shape=(8, 8), n_cols=4)
+    >>> rng = np.random.RandomState(0)
+    >>> ax = plot_samples(rng.rand(12, 64), image_shape=(8, 8), n_cols=4)
     >>> ax.images[0].get_array().shape
     (28, 37)
+    >>> axes = plot_samples(rng.rand(50, 3), X=rng.rand(50, 3))
+    >>> axes.shape
+    (3, 3)
     """
     plt = _pyplot()
     if hasattr(samples, "sample"):
         samples = samples.sample(n_samples, random_state=random_state)
     samples = np.asarray(samples, dtype=np.float64)
+    if samples.ndim != 2:
+        raise ValueError(f"samples must be a 2-D array, got shape {samples.shape}.")
+    if image_shape is None:
+        return _pair_plots(plt, samples, X, max_features)
     height, width = image_shape
-    if samples.ndim != 2 or samples.shape[1] != height * width:
+    if samples.shape[1] != height * width:
         raise ValueError(
             f"image_shape {tuple(image_shape)} needs rows of {height * width} "
             f"features, got an array of shape {samples.shape}."
@@ -78,6 +99,32 @@ def plot_samples(samples, image_shape, *, n_samples=100, n_cols=10, random_state
     ax.imshow(grid, cmap=cmap, interpolation="nearest")
     ax.set_axis_off()
     return ax
+
+
+def _pair_plots(plt, samples, X, max_features):
+    d = min(samples.shape[1], max_features)
+    sets = [("generated", samples)]
+    if X is not None:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != samples.shape[1]:
+            raise ValueError(f"X must have {samples.shape[1]} columns like the samples, got shape {X.shape}.")
+        sets.insert(0, ("real", X))
+    fig, axes = plt.subplots(d, d, figsize=(2.2 * d + 0.5, 2.2 * d), squeeze=False)
+    for i in range(d):
+        for j in range(d):
+            ax = axes[i, j]
+            for name, rows in sets:
+                if i == j:
+                    ax.hist(rows[:, i], bins=20, alpha=0.5, density=True, label=name)
+                else:
+                    ax.scatter(rows[:, j], rows[:, i], s=4, alpha=0.5, label=name)
+            if i == d - 1:
+                ax.set_xlabel(f"feature {j}")
+            if j == 0:
+                ax.set_ylabel(f"feature {i}")
+    axes[0, -1].legend(loc="upper right", fontsize="small")
+    fig.tight_layout()
+    return axes
 
 
 def plot_history(history, *, axes=None):

@@ -25,6 +25,19 @@ def test_plot_samples_draws_from_a_sampler():
     assert ax.images[0].get_array().shape == (7, 13)
 
 
+def test_plot_samples_pair_plots_for_tabular_data():
+    rng = np.random.RandomState(0)
+    samples, X = rng.rand(30, 6), rng.rand(20, 6) + 5
+    axes = plot_samples(samples, X=X, max_features=3)
+    assert axes.shape == (3, 3)
+    real, generated = axes[0, 1].collections  # scatter of feature 1 (x) against feature 0 (y)
+    np.testing.assert_array_equal(real.get_offsets(), X[:, [1, 0]])
+    np.testing.assert_array_equal(generated.get_offsets(), samples[:, [1, 0]])
+    assert len(axes[2, 2].patches) == 2 * 20  # two histograms of 20 bins on the diagonal
+    with pytest.raises(ValueError, match="columns like the samples"):
+        plot_samples(samples, X=X[:, :2])
+
+
 def test_plot_samples_checks_the_image_shape():
     with pytest.raises(ValueError, match="needs rows of 9 features"):
         plot_samples(np.zeros((3, 4)), image_shape=(3, 3))

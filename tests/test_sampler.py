@@ -246,6 +246,18 @@ def test_module_instance_is_copied_not_trained_in_place(X):
     assert not torch.equal(gan.generator_.linear.weight, before)
 
 
+class SometimesNaN(ShiftGenerator):
+    def forward(self, z):
+        out = super().forward(z)
+        return out if self.training else out * float("nan")
+
+
+def test_sample_never_returns_nan(X):
+    gan = tiny_sampler(generator=SometimesNaN, bandwidth=1.0).fit(X)
+    with pytest.raises(ValueError, match="non-finite values"):
+        gan.sample(3)
+
+
 def test_factory_must_return_a_module(X):
     with pytest.raises(TypeError, match="expected a torch.nn.Module"):
         tiny_sampler(generator=lambda latent_dim, n_features: "nope").fit(X)
