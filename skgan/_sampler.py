@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, DensityMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._device import resolve_device
@@ -30,13 +31,17 @@ from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_s
 _MAX_SEED = np.iinfo(np.int32).max
 
 
-def _generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed):
-    """``n_samples`` rows from ``generator`` (in eval mode), in the user's units."""
+def _generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed, labels=None):
+    """``n_samples`` rows from ``generator`` (in eval mode), in the user's units.
+
+    ``labels`` (class indices, one per row) condition a conditional generator.
+    """
+    blocks, start = [], 0
     with torch.no_grad():
-        blocks = [
-            generator(z.to(device)).to("cpu", torch.float64)
-            for z in noise_blocks(n_samples, latent_dim, noise, seed)
-        ]
+        for z in noise_blocks(n_samples, latent_dim, noise, seed):
+            cond = () if labels is None else (torch.as_tensor(labels[start : start + len(z)], device=device),)
+            blocks.append(generator(z.to(device), *cond).to("cpu", torch.float64))
+            start += len(z)
     rows = scaling.to_data(torch.cat(blocks).numpy())
     if not np.isfinite(rows).all():
         raise ValueError(
@@ -44,6 +49,13 @@ def _generate_rows(generator, scaling, device, latent_dim, noise, n_samples, see
             "lower learning_rate or check a custom generator's output."
         )
     return rows
+
+
+def _prior_labels(class_prior, n_samples, seed):
+    """Class indices drawn from the training frequencies (None when unconditional)."""
+    if class_prior is None:
+        return None
+    return np.random.RandomState(seed).choice(len(class_prior), size=n_samples, p=class_prior)
 
 
 def _best_mean_log_likelihood(window, X_val, candidates, device):
@@ -156,6 +168,9 @@ class GANSampler(DensityMixin, BaseEstimator):
         ``val_score``.
     device_ : str
         Device the networks live on.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels of a conditional GAN (fitted with ``y``). Defined only
+        then.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -292,15 +307,17 @@ class GANSampler(DensityMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
             Training data, at least 2 rows (and 2 rows left after the
             validation split when one is needed).
-        y : None
-            Ignored; present for API consistency.
+        y : array-like of shape (n_samples,), default=None
+            Class labels. When given, the GAN is class-conditional: both
+            networks see the labels, ``classes_`` holds them, and
+            ``sample(n, y=...)`` draws rows of the chosen classes.
 
         Returns
         -------
         self : GANSampler
             The fitted estimator.
         """
-        return self._fit_or_keep(X, self.max_iter, resume=self.warm_start)
+        return self._fit_or_keep(X, y, self.max_iter, resume=self.warm_start)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
@@ -313,28 +330,45 @@ class GANSampler(DensityMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data, with the features of the first call.
-        y : None
-            Ignored; present for API consistency.
+        y : array-like of shape (n_samples,), default=None
+            Class labels, given on every call of a conditional GAN and on
+            none of an unconditional one; only classes of the first call.
 
         Returns
         -------
         self : GANSampler
             The fitted estimator.
         """
-        return self._fit_or_keep(X, 1, resume=True)
+        return self._fit_or_keep(X, y, 1, resume=True)
 
-    def _fit_or_keep(self, X, n_epochs, resume):
+    def _fit_or_keep(self, X, y, n_epochs, resume):
         """Fit; on any error or an interrupt before an epoch completed, undo."""
         previous = dict(self.__dict__)
         try:
-            return self._fit(X, n_epochs, resume and hasattr(self, "generator_"))
+            return self._fit(X, y, n_epochs, resume and hasattr(self, "generator_"))
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)
             raise
 
-    def _fit(self, X, n_epochs, resume):
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not resume)
+    def _fit(self, X, y, n_epochs, resume):
+        checks = dict(dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not resume)
+        if y is None:
+            X = validate_data(self, X, **checks)
+        else:
+            X, y = validate_data(self, X, y, **checks)
+            check_classification_targets(y)
+        if resume and (y is None) != (not hasattr(self, "classes_")):
+            raise ValueError(
+                "Continue training with labels if and only if the GANSampler was "
+                "fitted with labels (y)."
+            )
+        if y is None:
+            classes, y_idx = None, None
+        elif resume:
+            classes, y_idx = self.classes_, self._class_indices(y)
+        else:
+            classes, y_idx = np.unique(y, return_inverse=True)
         X = X.astype(np.float64, copy=False)
         with np.errstate(over="ignore", invalid="ignore"):
             scalable = np.isfinite(X.max(0) - X.min(0)).all() and np.isfinite(X.std(0)).all()
@@ -342,7 +376,11 @@ class GANSampler(DensityMixin, BaseEstimator):
             raise ValueError("X has values too large to scale: their range overflows float64.")
         rng = check_random_state(self.random_state)
         torch_seed, parzen_seed = (int(s) for s in rng.randint(_MAX_SEED, size=2))
-        X_train, X_val = self._validation_split(X, rng)
+        train, val = self._validation_split(X.shape[0], rng, y_idx)
+        X_train, X_val = X[train], (None if val is None else X[val])
+        y_train = None if y_idx is None else y_idx[train]
+        n_classes = None if classes is None else len(classes)
+        class_prior = None if y_train is None else np.bincount(y_train, minlength=n_classes) / len(y_train)
         prior_history = self.history_ if resume else []
         if resume:  # a fresh, reproducible stream for the epochs to come
             torch_seed = int(np.random.SeedSequence([torch_seed, len(prior_history)]).generate_state(1)[0])
@@ -354,13 +392,13 @@ class GANSampler(DensityMixin, BaseEstimator):
             if resume:
                 generator, discriminator, scaling = self.generator_, self.discriminator_, self._scaling
             else:
-                generator, discriminator = self._build_networks(device)
+                generator, discriminator = self._build_networks(device, n_classes)
                 scaling = AffineScaling(output_range(generator)).fit(X_train)
             optimizers = self._make_optimizers(generator, discriminator, resume)
             candidates = self._bandwidth_candidates(X)
             on_epoch_end, early_stopping = self._epoch_end_hooks(
                 n_epochs, len(prior_history) + 1, generator, discriminator, scaling, device, X_val, candidates,
-                parzen_seed,
+                _prior_labels(class_prior, self.n_parzen_samples, parzen_seed), parzen_seed,
             )
             try:
                 result = train_gan(
@@ -375,6 +413,7 @@ class GANSampler(DensityMixin, BaseEstimator):
                     d_steps=self.d_steps,
                     batch_size=self.batch_size,
                     max_iter=n_epochs,
+                    y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
                     first_epoch=len(prior_history) + 1,
                     on_epoch_end=on_epoch_end,
                 )
@@ -390,17 +429,24 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.best_validation_score_ = None if early_stopping is None else early_stopping.best_score
         self.device_ = str(device)
         self._parzen_seed = parzen_seed
+        if classes is None:
+            self.__dict__.pop("classes_", None)
+            self._class_prior = None
+        elif not resume:
+            self.classes_, self._class_prior = classes, class_prior
         self.bandwidth_ = self._choose_bandwidth(X_val, candidates)
         return self
 
-    def _build_networks(self, device):
+    def _build_networks(self, device, n_classes):
+        conditional = {} if n_classes is None else {"n_classes": n_classes}
         generator = build_network(
-            self.generator, GENERATORS, "generator", latent_dim=self.latent_dim, n_features=self.n_features_in_
+            self.generator, GENERATORS, "generator",
+            latent_dim=self.latent_dim, n_features=self.n_features_in_, **conditional,
         ).to(device)
         discriminator = build_network(
-            self.discriminator, DISCRIMINATORS, "discriminator", n_features=self.n_features_in_
+            self.discriminator, DISCRIMINATORS, "discriminator", n_features=self.n_features_in_, **conditional
         ).to(device)
-        check_network_shapes(generator, discriminator, self.latent_dim, self.n_features_in_, device)
+        check_network_shapes(generator, discriminator, self.latent_dim, self.n_features_in_, device, n_classes)
         return generator, discriminator
 
     def _make_optimizers(self, generator, discriminator, resume):
@@ -416,7 +462,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         return optimizers
 
     def _epoch_end_hooks(self, n_epochs, first_epoch, generator, discriminator, scaling, device, X_val,
-                         candidates, parzen_seed):
+                         candidates, window_labels, parzen_seed):
         """The per-epoch callback: progress display and early stopping."""
         reporter = EpochReporter(n_epochs, self.verbose, first_epoch)
         early_stopping = EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
@@ -426,7 +472,8 @@ class GANSampler(DensityMixin, BaseEstimator):
             if early_stopping is not None:
                 generator.eval()
                 window = _generate_rows(
-                    generator, scaling, device, self.latent_dim, self.noise, self.n_parzen_samples, parzen_seed
+                    generator, scaling, device, self.latent_dim, self.noise, self.n_parzen_samples, parzen_seed,
+                    window_labels,
                 )
                 generator.train()
                 record["val_score"] = _best_mean_log_likelihood(window, X_val, candidates, device)
@@ -437,20 +484,29 @@ class GANSampler(DensityMixin, BaseEstimator):
         on_epoch_end.close = reporter.close
         return on_epoch_end, early_stopping
 
-    def _validation_split(self, X, rng):
-        """Rows to train on and held-out rows (None when nothing needs them)."""
+    def _validation_split(self, n_samples, rng, y_idx=None):
+        """Indices of the rows to train on and of the held-out rows (None when unused).
+
+        With labels, every class keeps at least one training row.
+        """
         if not (self._chooses_bandwidth() or self.early_stopping):
-            return X, None
-        n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
-        if X.shape[0] - n_val < 2:
+            return np.arange(n_samples), None
+        n_val = max(1, int(round(self.validation_fraction * n_samples)))
+        order = rng.permutation(n_samples)
+        val, train = order[:n_val], order[n_val:]
+        if y_idx is not None:
+            for label in np.setdiff1d(y_idx, y_idx[train]):
+                first = val[y_idx[val] == label][0]
+                train, val = np.append(train, first), val[val != first]
+        if len(train) < 2 or len(val) == 0:
             raise ValueError(
-                f"GANSampler needs at least 2 training rows after holding out "
-                f"validation_fraction={self.validation_fraction} of the "
-                f"{X.shape[0]} rows for bandwidth selection or early stopping; "
-                "pass more rows, or a float bandwidth without early stopping."
+                f"GANSampler needs at least 2 training rows (one of each class) and 1 "
+                f"held-out row after holding out validation_fraction="
+                f"{self.validation_fraction} of the {n_samples} rows for bandwidth "
+                "selection or early stopping; pass more rows, or a float bandwidth "
+                "without early stopping."
             )
-        order = rng.permutation(X.shape[0])
-        return X[order[n_val:]], X[order[:n_val]]
+        return train, val
 
     def _chooses_bandwidth(self):
         return isinstance(self.bandwidth, str) or np.ndim(self.bandwidth) > 0
@@ -499,23 +555,67 @@ class GANSampler(DensityMixin, BaseEstimator):
                 UserWarning,
             )
 
-    def _generate(self, n_samples, seed):
+    def _generate(self, n_samples, seed, labels=None):
         """``n_samples`` generated rows in the user's units, float64."""
         return _generate_rows(
-            self.generator_, self._scaling, torch.device(self.device_), self.latent_dim, self.noise, n_samples, seed
+            self.generator_, self._scaling, torch.device(self.device_), self.latent_dim, self.noise, n_samples, seed,
+            labels,
         )
 
     def _parzen_window(self):
-        """The fixed set of generated rows the Parzen estimate is built on."""
-        return self._generate(self.n_parzen_samples, self._parzen_seed)
+        """The fixed set of generated rows the Parzen estimate is built on.
 
-    def sample(self, n_samples=1, *, random_state=None):
+        A conditional GAN's window draws its classes from the training
+        frequencies, so the score is of the marginal density of X.
+        """
+        labels = _prior_labels(self._class_prior, self.n_parzen_samples, self._parzen_seed)
+        return self._generate(self.n_parzen_samples, self._parzen_seed, labels)
+
+    def _class_indices(self, y):
+        """Positions of labels ``y`` in ``classes_``; unknown labels are an error."""
+        y = np.asarray(y)
+        try:
+            known = np.isin(y, self.classes_)
+        except TypeError:
+            known = np.zeros(y.shape, dtype=bool)
+        if not known.all():
+            unknown = list(dict.fromkeys(y[~known].tolist()))
+            raise ValueError(
+                f"Unknown label(s) {unknown[:10]}; this GANSampler was fitted on the "
+                f"classes {self.classes_.tolist()}."
+            )
+        return np.searchsorted(self.classes_, y)
+
+    def _sample_labels(self, n_samples, y, seed):
+        if not hasattr(self, "classes_"):
+            if y is not None:
+                raise ValueError(
+                    "y was given, but this GANSampler was fitted without labels; "
+                    "fit(X, y) trains a class-conditional GAN."
+                )
+            return None
+        if y is None:
+            return _prior_labels(self._class_prior, n_samples, seed)
+        y = np.asarray(y)
+        if y.ndim == 0:
+            y = np.repeat(y, n_samples)
+        if y.ndim != 1 or len(y) != n_samples:
+            raise ValueError(
+                f"y must be one label or {n_samples} labels (one per sample), got shape {y.shape}."
+            )
+        return self._class_indices(y)
+
+    def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows from the trained generator.
 
         Parameters
         ----------
         n_samples : int, default=1
             Number of rows to generate.
+        y : label or array-like of shape (n_samples,), default=None
+            Classes of the rows, for a GAN fitted with labels: one label for
+            all rows or one per row. Each row is generated conditioned on its
+            class. None draws the classes from the training frequencies.
         random_state : int, RandomState instance or None, default=None
             Seeds the noise. None uses the estimator's ``random_state``: when
             that is an int, every call returns the same rows (as
@@ -531,7 +631,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         if isinstance(n_samples, bool) or not isinstance(n_samples, Integral) or n_samples < 1:
             raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
         rng = check_random_state(self.random_state if random_state is None else random_state)
-        return self._generate(int(n_samples), int(rng.randint(_MAX_SEED)))
+        seed = int(rng.randint(_MAX_SEED))
+        return self._generate(int(n_samples), seed, self._sample_labels(int(n_samples), y, seed))
 
     def score_samples(self, X):
         """Parzen-window log-likelihood of each row of X.

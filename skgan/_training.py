@@ -54,6 +54,7 @@ def train_gan(
     d_steps,
     batch_size,
     max_iter,
+    y=None,
     first_epoch=1,
     on_epoch_end=None,
 ):
@@ -85,10 +86,11 @@ def train_gan(
             batches = _real_batches(n_samples, batch_size, n_g_steps * d_steps, device)
             sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
             for step, rows in enumerate(batches, start=1):
+                labels = () if y is None else (y[rows],)
                 with torch.no_grad():
-                    fake = generator(sample_noise(batch_size, latent_dim, noise, device=device))
-                real_logits = discriminator(X[rows])
-                fake_logits = discriminator(fake)
+                    fake = generator(sample_noise(batch_size, latent_dim, noise, device=device), *labels)
+                real_logits = discriminator(X[rows], *labels)
+                fake_logits = discriminator(fake, *labels)
                 d_loss = loss.discriminator_loss(real_logits, fake_logits)
                 d_optimizer.zero_grad(set_to_none=True)
                 d_loss.backward()
@@ -99,7 +101,9 @@ def train_gan(
                 )
                 if step % d_steps == 0:
                     z = sample_noise(batch_size, latent_dim, noise, device=device)
-                    g_loss = loss.generator_loss(discriminator(generator(z)))
+                    if y is not None:
+                        labels = (y[torch.randint(n_samples, (batch_size,), device=device)],)
+                    g_loss = loss.generator_loss(discriminator(generator(z, *labels), *labels))
                     g_optimizer.zero_grad(set_to_none=True)
                     g_loss.backward()
                     g_optimizer.step()

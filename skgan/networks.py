@@ -26,6 +26,7 @@ import copy
 from numbers import Integral, Real
 
 import torch
+import torch.nn.functional as F
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
@@ -60,22 +61,42 @@ def _mlp_layers(n_in, hidden_layer_sizes, activation, batch_norm, dropout):
     return layers, n_in
 
 
-class MLPGeneratorModule(nn.Sequential):
-    """Fully connected generator built by :class:`MLPGenerator`."""
+def with_labels(inputs, labels, n_classes):
+    """``inputs`` with the one-hot encoding of ``labels`` appended (conditional nets)."""
+    if not n_classes:
+        return inputs
+    return torch.cat([inputs, F.one_hot(labels, n_classes).to(inputs.dtype)], dim=1)
 
-    def __init__(self, layers, output_range):
+
+class MLPGeneratorModule(nn.Sequential):
+    """Fully connected generator built by :class:`MLPGenerator`.
+
+    Called as ``module(z)``, or ``module(z, labels)`` when built with
+    ``n_classes``: the one-hot labels are appended to the noise.
+    """
+
+    def __init__(self, layers, output_range, n_classes=None):
         super().__init__(*layers)
         self.output_range = output_range
+        self.n_classes = n_classes
+
+    def forward(self, z, labels=None):
+        return super().forward(with_labels(z, labels, self.n_classes))
 
 
 class MLPDiscriminatorModule(nn.Sequential):
     """Fully connected discriminator built by :class:`MLPDiscriminator`.
 
-    Returns one logit per row, shape ``(batch,)``.
+    Called as ``module(x)``, or ``module(x, labels)`` when built with
+    ``n_classes``; returns one logit per row, shape ``(batch,)``.
     """
 
-    def forward(self, x):
-        return super().forward(x).squeeze(-1)
+    def __init__(self, layers, n_classes=None):
+        super().__init__(*layers)
+        self.n_classes = n_classes
+
+    def forward(self, x, labels=None):
+        return super().forward(with_labels(x, labels, self.n_classes)).squeeze(-1)
 
 
 class _NetworkSpec(BaseEstimator):
@@ -158,12 +179,12 @@ class MLPGenerator(_NetworkSpec):
         self.dropout = dropout
         self.output_activation = output_activation
 
-    def __call__(self, *, latent_dim, n_features):
+    def __call__(self, *, latent_dim, n_features, n_classes=None):
         layers, width = _mlp_layers(
-            latent_dim, self._hidden_sizes(), self.activation, self.batch_norm, self.dropout
+            latent_dim + (n_classes or 0), self._hidden_sizes(), self.activation, self.batch_norm, self.dropout
         )
         layers += [nn.Linear(width, n_features), _ACTIVATIONS[self.output_activation]()]
-        return MLPGeneratorModule(layers, OUTPUT_RANGES[self.output_activation])
+        return MLPGeneratorModule(layers, OUTPUT_RANGES[self.output_activation], n_classes)
 
 
 class MLPDiscriminator(_NetworkSpec):
@@ -213,12 +234,12 @@ class MLPDiscriminator(_NetworkSpec):
         self.batch_norm = batch_norm
         self.dropout = dropout
 
-    def __call__(self, *, n_features):
+    def __call__(self, *, n_features, n_classes=None):
         layers, width = _mlp_layers(
-            n_features, self._hidden_sizes(), self.activation, self.batch_norm, self.dropout
+            n_features + (n_classes or 0), self._hidden_sizes(), self.activation, self.batch_norm, self.dropout
         )
         layers.append(nn.Linear(width, 1))
-        return MLPDiscriminatorModule(*layers)
+        return MLPDiscriminatorModule(layers, n_classes)
 
 
 #: Named network presets accepted by ``GANSampler(generator=..., discriminator=...)``.
@@ -245,7 +266,7 @@ def build_network(spec, presets, role, **kwargs):
     return module
 
 
-def check_network_shapes(generator, discriminator, latent_dim, n_features, device):
+def check_network_shapes(generator, discriminator, latent_dim, n_features, device, n_classes=None):
     """Run both networks once on two rows; a wrong shape is a ``ValueError``.
 
     Runs in evaluation mode without gradients, so no weights, running
@@ -253,14 +274,15 @@ def check_network_shapes(generator, discriminator, latent_dim, n_features, devic
     """
     generator.eval()
     discriminator.eval()
+    labels = () if not n_classes else (torch.zeros(2, dtype=torch.long, device=device),)
     with torch.no_grad():
-        rows = generator(torch.zeros(2, latent_dim, device=device))
+        rows = generator(torch.zeros(2, latent_dim, device=device), *labels)
         if not isinstance(rows, torch.Tensor) or tuple(rows.shape) != (2, n_features):
             raise ValueError(
                 f"The generator must map noise of shape (batch, {latent_dim}) to rows "
                 f"of shape (batch, {n_features}); it returned {_describe(rows)}."
             )
-        logits = discriminator(rows)
+        logits = discriminator(rows, *labels)
         if not isinstance(logits, torch.Tensor) or tuple(logits.shape) not in {(2,), (2, 1)}:
             raise ValueError(
                 f"The discriminator must map rows of shape (batch, {n_features}) to one "
