@@ -2,19 +2,24 @@
 
 from . import metrics
 from ._sampler import GANSampler
+from .augmentation import AugmentedEstimator, GANOversampler
 from .losses import MinimaxLoss, NonSaturatingLoss
 from .metrics import ParzenScore, parzen_log_likelihood, parzen_score, select_bandwidth
 from .networks import MLPDiscriminator, MLPGenerator
+from .persistence import load
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AugmentedEstimator",
+    "GANOversampler",
     "GANSampler",
     "MLPDiscriminator",
     "MLPGenerator",
     "MinimaxLoss",
     "NonSaturatingLoss",
     "ParzenScore",
+    "load",
     "metrics",
     "parzen_log_likelihood",
     "parzen_score",

@@ -99,8 +99,8 @@ def _save_figures(gan, output_dir, random_state):
     plt.close(axes[0].figure)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m skgan.demo", description=__doc__.split("\n\n")[1])
+def main(argv=None, prog="python -m skgan.demo"):
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[1])
     parser.add_argument("--output-dir", default="demo_output", help="folder for the PNG files (default: %(default)s)")
     parser.add_argument("--max-iter", type=int, default=400, help="training epochs (default: %(default)s)")
     parser.add_argument("--random-state", type=int, default=0, help="seed (default: %(default)s)")

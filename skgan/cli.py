@@ -1,0 +1,398 @@
+"""The ``skgan`` command line: fit, sample and score GANs on files.
+
+``skgan fit`` trains a :class:`~skgan.GANSampler` on a .csv or .npy file and
+saves it in the safe model format of :mod:`skgan.persistence`;
+``skgan sample`` writes generated rows; ``skgan score`` prints the Parzen
+log-likelihood of a data file; ``skgan demo`` runs the digits demo.
+``python -m skgan`` is the same command.
+"""
+
+import argparse
+import ast
+import csv
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["main"]
+
+_DATA_SUFFIXES = (".csv", ".npy")
+
+_EPILOG = """\
+examples:
+  skgan fit train.csv -o model.skgan --set max_iter=200 --set loss=minimax
+  skgan sample model.skgan -n 1000 -o samples.csv --random-state 0
+  skgan score model.skgan test.csv
+  skgan demo --max-iter 50
+"""
+
+
+class _UsageError(Exception):
+    """A command line that does not make sense: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise _UsageError(f"{message} (see {self.prog} --help)")
+
+
+# --------------------------------------------------------------------------
+# the parser
+# --------------------------------------------------------------------------
+
+
+def build_parser():
+    """The argument parser of the ``skgan`` command.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        Its ``error`` raises instead of exiting, so that :func:`main` reports
+        every error in one line.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["sample", "model.skgan", "-n", "5", "-o", "out.npy"])
+    >>> args.command, args.n_samples, args.output
+    ('sample', 5, 'out.npy')
+    """
+    from . import __version__
+
+    parser = _Parser(
+        prog="skgan",
+        description="Generative adversarial networks as scikit-learn estimators, on .csv and .npy files.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"skgan {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_fit(commands)
+    _add_sample(commands)
+    _add_score(commands)
+    commands.add_parser(
+        "demo",
+        add_help=False,
+        help="train on scikit-learn's digits and compare with references (skgan demo --help)",
+        description="Run the digits demo; its options are those of python -m skgan.demo.",
+    )
+    return parser
+
+
+def _add_fit(commands):
+    fit = commands.add_parser(
+        "fit",
+        help="train a GANSampler on a data file and save it",
+        description="Train a GANSampler on the rows of DATA and save it to MODEL (safe skgan model format).",
+        epilog="example: skgan fit train.csv -o model.skgan --set max_iter=50 "
+        "--set generator__hidden_layer_sizes=(64,64) --set loss=minimax",
+    )
+    fit.add_argument("data", metavar="DATA", help="training data: .csv with a header row, or .npy")
+    fit.add_argument("-o", "--output", metavar="MODEL", required=True, help="model file to write")
+    fit.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        dest="params",
+        action="append",
+        default=[],
+        type=_parse_param,
+        help="a GANSampler parameter, e.g. max_iter=50 or generator__hidden_layer_sizes=(64,64); "
+        "the value is a Python literal, or else a string; repeatable",
+    )
+
+
+def _add_sample(commands):
+    sample = commands.add_parser(
+        "sample",
+        help="write generated rows to a file",
+        description="Generate N rows from MODEL and write them to OUT (.csv with a header row, or .npy).",
+    )
+    sample.add_argument("model", metavar="MODEL", help="model file written by skgan fit")
+    sample.add_argument("-n", "--n-samples", metavar="N", type=int, required=True, help="number of rows")
+    sample.add_argument("-o", "--output", metavar="OUT", required=True, help="file to write: .csv or .npy")
+    sample.add_argument(
+        "--random-state", metavar="S", type=int, default=None,
+        help="seed of the noise (default: the model's random_state)",
+    )
+
+
+def _add_score(commands):
+    score = commands.add_parser(
+        "score",
+        help="print the Parzen log-likelihood of a data file",
+        description="Print the mean Parzen-window log-likelihood of the rows of DATA under MODEL, "
+        "in nats, with its standard error.",
+    )
+    score.add_argument("model", metavar="MODEL", help="model file written by skgan fit")
+    score.add_argument("data", metavar="DATA", help="rows to score: .csv with a header row, or .npy")
+
+
+def _parse_param(text):
+    """``"key=value"`` as ``(key, value)``; the value is a Python literal when it parses as one.
+
+    Examples
+    --------
+    >>> _parse_param("generator__hidden_layer_sizes=(64, 64)")
+    ('generator__hidden_layer_sizes', (64, 64))
+    >>> _parse_param("loss=minimax")
+    ('loss', 'minimax')
+    """
+    key, separator, value = text.partition("=")
+    key = key.strip()
+    if not separator or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key, ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return key, value.strip()
+
+
+# --------------------------------------------------------------------------
+# files
+# --------------------------------------------------------------------------
+
+
+def _suffix(path, role):
+    suffix = Path(path).suffix.lower()
+    if suffix not in _DATA_SUFFIXES:
+        raise _UsageError(f"{role} must be a .csv or .npy file, got {str(path)!r}")
+    return suffix
+
+
+def read_data(path):
+    """Rows of a .csv file with a header row, or of a .npy file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A .csv file (read with pandas when installed, so that the column
+        names become the estimator's feature names) or a .npy file (read
+        without pickle).
+
+    Returns
+    -------
+    X : pandas.DataFrame or ndarray of shape (n_samples, n_features)
+        The rows.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "rows.npy")
+    >>> np.save(path, np.eye(2))
+    >>> read_data(path)
+    array([[1., 0.],
+           [0., 1.]])
+    >>> folder.cleanup()
+    """
+    if _suffix(path, "DATA") == ".npy":
+        X = _read_npy(path)
+    else:
+        X = _read_csv(path)
+    if np.ndim(X) != 2:
+        raise ValueError(f"{path} holds an array of shape {np.shape(X)}; skgan needs a 2-D table of rows and features")
+    return X
+
+
+def _read_npy(path):
+    with open(path, "rb") as file:
+        if file.read(6) != b"\x93NUMPY":
+            raise ValueError(f"{path} is not a .npy file")
+    try:
+        return np.load(path, allow_pickle=False)
+    except ValueError as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+
+
+def _read_csv(path):
+    try:
+        import pandas
+    except ImportError:
+        return np.genfromtxt(path, delimiter=",", skip_header=1, ndmin=2)
+    try:
+        frame = pandas.read_csv(path)
+    except pandas.errors.ParserError as exc:
+        raise ValueError(f"cannot read {path} as CSV: {exc}") from None
+    except pandas.errors.EmptyDataError:
+        raise ValueError(f"{path} is empty") from None
+    if frame.empty:
+        raise ValueError(f"{path} has no rows of data")
+    text_columns = [str(name) for name, dtype in frame.dtypes.items() if not pandas.api.types.is_numeric_dtype(dtype)]
+    if text_columns:
+        raise ValueError(f"{path} has columns that are not numbers: {', '.join(text_columns)}")
+    return frame
+
+
+def write_rows(path, X, feature_names):
+    """Write rows to a .npy file, or to a .csv file with a header row."""
+    if _suffix(path, "OUT") == ".npy":
+        np.save(path, X)
+        return
+    with open(path, "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(feature_names)
+        writer.writerows(X.tolist())
+
+
+def _check_writable(path):
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no such folder for {path}: {folder}")
+
+
+# --------------------------------------------------------------------------
+# commands
+# --------------------------------------------------------------------------
+
+
+def _fit(args):
+    from ._sampler import GANSampler
+
+    _check_writable(args.output)
+    estimator = GANSampler()
+    for key, value in args.params:
+        if key.split("__")[0] not in estimator.get_params(deep=False):
+            raise _UsageError(f"--set {key}=...: GANSampler has no parameter {key.split('__')[0]!r}")
+        estimator.set_params(**{key: value})
+    X = read_data(args.data)
+    start = time.perf_counter()
+    estimator.fit(X)
+    seconds = time.perf_counter() - start
+    estimator.save(args.output)
+    print(
+        f"Trained {estimator.n_iter_} epochs on {estimator.n_features_in_} features in {seconds:.1f} s "
+        f"on {estimator.device_}; Parzen bandwidth {estimator.bandwidth_:.4g}. Saved {args.output}."
+    )
+
+
+def _sample(args):
+    from .persistence import load
+
+    _suffix(args.output, "OUT")
+    _check_writable(args.output)
+    estimator = load(args.model)
+    X = estimator.sample(args.n_samples, random_state=args.random_state)
+    names = getattr(estimator, "feature_names_in_", [f"x{i}" for i in range(estimator.n_features_in_)])
+    write_rows(args.output, X, list(names))
+    print(f"Wrote {len(X)} rows of {X.shape[1]} features to {args.output}.")
+
+
+def _score(args):
+    from .persistence import load
+
+    _suffix(args.data, "DATA")
+    estimator = load(args.model)
+    X = read_data(args.data)
+    score = estimator.parzen_score(X)
+    print(f"Parzen log-likelihood: {score} nats (mean ± standard error over {len(X)} rows)")
+
+
+def _demo(argv):
+    from . import demo
+
+    try:
+        demo.main(argv, prog="skgan demo")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+_COMMANDS = {"fit": _fit, "sample": _sample, "score": _score}
+
+
+# --------------------------------------------------------------------------
+# entry point
+# --------------------------------------------------------------------------
+
+
+def main(argv=None):
+    """Run the ``skgan`` command line.
+
+    Every error is reported as one line on standard error that starts with
+    ``skgan: error:``, with exit status 2 for a command line that does not
+    make sense and 1 for anything else; warnings are one
+    ``skgan: warning:`` line each.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The arguments; None reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        The exit status: 0 on success.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> data, model, out = (os.path.join(folder.name, name) for name in ("x.npy", "m.skgan", "s.csv"))
+    >>> np.save(data, np.random.RandomState(0).normal(size=(100, 2)))
+    >>> main([
+    ...     "fit", data, "-o", model, "--set", "max_iter=2", "--set", "latent_dim=4",
+    ...     "--set", "n_parzen_samples=100", "--set", "random_state=0",
+    ... ])
+    Trained 2 epochs on 2 features in ... s on cpu; Parzen bandwidth ... Saved ...m.skgan.
+    0
+    >>> main(["sample", model, "-n", "3", "-o", out])
+    Wrote 3 rows of 2 features to ...s.csv.
+    0
+    >>> open(out).readline().strip()
+    'x0,x1'
+    >>> main(["score", model, data])
+    Parzen log-likelihood: ... ± ... nats (mean ± standard error over 100 rows)
+    0
+    >>> folder.cleanup()
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            return _run(argv)
+        except _UsageError as exc:
+            return _fail(exc, status=2)
+        except KeyboardInterrupt:
+            return _fail("interrupted")
+        except Exception as exc:
+            return _fail(exc)
+
+
+def _run(argv):
+    parser = build_parser()
+    try:
+        args, extra = parser.parse_known_args(argv)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    if args.command == "demo":
+        return _demo(extra)
+    if extra:
+        raise _UsageError(f"unrecognized arguments: {' '.join(extra)} (see skgan {args.command} --help)")
+    _COMMANDS[args.command](args)
+    return 0
+
+
+def _fail(error, status=1):
+    print(f"skgan: error: {_one_line(error)}", file=sys.stderr)
+    return status
+
+
+def _one_line(error):
+    if isinstance(error, OSError) and error.strerror and error.filename:
+        return f"{error.strerror}: {error.filename}"
+    text = " ".join(str(error).split())
+    if isinstance(error, KeyError):
+        text = f"missing {text}"
+    return text or type(error).__name__
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"skgan: warning: {_one_line(message)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

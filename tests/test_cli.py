@@ -1,0 +1,231 @@
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import skgan
+from skgan import GANSampler
+from skgan.cli import main, read_data
+
+FAST = [
+    "--set", "max_iter=2",
+    "--set", "n_parzen_samples=100",
+    "--set", "latent_dim=4",
+    "--set", "generator__hidden_layer_sizes=(16,)",
+    "--set", "discriminator__hidden_layer_sizes=(16,)",
+    "--set", "random_state=0",
+]
+
+
+@pytest.fixture
+def rows():
+    return np.random.RandomState(0).normal(size=(60, 3)) * [1.0, 5.0, 0.1] + [0.0, 100.0, -3.0]
+
+
+@pytest.fixture
+def csv_data(rows, tmp_path):
+    path = tmp_path / "train.csv"
+    np.savetxt(path, rows, delimiter=",", header="height,weight,age", comments="")
+    return path
+
+
+@pytest.fixture
+def npy_data(rows, tmp_path):
+    path = tmp_path / "train.npy"
+    np.save(path, rows)
+    return path
+
+
+@pytest.fixture
+def model(npy_data, tmp_path, capsys):
+    path = tmp_path / "model.skgan"
+    assert main(["fit", str(npy_data), "-o", str(path), *FAST]) == 0
+    capsys.readouterr()
+    return path
+
+
+def assert_one_error_line(capsys, status, expected_status=(1, 2), match=""):
+    out, err = capsys.readouterr()
+    assert status in expected_status
+    assert err.startswith("skgan: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in out + err
+    assert match in err, err
+    return err
+
+
+# --- fit, sample, score ---------------------------------------------------
+
+
+def test_fit_sample_score_on_csv_keep_feature_names(csv_data, rows, tmp_path, capsys):
+    model, out = tmp_path / "model.skgan", tmp_path / "samples.csv"
+    assert main(["fit", str(csv_data), "-o", str(model), *FAST]) == 0
+    summary = capsys.readouterr().out
+    assert "Trained 2 epochs" in summary and "bandwidth" in summary and str(model) in summary
+
+    gan = skgan.load(model)
+    assert gan.max_iter == 2 and gan.latent_dim == 4 and gan.generator.hidden_layer_sizes == (16,)
+    np.testing.assert_array_equal(gan.feature_names_in_, ["height", "weight", "age"])
+
+    assert main(["sample", str(model), "-n", "7", "-o", str(out), "--random-state", "3"]) == 0
+    assert out.read_text().splitlines()[0] == "height,weight,age"
+    written = np.loadtxt(out, delimiter=",", skiprows=1)
+    np.testing.assert_array_equal(written, gan.sample(7, random_state=3))
+
+    capsys.readouterr()
+    assert main(["score", str(model), str(csv_data)]) == 0
+    expected = gan.parzen_score(read_data(csv_data))
+    assert capsys.readouterr().out.startswith(f"Parzen log-likelihood: {expected} nats")
+
+
+def test_fit_sample_score_on_npy(model, npy_data, tmp_path, capsys):
+    gan = skgan.load(model)
+    assert not hasattr(gan, "feature_names_in_") and gan.random_state == 0
+
+    out = tmp_path / "samples.npy"
+    assert main(["sample", str(model), "-n", "5", "-o", str(out)]) == 0
+    np.testing.assert_array_equal(np.load(out), gan.sample(5))
+
+    csv_out = tmp_path / "samples.csv"
+    assert main(["sample", str(model), "-n", "4", "-o", str(csv_out)]) == 0
+    lines = csv_out.read_text().splitlines()
+    assert lines[0] == "x0,x1,x2" and len(lines) == 5
+
+    capsys.readouterr()
+    assert main(["score", str(model), str(npy_data)]) == 0
+    out = capsys.readouterr().out
+    assert f"{gan.parzen_score(np.load(npy_data))} nats" in out and "60 rows" in out
+
+
+def test_string_values_of_set_stay_strings(npy_data, tmp_path):
+    model = tmp_path / "model.skgan"
+    assert main(["fit", str(npy_data), "-o", str(model), *FAST, "--set", "loss=minimax", "--set", "device=cpu"]) == 0
+    gan = skgan.load(model)
+    assert gan.loss == "minimax" and gan.device == "cpu"
+
+
+def test_csv_without_pandas_is_read_with_numpy(csv_data, rows, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    np.testing.assert_allclose(read_data(csv_data), rows, rtol=1e-15)
+
+
+def test_main_reads_sys_argv(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["skgan", "--version"])
+    assert main() == 0
+    assert capsys.readouterr().out.strip() == f"skgan {skgan.__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["fit"], ["sample"], ["score"], ["demo"]])
+def test_help_exits_zero(command, capsys):
+    assert main([*command, "--help"]) == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_python_dash_m_skgan_runs_the_command_line():
+    result = subprocess.run(
+        [sys.executable, "-m", "skgan", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage: skgan" in result.stdout and "sample" in result.stdout
+
+
+# --- errors ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, status, match",
+    [
+        ([], 2, "required: COMMAND"),
+        (["train"], 2, "invalid choice"),
+        (["fit", "DATA.txt", "-o", "m.skgan"], 2, "DATA must be a .csv or .npy file"),
+        (["fit", "missing.csv", "-o", "m.skgan"], 1, "No such file or directory: missing.csv"),
+        (["fit", "DATA.csv"], 2, "required: -o/--output"),
+        (["fit", "DATA.csv", "-o", "m.skgan", "--set", "max_iter"], 2, "expected KEY=VALUE"),
+        (["fit", "DATA.csv", "-o", "m.skgan", "--set", "n_epochs=3"], 2, "no parameter 'n_epochs'"),
+        (["fit", "DATA.csv", "-o", "no/such/folder/m.skgan"], 1, "no such folder"),
+        (["sample", "m.skgan", "-n", "three", "-o", "s.csv"], 2, "invalid int value"),
+        (["sample", "m.skgan", "-n", "3", "-o", "s.txt"], 2, "OUT must be a .csv or .npy file"),
+        (["sample", "missing.skgan", "-n", "3", "-o", "s.csv"], 1, "No such file or directory"),
+        (["score", "m.skgan", "DATA.json"], 2, "DATA must be a .csv or .npy file"),
+        (["sample", "m.skgan", "-n", "3", "-o", "s.csv", "--bogus"], 2, "unrecognized arguments: --bogus"),
+    ],
+)
+def test_usage_and_file_errors_are_one_line(argv, status, match, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert_one_error_line(capsys, main(argv), (status,), match)
+
+
+@pytest.mark.parametrize(
+    "setting, match",
+    [
+        ("loss=bogus", "'loss' parameter"),
+        ("max_iter=-1", "'max_iter' parameter"),
+        ("generator__hidden_layer_sizes=(0,)", "hidden_layer_sizes"),
+        ("generator__width=3", "width"),
+    ],
+)
+def test_invalid_parameter_values_are_one_line(setting, match, npy_data, tmp_path, capsys):
+    status = main(["fit", str(npy_data), "-o", str(tmp_path / "m.skgan"), *FAST, "--set", setting])
+    assert_one_error_line(capsys, status, (1,), match)
+    assert not (tmp_path / "m.skgan").exists()
+
+
+@pytest.mark.parametrize(
+    "name, contents, match",
+    [
+        ("words.csv", "a,b\nx,y\nz,w\n", "columns that are not numbers: a, b"),
+        ("header_only.csv", "a,b\n", "no rows of data"),
+        ("empty.csv", "", "is empty"),
+        ("junk.npy", "not numpy", "is not a .npy file"),
+        ("flat.npy", np.arange(10.0), "shape (10,)"),
+        ("objects.npy", np.array([{"a": 1}], dtype=object), "Object arrays cannot be loaded"),
+    ],
+)
+def test_bad_data_files_are_one_line(name, contents, match, tmp_path, capsys):
+    path = tmp_path / name
+    if isinstance(contents, str):
+        path.write_text(contents)
+    else:
+        np.save(path, contents)
+    status = main(["fit", str(path), "-o", str(tmp_path / "m.skgan")])
+    assert_one_error_line(capsys, status, (1,), match)
+
+
+def test_bad_model_and_mismatched_data_are_one_line(model, tmp_path, capsys):
+    damaged = tmp_path / "damaged.skgan"
+    damaged.write_bytes(model.read_bytes()[:100])
+    status = main(["sample", str(damaged), "-n", "3", "-o", str(tmp_path / "s.csv")])
+    assert_one_error_line(capsys, status, (1,), "corrupted or truncated")
+    np.save(tmp_path / "wide.npy", np.zeros((5, 4)))
+    status = main(["score", str(model), str(tmp_path / "wide.npy")])
+    assert_one_error_line(capsys, status, (1,), "4 features")
+    status = main(["sample", str(model), "-n", "0", "-o", str(tmp_path / "s.csv")])
+    assert_one_error_line(capsys, status, (1,), "n_samples must be a positive integer")
+
+
+def test_interrupt_is_one_line(npy_data, tmp_path, monkeypatch, capsys):
+    def interrupted(self, X, y=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(GANSampler, "fit", interrupted)
+    status = main(["fit", str(npy_data), "-o", str(tmp_path / "m.skgan"), *FAST])
+    assert_one_error_line(capsys, status, (1,), "interrupted")
+
+
+def test_warnings_are_one_line(model, tmp_path, monkeypatch, capsys):
+    gan = skgan.load(model)
+    gan.device_ = "cuda:0"
+    gan.save(model)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert main(["sample", str(model), "-n", "3", "-o", str(tmp_path / "s.npy")]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("skgan: warning: ") and "CPU" in err and err.count("\n") == 1, err
+
+
+def test_demo_help_names_the_skgan_command(capsys):
+    assert main(["demo", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: skgan demo")
