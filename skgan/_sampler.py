@@ -385,6 +385,14 @@ class GANSampler(DensityMixin, BaseEstimator):
         if resume:  # a fresh, reproducible stream for the epochs to come
             torch_seed = int(np.random.SeedSequence([torch_seed, len(prior_history)]).generate_state(1)[0])
         device = torch.device(self.device_) if resume else resolve_device(self.device)
+        # what the fitted networks were built with; set_params after fit waits for the next cold fit
+        settings = self._fitted_settings if resume else {
+            "generator": copy.deepcopy(self.generator),
+            "discriminator": copy.deepcopy(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "noise": self.noise,
+            "n_parzen_samples": self.n_parzen_samples,
+        }
 
         cuda_devices = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
         with torch.random.fork_rng(devices=cuda_devices):
@@ -392,13 +400,13 @@ class GANSampler(DensityMixin, BaseEstimator):
             if resume:
                 generator, discriminator, scaling = self.generator_, self.discriminator_, self._scaling
             else:
-                generator, discriminator = self._build_networks(device, n_classes)
+                generator, discriminator = self._build_networks(settings, device, n_classes)
                 scaling = AffineScaling(output_range(generator)).fit(X_train)
             optimizers = self._make_optimizers(generator, discriminator, resume)
             candidates = self._bandwidth_candidates(X)
             on_epoch_end, early_stopping = self._epoch_end_hooks(
                 n_epochs, len(prior_history) + 1, generator, discriminator, scaling, device, X_val, candidates,
-                _prior_labels(class_prior, self.n_parzen_samples, parzen_seed), parzen_seed,
+                settings, _prior_labels(class_prior, settings["n_parzen_samples"], parzen_seed), parzen_seed,
             )
             try:
                 result = train_gan(
@@ -408,8 +416,8 @@ class GANSampler(DensityMixin, BaseEstimator):
                     loss=LOSSES[self.loss](),
                     g_optimizer=optimizers[0],
                     d_optimizer=optimizers[1],
-                    latent_dim=self.latent_dim,
-                    noise=self.noise,
+                    latent_dim=settings["latent_dim"],
+                    noise=settings["noise"],
                     d_steps=self.d_steps,
                     batch_size=self.batch_size,
                     max_iter=n_epochs,
@@ -429,6 +437,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.best_validation_score_ = None if early_stopping is None else early_stopping.best_score
         self.device_ = str(device)
         self._parzen_seed = parzen_seed
+        self._fitted_settings = settings
         if classes is None:
             self.__dict__.pop("classes_", None)
             self._class_prior = None
@@ -437,16 +446,17 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.bandwidth_ = self._choose_bandwidth(X_val, candidates)
         return self
 
-    def _build_networks(self, device, n_classes):
+    def _build_networks(self, settings, device, n_classes):
         conditional = {} if n_classes is None else {"n_classes": n_classes}
+        latent_dim = settings["latent_dim"]
         generator = build_network(
-            self.generator, GENERATORS, "generator",
-            latent_dim=self.latent_dim, n_features=self.n_features_in_, **conditional,
+            settings["generator"], GENERATORS, "generator",
+            latent_dim=latent_dim, n_features=self.n_features_in_, **conditional,
         ).to(device)
         discriminator = build_network(
-            self.discriminator, DISCRIMINATORS, "discriminator", n_features=self.n_features_in_, **conditional
+            settings["discriminator"], DISCRIMINATORS, "discriminator", n_features=self.n_features_in_, **conditional
         ).to(device)
-        check_network_shapes(generator, discriminator, self.latent_dim, self.n_features_in_, device, n_classes)
+        check_network_shapes(generator, discriminator, latent_dim, self.n_features_in_, device, n_classes)
         return generator, discriminator
 
     def _make_optimizers(self, generator, discriminator, resume):
@@ -462,7 +472,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         return optimizers
 
     def _epoch_end_hooks(self, n_epochs, first_epoch, generator, discriminator, scaling, device, X_val,
-                         candidates, window_labels, parzen_seed):
+                         candidates, settings, window_labels, parzen_seed):
         """The per-epoch callback: progress display and early stopping."""
         reporter = EpochReporter(n_epochs, self.verbose, first_epoch)
         early_stopping = EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
@@ -472,8 +482,8 @@ class GANSampler(DensityMixin, BaseEstimator):
             if early_stopping is not None:
                 generator.eval()
                 window = _generate_rows(
-                    generator, scaling, device, self.latent_dim, self.noise, self.n_parzen_samples, parzen_seed,
-                    window_labels,
+                    generator, scaling, device, settings["latent_dim"], settings["noise"],
+                    settings["n_parzen_samples"], parzen_seed, window_labels,
                 )
                 generator.train()
                 record["val_score"] = _best_mean_log_likelihood(window, X_val, candidates, device)
@@ -558,8 +568,8 @@ class GANSampler(DensityMixin, BaseEstimator):
     def _generate(self, n_samples, seed, labels=None):
         """``n_samples`` generated rows in the user's units, float64."""
         return _generate_rows(
-            self.generator_, self._scaling, torch.device(self.device_), self.latent_dim, self.noise, n_samples, seed,
-            labels,
+            self.generator_, self._scaling, torch.device(self.device_), self._fitted_settings["latent_dim"],
+            self._fitted_settings["noise"], n_samples, seed, labels,
         )
 
     def _parzen_window(self):
@@ -568,8 +578,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         A conditional GAN's window draws its classes from the training
         frequencies, so the score is of the marginal density of X.
         """
-        labels = _prior_labels(self._class_prior, self.n_parzen_samples, self._parzen_seed)
-        return self._generate(self.n_parzen_samples, self._parzen_seed, labels)
+        n_window = self._fitted_settings["n_parzen_samples"]
+        return self._generate(n_window, self._parzen_seed, _prior_labels(self._class_prior, n_window, self._parzen_seed))
 
     def _class_indices(self, y):
         """Positions of labels ``y`` in ``classes_``; unknown labels are an error."""

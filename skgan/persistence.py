@@ -207,6 +207,7 @@ def _fitted_state(estimator):
         },
         "optimizer_state": _to_cpu(tuple(estimator._optimizer_state)),
         "history_": _plain(estimator.history_, "history_"),
+        "fitted_settings": _fitted_settings_config(estimator._fitted_settings),
     }
     for name in _SCALAR_ATTRIBUTES:
         state[name] = _plain(getattr(estimator, name), name)
@@ -217,6 +218,14 @@ def _fitted_state(estimator):
     if hasattr(estimator, "classes_"):
         state["classes_"] = _labels(estimator.classes_)
     return state
+
+
+def _fitted_settings_config(settings):
+    """What the fitted networks were built with (may differ from the current parameters)."""
+    config = {name: _plain(settings[name], name) for name in ("latent_dim", "noise", "n_parzen_samples")}
+    for role, presets in _NETWORK_ROLES.items():
+        config[role] = _network_config(role, settings[role], presets)
+    return config
 
 
 def _labels(classes):
@@ -409,6 +418,7 @@ def _rebuild(config, state, device):
     prior = state["class_prior"]
     estimator._class_prior = None if prior is None else prior.numpy().astype(np.float64)
     estimator.device_ = str(_target_device(state["device_"], device))
+    estimator._fitted_settings = _fitted_settings(state["fitted_settings"])
     with torch.random.fork_rng(devices=[]):
         estimator.generator_, estimator.discriminator_ = _networks(estimator, state)
     estimator._scaling = _scaling(state["scaling"])
@@ -417,13 +427,23 @@ def _rebuild(config, state, device):
     return estimator
 
 
+def _fitted_settings(config):
+    settings = dict(config)
+    for role in _NETWORK_ROLES:
+        settings[role] = _network(settings[role])
+    return settings
+
+
 def _networks(estimator, state):
-    """The networks rebuilt from the parameters, as fit builds them, with the saved weights."""
+    """The networks rebuilt as fit built them, with the saved weights."""
+    settings = estimator._fitted_settings
     sizes = {"n_features": estimator.n_features_in_}
     if hasattr(estimator, "classes_"):
         sizes["n_classes"] = len(estimator.classes_)
-    generator = build_network(estimator.generator, GENERATORS, "generator", latent_dim=estimator.latent_dim, **sizes)
-    discriminator = build_network(estimator.discriminator, DISCRIMINATORS, "discriminator", **sizes)
+    generator = build_network(
+        settings["generator"], GENERATORS, "generator", latent_dim=settings["latent_dim"], **sizes
+    )
+    discriminator = build_network(settings["discriminator"], DISCRIMINATORS, "discriminator", **sizes)
     generator.load_state_dict(state["generator_"])
     discriminator.load_state_dict(state["discriminator_"])
     device = torch.device(estimator.device_)
@@ -433,10 +453,15 @@ def _networks(estimator, state):
 def _params(config):
     params = dict(config)
     for role in _NETWORK_ROLES:
-        if isinstance(params[role], dict):
-            spec = _SPECS[params[role]["spec"]]
-            params[role] = spec(**{key: _tuples(value) for key, value in params[role]["params"].items()})
+        params[role] = _network(params[role])
     return params
+
+
+def _network(config):
+    """A preset name, or the spec object described by a network config."""
+    if not isinstance(config, dict):
+        return config
+    return _SPECS[config["spec"]](**{key: _tuples(value) for key, value in config["params"].items()})
 
 
 def _tuples(value):

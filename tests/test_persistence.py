@@ -362,3 +362,16 @@ def test_round_trip_of_a_class_conditional_gan(tmp_path):
     np.testing.assert_array_equal(loaded.score_samples(X), gan.score_samples(X))
     resumed = loaded.set_params(warm_start=True).fit(X, y)
     assert resumed.n_iter_ == 2
+
+
+def test_params_changed_after_fit_are_saved_beside_the_fitted_networks(tmp_path):
+    X = np.random.RandomState(0).normal(size=(60, 3))
+    gan = tiny_sampler().fit(X)
+    expected = gan.sample(10)
+    gan.set_params(latent_dim=7, generator__hidden_layer_sizes=(5, 5))
+    gan.save(tmp_path / "model.skgan")
+    loaded = load(tmp_path / "model.skgan")
+    np.testing.assert_array_equal(loaded.sample(10), expected)
+    assert loaded.latent_dim == 7 and loaded.generator.hidden_layer_sizes == (5, 5)
+    loaded.fit(X)  # the next cold fit uses the current parameters
+    assert loaded.generator_[0].in_features == 7

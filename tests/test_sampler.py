@@ -197,6 +197,18 @@ def test_nested_network_params_on_the_default_preset(X):
     assert not any(isinstance(m, nn.Dropout) for m in gan.discriminator_)
 
 
+def test_params_set_after_fit_wait_for_the_next_fit(X):
+    gan = tiny_sampler().fit(X)
+    expected, score = gan.sample(10), gan.score(X)
+    gan.set_params(latent_dim=9, noise="uniform", n_parzen_samples=10, generator__hidden_layer_sizes=(5,))
+    np.testing.assert_array_equal(gan.sample(10), expected)
+    assert gan.score(X) == score
+    gan.set_params(warm_start=True).fit(X)  # continues the fitted networks
+    assert gan.generator_[0].in_features == 4
+    gan.set_params(warm_start=False).fit(X)
+    assert gan.generator_[0].in_features == 9 and gan.generator_[0].out_features == 5
+
+
 def test_clone_is_unfitted_and_independent(X):
     gan = tiny_sampler().fit(X)
     copy = clone(gan)
