@@ -24,3 +24,14 @@ def resolve_device(device):
             "use device='cpu' or device='auto'."
         )
     return resolved
+
+
+def to_cpu(obj):
+    """A module, tensor or nest of dicts, lists and tuples with its tensors on the CPU."""
+    if isinstance(obj, (torch.nn.Module, torch.Tensor)):
+        return obj.to("cpu")
+    if isinstance(obj, dict):
+        return {key: to_cpu(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_cpu(value) for value in obj)
+    return obj

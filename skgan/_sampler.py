@@ -7,17 +7,16 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, DensityMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._device import resolve_device
-from ._noise import noise_blocks
+from ._device import resolve_device, to_cpu
+from ._generation import class_indices, generate_rows, prior_labels, requested_labels
 from ._scaling import AffineScaling
 from ._progress import EpochReporter
-from ._training import EarlyStopping, train_gan
+from ._training import EarlyStopping, report_stop, train_gan
 from .losses import LOSSES
 from .metrics import (
     PAPER_BANDWIDTHS,
@@ -29,33 +28,6 @@ from .metrics import (
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes, output_range
 
 _MAX_SEED = np.iinfo(np.int32).max
-
-
-def _generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed, labels=None):
-    """``n_samples`` rows from ``generator`` (in eval mode), in the user's units.
-
-    ``labels`` (class indices, one per row) condition a conditional generator.
-    """
-    blocks, start = [], 0
-    with torch.no_grad():
-        for z in noise_blocks(n_samples, latent_dim, noise, seed):
-            cond = () if labels is None else (torch.as_tensor(labels[start : start + len(z)], device=device),)
-            blocks.append(generator(z.to(device), *cond).to("cpu", torch.float64))
-            start += len(z)
-    rows = scaling.to_data(torch.cat(blocks).numpy())
-    if not np.isfinite(rows).all():
-        raise ValueError(
-            "The generator produced non-finite values (NaN or infinity); refit with a "
-            "lower learning_rate or check a custom generator's output."
-        )
-    return rows
-
-
-def _prior_labels(class_prior, n_samples, seed):
-    """Class indices drawn from the training frequencies (None when unconditional)."""
-    if class_prior is None:
-        return None
-    return np.random.RandomState(seed).choice(len(class_prior), size=n_samples, p=class_prior)
 
 
 def _best_mean_log_likelihood(window, X_val, candidates, device):
@@ -366,7 +338,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         if y is None:
             classes, y_idx = None, None
         elif resume:
-            classes, y_idx = self.classes_, self._class_indices(y)
+            classes, y_idx = self.classes_, class_indices(self.classes_, y)
         else:
             classes, y_idx = np.unique(y, return_inverse=True)
         X = X.astype(np.float64, copy=False)
@@ -406,7 +378,7 @@ class GANSampler(DensityMixin, BaseEstimator):
             candidates = self._bandwidth_candidates(X)
             on_epoch_end, early_stopping = self._epoch_end_hooks(
                 n_epochs, len(prior_history) + 1, generator, discriminator, scaling, device, X_val, candidates,
-                settings, _prior_labels(class_prior, settings["n_parzen_samples"], parzen_seed), parzen_seed,
+                settings, prior_labels(class_prior, settings["n_parzen_samples"], parzen_seed), parzen_seed,
             )
             try:
                 result = train_gan(
@@ -427,7 +399,7 @@ class GANSampler(DensityMixin, BaseEstimator):
                 )
             finally:
                 on_epoch_end.close()
-        self._report_stop(result, n_before=len(prior_history))
+        report_stop(result, n_before=len(prior_history))
         if early_stopping is not None:
             early_stopping.restore_best(generator, discriminator)
         self.generator_, self.discriminator_, self._scaling = generator, discriminator, scaling
@@ -481,7 +453,7 @@ class GANSampler(DensityMixin, BaseEstimator):
             stop = False
             if early_stopping is not None:
                 generator.eval()
-                window = _generate_rows(
+                window = generate_rows(
                     generator, scaling, device, settings["latent_dim"], settings["noise"],
                     settings["n_parzen_samples"], parzen_seed, window_labels,
                 )
@@ -539,35 +511,9 @@ class GANSampler(DensityMixin, BaseEstimator):
             return float(self.bandwidth)
         return float(select_bandwidth(self._parzen_window(), X_val, candidates, device=self.device_))
 
-    def _report_stop(self, result, n_before):
-        if result.stop_reason is None:
-            return
-        epoch = result.stopped_at_epoch
-        if result.stop_reason == "diverged":
-            if n_before + len(result.history) == 0:
-                raise ValueError(
-                    "Training diverged in the first epoch (non-finite loss). "
-                    "Try a lower learning_rate, scaled or standardised input, or "
-                    "a smaller network."
-                )
-            warnings.warn(
-                f"Training diverged in epoch {epoch} (non-finite loss); stopped "
-                f"and restored the weights of epoch {epoch - 1}. Try a lower "
-                "learning_rate.",
-                ConvergenceWarning,
-            )
-        elif not result.history:
-            raise KeyboardInterrupt
-        else:
-            warnings.warn(
-                f"Training interrupted in epoch {epoch}; kept the weights of the "
-                f"{n_before + len(result.history)} completed epoch(s).",
-                UserWarning,
-            )
-
     def _generate(self, n_samples, seed, labels=None):
         """``n_samples`` generated rows in the user's units, float64."""
-        return _generate_rows(
+        return generate_rows(
             self.generator_, self._scaling, torch.device(self.device_), self._fitted_settings["latent_dim"],
             self._fitted_settings["noise"], n_samples, seed, labels,
         )
@@ -579,41 +525,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         frequencies, so the score is of the marginal density of X.
         """
         n_window = self._fitted_settings["n_parzen_samples"]
-        return self._generate(n_window, self._parzen_seed, _prior_labels(self._class_prior, n_window, self._parzen_seed))
-
-    def _class_indices(self, y):
-        """Positions of labels ``y`` in ``classes_``; unknown labels are an error."""
-        y = np.asarray(y)
-        try:
-            known = np.isin(y, self.classes_)
-        except TypeError:
-            known = np.zeros(y.shape, dtype=bool)
-        if not known.all():
-            unknown = list(dict.fromkeys(y[~known].tolist()))
-            raise ValueError(
-                f"Unknown label(s) {unknown[:10]}; this GANSampler was fitted on the "
-                f"classes {self.classes_.tolist()}."
-            )
-        return np.searchsorted(self.classes_, y)
-
-    def _sample_labels(self, n_samples, y, seed):
-        if not hasattr(self, "classes_"):
-            if y is not None:
-                raise ValueError(
-                    "y was given, but this GANSampler was fitted without labels; "
-                    "fit(X, y) trains a class-conditional GAN."
-                )
-            return None
-        if y is None:
-            return _prior_labels(self._class_prior, n_samples, seed)
-        y = np.asarray(y)
-        if y.ndim == 0:
-            y = np.repeat(y, n_samples)
-        if y.ndim != 1 or len(y) != n_samples:
-            raise ValueError(
-                f"y must be one label or {n_samples} labels (one per sample), got shape {y.shape}."
-            )
-        return self._class_indices(y)
+        return self._generate(n_window, self._parzen_seed, prior_labels(self._class_prior, n_window, self._parzen_seed))
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows from the trained generator.
@@ -642,7 +554,8 @@ class GANSampler(DensityMixin, BaseEstimator):
             raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
         rng = check_random_state(self.random_state if random_state is None else random_state)
         seed = int(rng.randint(_MAX_SEED))
-        return self._generate(int(n_samples), seed, self._sample_labels(int(n_samples), y, seed))
+        labels = requested_labels(getattr(self, "classes_", None), self._class_prior, int(n_samples), y, seed)
+        return self._generate(int(n_samples), seed, labels)
 
     def score_samples(self, X):
         """Parzen-window log-likelihood of each row of X.
@@ -703,7 +616,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         state = super().__getstate__()
         if torch.device(state.get("device_", "cpu")).type != "cpu":
             for name in ("generator_", "discriminator_", "_optimizer_state"):
-                state[name] = _to_cpu(copy.deepcopy(state[name]))
+                state[name] = to_cpu(copy.deepcopy(state[name]))
         return state
 
     def __setstate__(self, state):
@@ -769,13 +682,3 @@ class GANSampler(DensityMixin, BaseEstimator):
 
         persistence.save(self, path)
 
-
-def _to_cpu(obj):
-    """A module, tensor or nest of dicts, lists and tuples with tensors on the CPU."""
-    if isinstance(obj, (torch.nn.Module, torch.Tensor)):
-        return obj.to("cpu")
-    if isinstance(obj, dict):
-        return {key: _to_cpu(value) for key, value in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_to_cpu(value) for value in obj)
-    return obj

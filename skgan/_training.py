@@ -3,9 +3,11 @@
 import copy
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import torch
+from sklearn.exceptions import ConvergenceWarning
 
 from ._noise import sample_noise
 
@@ -164,3 +166,34 @@ class EarlyStopping:
     def restore_best(self, *modules):
         if self.best_state is not None:
             _restore(self.best_state, *modules)
+
+
+def report_stop(result, n_before):
+    """Warn about, or raise for, a training run that stopped early.
+
+    ``n_before`` epochs were completed by earlier fits (warm start).
+    """
+    if result.stop_reason is None:
+        return
+    epoch = result.stopped_at_epoch
+    if result.stop_reason == "diverged":
+        if n_before + len(result.history) == 0:
+            raise ValueError(
+                "Training diverged in the first epoch (non-finite loss). "
+                "Try a lower learning_rate, scaled or standardised input, or "
+                "a smaller network."
+            )
+        warnings.warn(
+            f"Training diverged in epoch {epoch} (non-finite loss); stopped "
+            f"and restored the weights of epoch {epoch - 1}. Try a lower "
+            "learning_rate.",
+            ConvergenceWarning,
+        )
+    elif not result.history:
+        raise KeyboardInterrupt
+    else:
+        warnings.warn(
+            f"Training interrupted in epoch {epoch}; kept the weights of the "
+            f"{n_before + len(result.history)} completed epoch(s).",
+            UserWarning,
+        )

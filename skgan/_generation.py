@@ -1,0 +1,69 @@
+"""Drawing rows, and the class labels that condition them, from a generator."""
+
+import numpy as np
+import torch
+
+from ._noise import noise_blocks
+
+
+def generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed, labels=None):
+    """``n_samples`` rows from ``generator`` (in eval mode), in the user's units.
+
+    ``labels`` (class indices, one per row) condition a conditional
+    generator. Non-finite output is an error, never returned.
+    """
+    blocks, start = [], 0
+    with torch.no_grad():
+        for z in noise_blocks(n_samples, latent_dim, noise, seed):
+            cond = () if labels is None else (torch.as_tensor(labels[start : start + len(z)], device=device),)
+            blocks.append(generator(z.to(device), *cond).to("cpu", torch.float64))
+            start += len(z)
+    rows = scaling.to_data(torch.cat(blocks).numpy())
+    if not np.isfinite(rows).all():
+        raise ValueError(
+            "The generator produced non-finite values (NaN or infinity); refit with a "
+            "lower learning_rate or check a custom generator's output."
+        )
+    return rows
+
+
+def prior_labels(class_prior, n_samples, seed):
+    """Class indices drawn from the training frequencies (None when unconditional)."""
+    if class_prior is None:
+        return None
+    return np.random.RandomState(seed).choice(len(class_prior), size=n_samples, p=class_prior)
+
+
+def class_indices(classes, y):
+    """Positions of labels ``y`` in ``classes``; unknown labels are an error."""
+    y = np.asarray(y)
+    try:
+        known = np.isin(y, classes)
+    except TypeError:
+        known = np.zeros(y.shape, dtype=bool)
+    if not known.all():
+        unknown = list(dict.fromkeys(y[~known].tolist()))
+        raise ValueError(
+            f"Unknown label(s) {unknown[:10]}; this GANSampler was fitted on the "
+            f"classes {classes.tolist()}."
+        )
+    return np.searchsorted(classes, y)
+
+
+def requested_labels(classes, class_prior, n_samples, y, seed):
+    """Class indices for ``sample(n_samples, y=y)``: None, one label or one per row."""
+    if classes is None:
+        if y is not None:
+            raise ValueError(
+                "y was given, but this GANSampler was fitted without labels; "
+                "fit(X, y) trains a class-conditional GAN."
+            )
+        return None
+    if y is None:
+        return prior_labels(class_prior, n_samples, seed)
+    y = np.asarray(y)
+    if y.ndim == 0:
+        y = np.repeat(y, n_samples)
+    if y.ndim != 1 or len(y) != n_samples:
+        raise ValueError(f"y must be one label or {n_samples} labels (one per sample), got shape {y.shape}.")
+    return class_indices(classes, y)
