@@ -2,6 +2,7 @@
 
 from . import metrics
 from ._sampler import GANSampler
+from .augmentation import AugmentedEstimator, GANOversampler
 from .losses import MinimaxLoss, NonSaturatingLoss
 from .metrics import ParzenScore, parzen_log_likelihood, parzen_score, select_bandwidth
 from .networks import MLPDiscriminator, MLPGenerator
@@ -10,6 +11,8 @@ from .persistence import load
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AugmentedEstimator",
+    "GANOversampler",
     "GANSampler",
     "MLPDiscriminator",
     "MLPGenerator",
