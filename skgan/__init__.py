@@ -1,26 +1,34 @@
 """skgan: generative adversarial networks as scikit-learn estimators."""
 
-from . import metrics
+from . import losses, metrics, networks
 from ._sampler import GANSampler
 from .augmentation import AugmentedEstimator, GANOversampler
-from .losses import MinimaxLoss, NonSaturatingLoss
+from .losses import HingeLoss, LeastSquaresLoss, MinimaxLoss, NonSaturatingLoss, WassersteinGPLoss
 from .metrics import ParzenScore, parzen_log_likelihood, parzen_score, select_bandwidth
-from .networks import MLPDiscriminator, MLPGenerator
+from .networks import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, ModuleFactory
 from .persistence import load
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AugmentedEstimator",
+    "DCGANDiscriminator",
+    "DCGANGenerator",
     "GANOversampler",
     "GANSampler",
+    "HingeLoss",
+    "LeastSquaresLoss",
     "MLPDiscriminator",
     "MLPGenerator",
     "MinimaxLoss",
+    "ModuleFactory",
     "NonSaturatingLoss",
     "ParzenScore",
+    "WassersteinGPLoss",
     "load",
+    "losses",
     "metrics",
+    "networks",
     "parzen_log_likelihood",
     "parzen_score",
     "select_bandwidth",

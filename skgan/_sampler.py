@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, DensityMixin, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -17,7 +17,8 @@ from ._generation import class_indices, generate_rows, prior_labels, requested_l
 from ._scaling import AffineScaling
 from ._progress import EpochReporter
 from ._training import EarlyStopping, report_stop, train_gan
-from .losses import LOSSES
+from ._optim import OPTIMIZERS, make_optimizers, optimizer_settings
+from .losses import LOSSES, resolve_loss
 from .metrics import (
     PAPER_BANDWIDTHS,
     mean_and_std_error,
@@ -25,7 +26,15 @@ from .metrics import (
     parzen_log_likelihood_sweep,
     select_bandwidth,
 )
-from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes, output_range
+from .networks import (
+    DISCRIMINATORS,
+    GENERATORS,
+    ModuleFactory,
+    build_network,
+    check_image_shape,
+    check_network_shapes,
+    output_range,
+)
 
 _MAX_SEED = np.iinfo(np.int32).max
 
@@ -51,40 +60,81 @@ class GANSampler(DensityMixin, BaseEstimator):
 
     Parameters
     ----------
-    generator : "mlp", callable or torch.nn.Module, default="mlp"
-        The generator network. ``"mlp"`` is :class:`~skgan.MLPGenerator` with
-        its defaults. A callable (an :class:`~skgan.MLPGenerator` spec, a
-        ``torch.nn.Module`` subclass or any factory) is called as
-        ``generator(latent_dim=..., n_features=...)`` at each fit; a module
-        instance is deep-copied at each fit. Nested parameters of a spec are
-        set with ``set_params(generator__hidden_layer_sizes=...)``, which also
-        works on ``"mlp"``.
-    discriminator : "mlp", callable or torch.nn.Module, default="mlp"
-        The discriminator network, returning one logit per row. ``"mlp"`` is
-        :class:`~skgan.MLPDiscriminator` with its defaults. A callable is
-        called as ``discriminator(n_features=...)``.
+    generator : {"mlp", "dcgan"}, callable or torch.nn.Module, default="mlp"
+        The generator network. ``"mlp"`` is :class:`~skgan.MLPGenerator` and
+        ``"dcgan"`` :class:`~skgan.DCGANGenerator` (needs ``image_shape``),
+        with their defaults. A callable (a spec, a ``torch.nn.Module``
+        subclass or any factory) is called as
+        ``generator(latent_dim=..., n_features=...)`` at each fit, plus
+        ``n_classes=...`` for a conditional GAN and ``image_shape=...`` when
+        set and accepted; a module instance is deep-copied at each fit.
+        Nested parameters are set with
+        ``set_params(generator__hidden_layer_sizes=...)``; on a preset name
+        they apply to its spec, and on a module class or factory they become
+        its constructor arguments (see :class:`~skgan.networks.ModuleFactory`).
+    discriminator : {"mlp", "dcgan"}, callable or torch.nn.Module, default="mlp"
+        The discriminator network, returning one output per row (a logit
+        for the paper's losses, a score or critic value for the others).
+        Presets :class:`~skgan.MLPDiscriminator` and
+        :class:`~skgan.DCGANDiscriminator`. A callable is called as
+        ``discriminator(n_features=...)``, with ``n_classes`` and
+        ``image_shape`` as for the generator.
     latent_dim : int, default=100
         Dimension of the noise ``z`` fed to the generator.
     noise : {"normal", "uniform"}, default="normal"
         Noise prior: standard normal, or uniform on ``(-sqrt(3), sqrt(3))``
         (unit variance).
-    loss : {"nonsaturating", "minimax"}, default="nonsaturating"
+    loss : {"nonsaturating", "minimax", "wasserstein-gp", "hinge", \
+            "least-squares"} or loss object, default="nonsaturating"
+        The adversarial objective (see :mod:`skgan.losses`).
         ``"minimax"`` is the paper's game, G descending
         ``log(1 - D(G(z)))``; ``"nonsaturating"`` is the paper's practical
-        variant, G ascending ``log D(G(z))``.
-    d_steps : int, default=1
+        variant, G ascending ``log D(G(z))``; ``"wasserstein-gp"`` is WGAN
+        with gradient penalty, ``"hinge"`` the hinge loss and
+        ``"least-squares"`` LSGAN. A loss object such as
+        ``WassersteinGPLoss(gp_weight=5)`` sets its options; so does
+        ``set_params(loss__gp_weight=5)``.
+    d_steps : int or "auto", default="auto"
         Discriminator steps per generator step (k in Algorithm 1).
+        ``"auto"`` is the loss's default: 5 for ``"wasserstein-gp"``, 1
+        otherwise.
     max_iter : int, default=100
         Number of epochs (passes of the discriminator over the data).
     batch_size : int, default=64
         Minibatch size, at least 2 (batch normalisation needs two rows);
         capped at the number of training rows.
     learning_rate : float, default=2e-4
-        Adam learning rate of both networks (betas 0.5 and 0.999, as in
-        DCGAN).
+        Learning rate of the generator, and of the discriminator unless
+        ``discriminator_learning_rate`` is set.
+    discriminator_learning_rate : float, default=None
+        Learning rate of the discriminator (two time-scale updates, e.g.
+        ``learning_rate=1e-4, discriminator_learning_rate=4e-4``); None is
+        ``learning_rate``.
+    optimizer : {"adam", "sgd", "rmsprop"} or torch.optim.Optimizer class, \
+            default="adam"
+        Optimizer of each network. ``"adam"`` uses the loss's betas
+        (``(0.5, 0.999)`` as in DCGAN, ``(0.0, 0.9)`` for WGAN-GP) and
+        ``"sgd"`` momentum 0.9, unless ``optimizer_kwargs`` says otherwise.
+    optimizer_kwargs : dict, default=None
+        Keyword arguments of the optimizer besides the learning rate, e.g.
+        ``{"betas": (0.5, 0.9)}`` or ``{"momentum": 0.5, "nesterov": True}``.
+    image_shape : tuple of int, default=None
+        ``(channels, height, width)`` (or ``(height, width)`` for one
+        channel) of the images that the rows of ``X`` flatten, in
+        row-major order. Convolutional networks (``"dcgan"``) need it;
+        ``X`` stays 2-D, as scikit-learn requires. Plots draw samples as
+        images with it.
     device : str or torch.device, default="auto"
         Torch device to train and sample on; ``"auto"`` is CUDA when
         available, else CPU.
+    mixed_precision : {"bfloat16", "float16"}, default=None
+        Train the forward passes under ``torch.autocast`` with this dtype
+        (``"float16"`` with loss scaling), for speed on GPUs with tensor
+        cores; losses stay float32. None trains in float32.
+    compile : bool or dict, default=False
+        Train through ``torch.compile``'d networks (a dict gives
+        ``torch.compile``'s keyword arguments). The first epoch pays the
+        compilation; the fitted networks are the uncompiled modules.
     bandwidth : "cv", float or array-like of float, default="cv"
         Parzen window width in the units of ``X``. ``"cv"`` chooses it among
         the paper's candidates ``logspace(-1, 0, 10)``, multiplied by the
@@ -182,12 +232,18 @@ class GANSampler(DensityMixin, BaseEstimator):
         "discriminator": [StrOptions(set(DISCRIMINATORS)), callable],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "noise": [StrOptions({"normal", "uniform"})],
-        "loss": [StrOptions(set(LOSSES))],
-        "d_steps": [Interval(Integral, 1, None, closed="left")],
+        "loss": [StrOptions(set(LOSSES)), HasMethods(["discriminator_loss", "generator_loss"])],
+        "d_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "discriminator_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), type],
+        "optimizer_kwargs": [dict, None],
+        "image_shape": ["array-like", None],
         "device": [str, torch.device],
+        "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
+        "compile": ["boolean", dict],
         "bandwidth": [StrOptions({"cv"}), Interval(Real, 0, None, closed="neither"), "array-like"],
         "n_parzen_samples": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -207,11 +263,17 @@ class GANSampler(DensityMixin, BaseEstimator):
         latent_dim=100,
         noise="normal",
         loss="nonsaturating",
-        d_steps=1,
+        d_steps="auto",
         max_iter=100,
         batch_size=64,
         learning_rate=2e-4,
+        discriminator_learning_rate=None,
+        optimizer="adam",
+        optimizer_kwargs=None,
+        image_shape=None,
         device="auto",
+        mixed_precision=None,
+        compile=False,
         bandwidth="cv",
         n_parzen_samples=10000,
         validation_fraction=0.1,
@@ -231,7 +293,13 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.discriminator_learning_rate = discriminator_learning_rate
+        self.optimizer = optimizer
+        self.optimizer_kwargs = optimizer_kwargs
+        self.image_shape = image_shape
         self.device = device
+        self.mixed_precision = mixed_precision
+        self.compile = compile
         self.bandwidth = bandwidth
         self.n_parzen_samples = n_parzen_samples
         self.validation_fraction = validation_fraction
@@ -248,7 +316,10 @@ class GANSampler(DensityMixin, BaseEstimator):
         Nested network parameters such as
         ``generator__hidden_layer_sizes`` also work when the network is
         given by a preset name (``"mlp"``): the preset is replaced by its
-        spec object with that parameter set.
+        spec object with that parameter set. On a module class or factory,
+        nested parameters are its constructor arguments: it is wrapped in a
+        :class:`~skgan.networks.ModuleFactory`. Nested loss parameters
+        (``loss__gp_weight``) likewise replace a loss name by its object.
 
         Parameters
         ----------
@@ -260,11 +331,14 @@ class GANSampler(DensityMixin, BaseEstimator):
         self : GANSampler
             This estimator.
         """
-        for role, presets in (("generator", GENERATORS), ("discriminator", DISCRIMINATORS)):
-            network = params.get(role, getattr(self, role))
-            nested = any(key.startswith(role + "__") for key in params)
-            if nested and isinstance(network, str) and network in presets:
-                params = {**params, role: presets[network]()}
+        for role, presets in (("generator", GENERATORS), ("discriminator", DISCRIMINATORS), ("loss", LOSSES)):
+            value = params.get(role, getattr(self, role))
+            if not any(key.startswith(role + "__") for key in params):
+                continue
+            if isinstance(value, str) and value in presets:
+                params = {**params, role: presets[value]()}
+            elif role != "loss" and callable(value) and not hasattr(value, "get_params"):
+                params = {**params, role: ModuleFactory(value)}
         return super().set_params(**params)
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -364,6 +438,7 @@ class GANSampler(DensityMixin, BaseEstimator):
             "latent_dim": self.latent_dim,
             "noise": self.noise,
             "n_parzen_samples": self.n_parzen_samples,
+            "image_shape": None if self.image_shape is None else check_image_shape(self.image_shape, X.shape[1]),
         }
 
         cuda_devices = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
@@ -374,7 +449,8 @@ class GANSampler(DensityMixin, BaseEstimator):
             else:
                 generator, discriminator = self._build_networks(settings, device, n_classes)
                 scaling = AffineScaling(output_range(generator)).fit(X_train)
-            optimizers = self._make_optimizers(generator, discriminator, resume)
+            loss = resolve_loss(self.loss)
+            optimizers = self._make_optimizers(generator, discriminator, loss, resume)
             candidates = self._bandwidth_candidates(X)
             on_epoch_end, early_stopping = self._epoch_end_hooks(
                 n_epochs, len(prior_history) + 1, generator, discriminator, scaling, device, X_val, candidates,
@@ -385,17 +461,19 @@ class GANSampler(DensityMixin, BaseEstimator):
                     generator,
                     discriminator,
                     torch.tensor(scaling.to_model(X_train), dtype=torch.float32, device=device),
-                    loss=LOSSES[self.loss](),
+                    loss=loss,
                     g_optimizer=optimizers[0],
                     d_optimizer=optimizers[1],
                     latent_dim=settings["latent_dim"],
                     noise=settings["noise"],
-                    d_steps=self.d_steps,
+                    d_steps=loss.default_d_steps if self.d_steps == "auto" else self.d_steps,
                     batch_size=self.batch_size,
                     max_iter=n_epochs,
                     y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
                     first_epoch=len(prior_history) + 1,
                     on_epoch_end=on_epoch_end,
+                    autocast_dtype=None if self.mixed_precision is None else getattr(torch, self.mixed_precision),
+                    compile_options=self._compile_options(),
                 )
             finally:
                 on_epoch_end.close()
@@ -420,6 +498,8 @@ class GANSampler(DensityMixin, BaseEstimator):
 
     def _build_networks(self, settings, device, n_classes):
         conditional = {} if n_classes is None else {"n_classes": n_classes}
+        if settings["image_shape"] is not None:
+            conditional["image_shape"] = settings["image_shape"]
         latent_dim = settings["latent_dim"]
         generator = build_network(
             settings["generator"], GENERATORS, "generator",
@@ -431,17 +511,17 @@ class GANSampler(DensityMixin, BaseEstimator):
         check_network_shapes(generator, discriminator, latent_dim, self.n_features_in_, device, n_classes)
         return generator, discriminator
 
-    def _make_optimizers(self, generator, discriminator, resume):
-        optimizers = tuple(
-            torch.optim.Adam(net.parameters(), lr=self.learning_rate, betas=(0.5, 0.999))
-            for net in (generator, discriminator)
-        )
-        if resume:
-            for optimizer, state in zip(optimizers, self._optimizer_state):
-                optimizer.load_state_dict(state)
-                for group in optimizer.param_groups:  # a changed learning_rate applies
-                    group["lr"] = self.learning_rate
-        return optimizers
+    def _make_optimizers(self, generator, discriminator, loss, resume):
+        """Optimizers of both networks; a warm start resumes their state when the kind is unchanged."""
+        cls, kwargs = optimizer_settings(self.optimizer, self.optimizer_kwargs, loss)
+        d_rate = self.learning_rate if self.discriminator_learning_rate is None else self.discriminator_learning_rate
+        states = self._optimizer_state if resume else None
+        return make_optimizers((generator, discriminator), (self.learning_rate, d_rate), cls, kwargs, states)
+
+    def _compile_options(self):
+        if self.compile is False:
+            return None
+        return {} if self.compile is True else dict(self.compile)
 
     def _epoch_end_hooks(self, n_epochs, first_epoch, generator, discriminator, scaling, device, X_val,
                          candidates, settings, window_labels, parzen_seed):

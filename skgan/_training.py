@@ -4,6 +4,7 @@ import copy
 import math
 import time
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import torch
@@ -59,6 +60,8 @@ def train_gan(
     y=None,
     first_epoch=1,
     on_epoch_end=None,
+    autocast_dtype=None,
+    compile_options=None,
 ):
     """Train ``generator`` and ``discriminator`` on the rows of tensor ``X``.
 
@@ -74,12 +77,25 @@ def train_gan(
     ``on_epoch_end(record)`` is called after each finite epoch with its
     history record, already appended to the history (it may extend it); a
     true return value stops training.
+
+    ``autocast_dtype`` (``torch.bfloat16`` or ``torch.float16``) runs the
+    forward passes under autocast (float16 with loss scaling); losses and the
+    discriminator's penalty are computed in float32. ``compile_options``
+    (a dict, possibly empty) trains through ``torch.compile``'d forward
+    passes of both networks; the modules themselves stay uncompiled.
     """
     n_samples, device = X.shape[0], X.device
     batch_size = min(batch_size, n_samples)
     n_g_steps = -(-max(1, n_samples // batch_size) // d_steps)
     result = TrainingResult()
     last_good = _snapshot(generator, discriminator)
+    g_forward, d_forward = generator, discriminator
+    if compile_options is not None:
+        g_forward = torch.compile(generator, **compile_options)
+        d_forward = torch.compile(discriminator, **compile_options)
+    autocast = nullcontext() if autocast_dtype is None else torch.autocast(device.type, dtype=autocast_dtype)
+    g_step = _Stepper(g_optimizer, device, autocast_dtype)
+    d_step = _Stepper(d_optimizer, device, autocast_dtype)
     generator.train()
     discriminator.train()
     try:
@@ -89,26 +105,26 @@ def train_gan(
             sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
             for step, rows in enumerate(batches, start=1):
                 labels = () if y is None else (y[rows],)
-                with torch.no_grad():
-                    fake = generator(sample_noise(batch_size, latent_dim, noise, device=device), *labels)
-                real_logits = discriminator(X[rows], *labels)
-                fake_logits = discriminator(fake, *labels)
-                d_loss = loss.discriminator_loss(real_logits, fake_logits)
-                d_optimizer.zero_grad(set_to_none=True)
-                d_loss.backward()
-                d_optimizer.step()
+                real = X[rows]
+                with autocast:
+                    with torch.no_grad():
+                        fake = g_forward(sample_noise(batch_size, latent_dim, noise, device=device), *labels)
+                    real_out = d_forward(real, *labels).float()
+                    fake_out = d_forward(fake, *labels).float()
+                d_loss = loss.discriminator_loss(real_out, fake_out)
+                penalty = loss.penalty(discriminator, real, fake.float(), labels)
+                d_step(d_loss if penalty is None else d_loss + penalty)
                 sums[:3] += torch.stack(
-                    [d_loss.detach(), torch.sigmoid(real_logits.detach()).mean(),
-                     torch.sigmoid(fake_logits.detach()).mean()]
+                    [d_loss.detach(), loss.report(real_out.detach()).mean(), loss.report(fake_out.detach()).mean()]
                 )
                 if step % d_steps == 0:
                     z = sample_noise(batch_size, latent_dim, noise, device=device)
                     if y is not None:
                         labels = (y[torch.randint(n_samples, (batch_size,), device=device)],)
-                    g_loss = loss.generator_loss(discriminator(generator(z, *labels), *labels))
-                    g_optimizer.zero_grad(set_to_none=True)
-                    g_loss.backward()
-                    g_optimizer.step()
+                    with autocast:
+                        fake_out = d_forward(g_forward(z, *labels), *labels).float()
+                    g_loss = loss.generator_loss(fake_out)
+                    g_step(g_loss)
                     sums[3] += g_loss.detach()
             d_loss, d_real, d_fake, g_loss = sums.tolist()
             n_d_steps = n_g_steps * d_steps
@@ -137,6 +153,23 @@ def train_gan(
         discriminator.eval()
     return result
 
+
+class _Stepper:
+    """One optimizer step on a loss: backward, then step (with loss scaling for float16)."""
+
+    def __init__(self, optimizer, device, autocast_dtype):
+        self.optimizer = optimizer
+        self.scaler = torch.amp.GradScaler(device.type) if autocast_dtype == torch.float16 else None
+
+    def __call__(self, loss_value):
+        self.optimizer.zero_grad(set_to_none=True)
+        if self.scaler is None:
+            loss_value.backward()
+            self.optimizer.step()
+        else:
+            self.scaler.scale(loss_value).backward()
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
 
 
 class EarlyStopping:

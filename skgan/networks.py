@@ -23,6 +23,7 @@ end in ``tanh``, the usual convention, i.e. ``(-1, 1)``.
 """
 
 import copy
+import inspect
 from numbers import Integral, Real
 
 import torch
@@ -31,7 +32,14 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-__all__ = ["OUTPUT_RANGES", "MLPDiscriminator", "MLPGenerator"]
+__all__ = [
+    "OUTPUT_RANGES",
+    "DCGANDiscriminator",
+    "DCGANGenerator",
+    "MLPDiscriminator",
+    "MLPGenerator",
+    "ModuleFactory",
+]
 
 _ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -242,9 +250,335 @@ class MLPDiscriminator(_NetworkSpec):
         return MLPDiscriminatorModule(layers, n_classes)
 
 
+def check_image_shape(image_shape, n_features):
+    """``image_shape`` as ``(C, H, W)`` of Python ints holding exactly ``n_features`` values.
+
+    ``(H, W)`` means one channel.
+    """
+    shape = tuple(image_shape)
+    if len(shape) == 2:
+        shape = (1, *shape)
+    valid = len(shape) == 3 and all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in shape)
+    if not valid or shape[0] * shape[1] * shape[2] != n_features:
+        raise ValueError(
+            f"image_shape={tuple(image_shape)!r} does not describe rows of {n_features} "
+            "features: expected (channels, height, width) or (height, width) of "
+            "positive integers whose product is n_features."
+        )
+    return tuple(int(s) for s in shape)
+
+
+def _required_image_shape(image_shape, n_features, network):
+    if image_shape is None:
+        raise ValueError(
+            f"The {network} network needs image_shape=(channels, height, width); "
+            "pass it to GANSampler(image_shape=...)."
+        )
+    return check_image_shape(image_shape, n_features)
+
+
+def _image_labels(labels, n_classes, height, width, dtype):
+    """One-hot labels as constant feature maps, ``(batch, n_classes, height, width)``."""
+    one_hot = F.one_hot(labels, n_classes).to(dtype)
+    return one_hot[:, :, None, None].expand(-1, -1, height, width)
+
+
+class DCGANGeneratorModule(nn.Module):
+    """Convolutional generator built by :class:`DCGANGenerator`.
+
+    Maps noise ``(batch, latent_dim)`` (and labels, when conditional) to
+    flat rows ``(batch, C * H * W)``.
+    """
+
+    def __init__(self, project, upsample, image_shape, base_shape, output_range, n_classes=None):
+        super().__init__()
+        self.project = project
+        self.upsample = upsample
+        self.image_shape = image_shape
+        self.base_shape = base_shape
+        self.output_range = output_range
+        self.n_classes = n_classes
+
+    def forward(self, z, labels=None):
+        maps = self.project(with_labels(z, labels, self.n_classes)).view(-1, *self.base_shape)
+        images = self.upsample(maps)
+        _, height, width = self.image_shape
+        return images[:, :, :height, :width].flatten(1)
+
+
+class DCGANDiscriminatorModule(nn.Module):
+    """Convolutional discriminator built by :class:`DCGANDiscriminator`.
+
+    Reshapes flat rows ``(batch, C * H * W)`` to images; conditional labels
+    enter as extra constant input channels. Returns one output per row.
+    """
+
+    def __init__(self, features, head, image_shape, n_classes=None):
+        super().__init__()
+        self.features = features
+        self.head = head
+        self.image_shape = image_shape
+        self.n_classes = n_classes
+
+    def forward(self, x, labels=None):
+        images = x.view(-1, *self.image_shape)
+        if self.n_classes:
+            _, height, width = self.image_shape
+            images = torch.cat([images, _image_labels(labels, self.n_classes, height, width, x.dtype)], dim=1)
+        return self.head(self.features(images).flatten(1)).squeeze(-1)
+
+
+def _check_widths(widths):
+    widths = (widths,) if isinstance(widths, Integral) else tuple(widths)
+    if not widths or not all(isinstance(w, Integral) and w >= 1 for w in widths):
+        raise ValueError(f"widths must be a non-empty sequence of positive integers, got {widths!r}.")
+    return widths
+
+
+class DCGANGenerator(BaseEstimator):
+    """Convolutional generator of DCGAN (Radford et al. 2015) for images.
+
+    Calling the spec with ``latent_dim``, ``n_features`` and ``image_shape``
+    builds a fresh module: a linear projection of the noise to
+    ``widths[0]`` feature maps of size ``ceil(H / 2**L) x ceil(W / 2**L)``
+    (``L = len(widths)``), then ``L`` transposed convolutions (kernel 4,
+    stride 2) that each double the size, with batch norm and ReLU between
+    them, and the output activation. Images are cropped to ``(H, W)`` when
+    the doubling overshoots. Rows stay flat: ``(batch, C * H * W)``.
+
+    Parameters
+    ----------
+    widths : tuple of int, default=(128, 64)
+        Channels of the feature maps, coarsest first; one upsampling step
+        each.
+    batch_norm : bool, default=True
+        Batch normalisation after the projection and each hidden
+        convolution.
+    output_activation : {"tanh", "sigmoid", "identity"}, default="tanh"
+        Output activation; the estimator scales the data to its range.
+
+    See Also
+    --------
+    DCGANDiscriminator : The matching discriminator.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skgan import DCGANGenerator
+    >>> net = DCGANGenerator(widths=(16, 8))(latent_dim=10, n_features=784, image_shape=(1, 28, 28))
+    >>> net.eval()(torch.zeros(3, 10)).shape
+    torch.Size([3, 784])
+    """
+
+    _parameter_constraints = {
+        "widths": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "batch_norm": ["boolean"],
+        "output_activation": [StrOptions(set(OUTPUT_RANGES))],
+    }
+
+    def __init__(self, widths=(128, 64), batch_norm=True, output_activation="tanh"):
+        self.widths = widths
+        self.batch_norm = batch_norm
+        self.output_activation = output_activation
+
+    def __call__(self, *, latent_dim, n_features, image_shape=None, n_classes=None):
+        self._validate_params()
+        widths = _check_widths(self.widths)
+        channels, height, width = _required_image_shape(image_shape, n_features, "'dcgan' generator")
+        scale = 2 ** len(widths)
+        base_shape = (widths[0], -(-height // scale), -(-width // scale))
+        n_base = base_shape[0] * base_shape[1] * base_shape[2]
+        project = [nn.Linear(latent_dim + (n_classes or 0), n_base)]
+        project += [nn.Unflatten(1, base_shape), nn.BatchNorm2d(widths[0])] if self.batch_norm else []
+        project += [nn.ReLU(), nn.Flatten()]
+        upsample = []
+        for n_in, n_out in zip(widths, widths[1:]):
+            upsample.append(nn.ConvTranspose2d(n_in, n_out, 4, stride=2, padding=1, bias=not self.batch_norm))
+            upsample += [nn.BatchNorm2d(n_out)] if self.batch_norm else []
+            upsample.append(nn.ReLU())
+        upsample += [
+            nn.ConvTranspose2d(widths[-1], channels, 4, stride=2, padding=1),
+            _ACTIVATIONS[self.output_activation](),
+        ]
+        return DCGANGeneratorModule(
+            nn.Sequential(*project), nn.Sequential(*upsample), (channels, height, width), base_shape,
+            OUTPUT_RANGES[self.output_activation], n_classes,
+        )
+
+
+class DCGANDiscriminator(BaseEstimator):
+    """Convolutional discriminator of DCGAN (Radford et al. 2015) for images.
+
+    Calling the spec with ``n_features`` and ``image_shape`` builds a fresh
+    module: strided convolutions (kernel 4, stride 2, no pooling) that each
+    halve the image, with LeakyReLU(0.2) and dropout, then a linear layer to
+    one output per row. Images need at least ``2**len(widths)`` pixels per
+    side.
+
+    Parameters
+    ----------
+    widths : tuple of int, default=(64, 128)
+        Channels of each convolution, finest first.
+    batch_norm : bool, default=False
+        Batch normalisation after each convolution but the first (as in
+        DCGAN). Off by default: it is incompatible with the per-row gradient
+        penalty of ``loss="wasserstein-gp"``.
+    dropout : float, default=0.3
+        Dropout probability after each activation.
+
+    See Also
+    --------
+    DCGANGenerator : The matching generator.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skgan import DCGANDiscriminator
+    >>> net = DCGANDiscriminator(widths=(8, 16))(n_features=64, image_shape=(1, 8, 8))
+    >>> net(torch.zeros(3, 64)).shape
+    torch.Size([3])
+    """
+
+    _parameter_constraints = {
+        "widths": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "batch_norm": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def __init__(self, widths=(64, 128), batch_norm=False, dropout=0.3):
+        self.widths = widths
+        self.batch_norm = batch_norm
+        self.dropout = dropout
+
+    def __call__(self, *, n_features, image_shape=None, n_classes=None):
+        self._validate_params()
+        widths = _check_widths(self.widths)
+        shape = _required_image_shape(image_shape, n_features, "'dcgan' discriminator")
+        channels, height, width = shape
+        if min(height, width) < 2 ** len(widths):
+            raise ValueError(
+                f"Images of {height}x{width} pixels are too small for {len(widths)} stride-2 "
+                f"convolutions; use at most {max(1, min(height, width).bit_length() - 1)} widths."
+            )
+        layers, n_in = [], channels + (n_classes or 0)
+        for i, n_out in enumerate(widths):
+            layers.append(nn.Conv2d(n_in, n_out, 4, stride=2, padding=1))
+            layers += [nn.BatchNorm2d(n_out)] if self.batch_norm and i > 0 else []
+            layers.append(nn.LeakyReLU(0.2))
+            layers += [nn.Dropout(self.dropout)] if self.dropout > 0 else []
+            n_in, height, width = n_out, height // 2, width // 2
+        head = nn.Linear(n_in * height * width, 1)
+        return DCGANDiscriminatorModule(nn.Sequential(*layers), head, shape, n_classes)
+
+
+class ModuleFactory(BaseEstimator):
+    """A torch module class or factory with constructor arguments as parameters.
+
+    Lets a user's own network take part in ``get_params``, ``set_params``,
+    ``clone`` and grid searches: ``GANSampler(generator=MyNet)`` followed by
+    ``set_params(generator__width=64)`` wraps ``MyNet`` in a factory whose
+    parameters are ``module`` and ``width``. Calling the factory builds
+    ``module(**contract_arguments, **kwargs)``, where the contract arguments
+    are those the estimator passes (``latent_dim``, ``n_features``,
+    ``n_classes``, ``image_shape``).
+
+    Parameters
+    ----------
+    module : callable
+        A :class:`torch.nn.Module` subclass or any callable returning one.
+    **kwargs
+        Extra constructor arguments.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skgan.networks import ModuleFactory
+    >>> class Net(torch.nn.Module):
+    ...     def __init__(self, n_features, width=8):
+    ...         super().__init__()
+    ...         self.body = torch.nn.Sequential(torch.nn.Linear(n_features, width), torch.nn.Linear(width, 1))
+    ...     def forward(self, x):
+    ...         return self.body(x)
+    >>> factory = ModuleFactory(Net, width=4)
+    >>> factory.get_params()["width"]
+    4
+    >>> factory(n_features=3).body[0].out_features
+    4
+    """
+
+    def __init__(self, module, **kwargs):
+        self.module = module
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+        self._extra = list(kwargs)
+
+    def get_params(self, deep=True):
+        params = {"module": self.module}
+        params.update((key, getattr(self, key)) for key in self._extra)
+        return params
+
+    def set_params(self, **params):
+        module = params.get("module", self.module)
+        for key in params:
+            if key != "module" and not _accepts(module, key):
+                raise ValueError(
+                    f"Invalid parameter {key!r} for {_name(module)}: its constructor "
+                    f"does not take it. Valid parameters: {_parameter_names(module)}."
+                )
+        for key, value in params.items():
+            setattr(self, key, value)
+            if key != "module" and key not in self._extra:
+                self._extra.append(key)
+        return self
+
+    def __call__(self, **kwargs):
+        extra = {key: getattr(self, key) for key in self._extra}
+        clash = sorted(set(extra) & set(kwargs))
+        if clash:
+            raise ValueError(f"{clash} are set by the estimator and cannot be network parameters.")
+        unknown = [key for key in extra if not _accepts(self.module, key)]
+        if unknown:
+            raise ValueError(
+                f"Invalid parameter(s) {unknown} for {_name(self.module)}: its constructor "
+                f"does not take them. Valid parameters: {_parameter_names(self.module)}."
+            )
+        return call_factory(self.module, **kwargs, **extra)
+
+
+def call_factory(factory, **kwargs):
+    """``factory(**kwargs)``, leaving out ``image_shape`` where it is not accepted.
+
+    Factories that do not take ``image_shape`` (tabular networks) see the
+    rows as flat vectors.
+    """
+    if "image_shape" in kwargs and not _accepts(factory, "image_shape"):
+        kwargs.pop("image_shape")
+    return factory(**kwargs)
+
+
+def _name(factory):
+    return getattr(factory, "__qualname__", None) or type(factory).__name__
+
+
+def _parameter_names(factory):
+    try:
+        return sorted(inspect.signature(factory).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+def _accepts(factory, name):
+    try:
+        parameters = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return True
+    return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+
 #: Named network presets accepted by ``GANSampler(generator=..., discriminator=...)``.
-GENERATORS = {"mlp": MLPGenerator}
-DISCRIMINATORS = {"mlp": MLPDiscriminator}
+GENERATORS = {"mlp": MLPGenerator, "dcgan": DCGANGenerator}
+DISCRIMINATORS = {"mlp": MLPDiscriminator, "dcgan": DCGANDiscriminator}
 
 
 def build_network(spec, presets, role, **kwargs):
@@ -257,7 +591,7 @@ def build_network(spec, presets, role, **kwargs):
         spec = presets[spec]()
     if isinstance(spec, nn.Module):
         return copy.deepcopy(spec)
-    module = spec(**kwargs)
+    module = call_factory(spec, **kwargs)
     if not isinstance(module, nn.Module):
         raise TypeError(
             f"The {role} factory {spec!r} returned {type(module).__name__}, "

@@ -9,10 +9,12 @@ checksum of them. :func:`load` reads it with
 loading a file never runs code from it, unlike pickle or joblib; the
 checksum catches damaged files.
 
-Only networks that can be described without code can be saved this way:
-the ``"mlp"`` presets and :class:`~skgan.MLPGenerator` /
-:class:`~skgan.MLPDiscriminator` specs. Estimators with a custom
-``torch.nn.Module`` need pickle or joblib, from trusted sources only.
+Only networks and losses that can be described without code can be saved
+this way: the presets by name and skgan's own spec and loss objects
+(:class:`~skgan.MLPGenerator`, :class:`~skgan.DCGANGenerator`,
+:class:`~skgan.WassersteinGPLoss`, ...). Estimators with a custom
+``torch.nn.Module`` or optimizer class need pickle or joblib, from trusted
+sources only.
 """
 
 import hashlib
@@ -29,7 +31,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._device import resolve_device
 from ._sampler import GANSampler
 from ._scaling import AffineScaling
-from .networks import DISCRIMINATORS, GENERATORS, MLPDiscriminator, MLPGenerator, build_network
+from .losses import LOSSES
+from .networks import DISCRIMINATORS, GENERATORS, build_network
 
 __all__ = ["FORMAT", "VERSION", "load", "save"]
 
@@ -38,8 +41,11 @@ FORMAT = "skgan.GANSampler"
 #: Version of the file layout that :func:`save` writes and :func:`load` reads.
 VERSION = 1
 
-_SPECS = {"MLPGenerator": MLPGenerator, "MLPDiscriminator": MLPDiscriminator}
+# Parameters that hold a preset name or one of skgan's parameter-holder objects.
 _NETWORK_ROLES = {"generator": GENERATORS, "discriminator": DISCRIMINATORS}
+_OBJECT_PARAMS = {**_NETWORK_ROLES, "loss": LOSSES}
+_SPECS = {cls.__name__: cls for presets in _OBJECT_PARAMS.values() for cls in presets.values()}
+_TUPLE_PARAMS = ("image_shape", "optimizer_kwargs")
 _SCALAR_ATTRIBUTES = (
     "n_iter_", "best_validation_score_", "device_", "_parzen_seed", "bandwidth_", "n_features_in_",
 )
@@ -128,8 +134,8 @@ def _config(estimator):
     params = estimator.get_params(deep=False)
     config = {}
     for name, value in params.items():
-        if name in _NETWORK_ROLES:
-            config[name] = _network_config(name, value, _NETWORK_ROLES[name])
+        if name in _OBJECT_PARAMS:
+            config[name] = _network_config(name, value, _OBJECT_PARAMS[name])
         elif name == "device":
             config[name] = str(value)
         elif name == "random_state":
@@ -146,9 +152,9 @@ def _network_config(role, network, presets):
         return {"spec": type(network).__name__, "params": _plain(network.get_params(), f"{role} parameters")}
     raise ValueError(
         f"skgan cannot save the {role} {_short_repr(network)} to its model file: only the "
-        f"{sorted(presets)} presets and MLPGenerator/MLPDiscriminator specs can be stored "
-        "without code. Use pickle or joblib for estimators with custom networks "
-        "(and load such files only from trusted sources)."
+        f"{sorted(presets)} presets and skgan's own objects for them can be stored "
+        "without code. Use pickle or joblib for estimators with custom networks or "
+        "losses (and load such files only from trusted sources)."
     )
 
 
@@ -222,7 +228,7 @@ def _fitted_state(estimator):
 
 def _fitted_settings_config(settings):
     """What the fitted networks were built with (may differ from the current parameters)."""
-    config = {name: _plain(settings[name], name) for name in ("latent_dim", "noise", "n_parzen_samples")}
+    config = {name: _plain(settings[name], name) for name in ("latent_dim", "noise", "n_parzen_samples", "image_shape")}
     for role, presets in _NETWORK_ROLES.items():
         config[role] = _network_config(role, settings[role], presets)
     return config
@@ -428,7 +434,8 @@ def _rebuild(config, state, device):
 
 
 def _fitted_settings(config):
-    settings = dict(config)
+    settings = {"image_shape": None, **config}
+    settings["image_shape"] = _tuples(settings["image_shape"])
     for role in _NETWORK_ROLES:
         settings[role] = _network(settings[role])
     return settings
@@ -440,6 +447,8 @@ def _networks(estimator, state):
     sizes = {"n_features": estimator.n_features_in_}
     if hasattr(estimator, "classes_"):
         sizes["n_classes"] = len(estimator.classes_)
+    if settings["image_shape"] is not None:
+        sizes["image_shape"] = settings["image_shape"]
     generator = build_network(
         settings["generator"], GENERATORS, "generator", latent_dim=settings["latent_dim"], **sizes
     )
@@ -452,8 +461,13 @@ def _networks(estimator, state):
 
 def _params(config):
     params = dict(config)
-    for role in _NETWORK_ROLES:
-        params[role] = _network(params[role])
+    for name in _OBJECT_PARAMS:
+        params[name] = _network(params[name])
+    for name in _TUPLE_PARAMS:
+        if isinstance(params.get(name), dict):
+            params[name] = {key: _tuples(value) for key, value in params[name].items()}
+        elif name in params:
+            params[name] = _tuples(params[name])
     return params
 
 
