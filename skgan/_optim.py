@@ -1,5 +1,7 @@
 """Optimizers of the two networks, chosen by name or class."""
 
+import copy
+
 import torch
 
 #: Optimizers selectable by name, with their default keyword arguments.
@@ -51,7 +53,7 @@ def make_optimizers(networks, learning_rates, cls, kwargs, states=None):
             raise ValueError(f"Cannot build the optimizer {cls.__name__} with {kwargs}: {exc}") from None
         state = None if states is None else states[i]
         if state is not None and set(state["param_groups"][0]) == set(optimizer.param_groups[0]):
-            optimizer.load_state_dict(state)
+            optimizer.load_state_dict(copy.deepcopy(state))  # the earlier fit's state stays intact
             for group in optimizer.param_groups:
                 group.update(lr=lr, **kwargs)
         optimizers.append(optimizer)

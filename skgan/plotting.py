@@ -36,8 +36,10 @@ def plot_samples(
         A fitted sampler, from which ``n_samples`` rows are drawn, or rows
         to show.
     image_shape : tuple of int, default=None
-        ``(height, width)`` of one image; ``height * width`` must equal the
-        number of features. None draws pair plots.
+        ``(height, width)`` or ``(channels, height, width)`` of one image,
+        with 1 or 3 (RGB) channels; the product must equal the number of
+        features. None takes a sampler's own ``image_shape``, and draws pair
+        plots when there is none.
     X : array-like of shape (n_real, n_features), default=None
         Real rows to compare with, in the pair plots.
     n_samples : int, default=100
@@ -75,25 +77,32 @@ def plot_samples(
     """
     plt = _pyplot()
     if hasattr(samples, "sample"):
+        if image_shape is None:
+            image_shape = getattr(samples, "image_shape", None)
         samples = samples.sample(n_samples, random_state=random_state)
     samples = np.asarray(samples, dtype=np.float64)
     if samples.ndim != 2:
         raise ValueError(f"samples must be a 2-D array, got shape {samples.shape}.")
     if image_shape is None:
         return _pair_plots(plt, samples, X, max_features)
-    height, width = image_shape
-    if samples.shape[1] != height * width:
+    channels, height, width = (1, *image_shape) if len(image_shape) == 2 else tuple(image_shape)
+    if channels not in (1, 3) or samples.shape[1] != channels * height * width:
         raise ValueError(
-            f"image_shape {tuple(image_shape)} needs rows of {height * width} "
-            f"features, got an array of shape {samples.shape}."
+            f"image_shape {tuple(image_shape)} needs 1 or 3 channels and rows of "
+            f"{channels * height * width} features, got an array of shape {samples.shape}."
         )
+    images = samples.reshape(len(samples), channels, height, width).transpose(0, 2, 3, 1)
+    if channels == 3:  # RGB needs [0, 1]
+        low, high = np.nanmin(images), np.nanmax(images)
+        images = (images - low) / (high - low if high > low else 1.0)
     n_rows = -(-len(samples) // n_cols)
     pad = 1
-    grid = np.full((n_rows * (height + pad) + pad, n_cols * (width + pad) + pad), np.nan)
-    for i, row in enumerate(samples):
+    grid = np.full((n_rows * (height + pad) + pad, n_cols * (width + pad) + pad, channels), np.nan)
+    for i, image in enumerate(images):
         r, c = divmod(i, n_cols)
         top, left = pad + r * (height + pad), pad + c * (width + pad)
-        grid[top : top + height, left : left + width] = row.reshape(height, width)
+        grid[top : top + height, left : left + width] = image
+    grid = grid[:, :, 0] if channels == 1 else np.nan_to_num(grid, nan=1.0)
     if ax is None:
         _, ax = plt.subplots(figsize=(n_cols * 0.6 + 0.4, n_rows * 0.6 + 0.4))
     ax.imshow(grid, cmap=cmap, interpolation="nearest")

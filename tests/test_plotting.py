@@ -39,7 +39,7 @@ def test_plot_samples_pair_plots_for_tabular_data():
 
 
 def test_plot_samples_checks_the_image_shape():
-    with pytest.raises(ValueError, match="needs rows of 9 features"):
+    with pytest.raises(ValueError, match="rows of 9 features"):
         plot_samples(np.zeros((3, 4)), image_shape=(3, 3))
 
 
@@ -55,3 +55,21 @@ def test_plot_history_plots_each_record():
 def test_plot_history_of_nothing():
     with pytest.raises(ValueError, match="empty"):
         plot_history([])
+
+
+def test_plot_samples_takes_the_samplers_image_shape():
+    X = np.random.RandomState(0).rand(60, 4)
+    ax = plot_samples(tiny_sampler(image_shape=(1, 2, 2)).fit(X), n_samples=8, n_cols=4)
+    assert ax.images[0].get_array().shape == (7, 13)
+
+
+def test_plot_samples_draws_rgb_images():
+    rows = np.zeros((2, 3 * 2 * 2))
+    rows[1, :4] = 5.0  # image 1: red channel high
+    ax = plot_samples(rows, image_shape=(3, 2, 2), n_cols=2)
+    grid = np.asarray(ax.images[0].get_array())
+    assert grid.shape == (4, 7, 3)
+    np.testing.assert_array_equal(grid[1, 4], [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(grid[1, 1], [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="1 or 3 channels"):
+        plot_samples(np.zeros((2, 8)), image_shape=(2, 2, 2))
