@@ -1,6 +1,7 @@
 """skgan: generative adversarial networks as scikit-learn estimators."""
 
 from . import losses, metrics, networks
+from ._optim import GoodfellowSGD
 from ._sampler import GANSampler
 from .augmentation import AugmentedEstimator, GANOversampler
 from .losses import HingeLoss, LeastSquaresLoss, MinimaxLoss, NonSaturatingLoss, WassersteinGPLoss
@@ -16,6 +17,7 @@ __all__ = [
     "DCGANGenerator",
     "GANOversampler",
     "GANSampler",
+    "GoodfellowSGD",
     "HingeLoss",
     "LeastSquaresLoss",
     "MLPDiscriminator",

@@ -110,11 +110,14 @@ class GANSampler(DensityMixin, BaseEstimator):
         Learning rate of the discriminator (two time-scale updates, e.g.
         ``learning_rate=1e-4, discriminator_learning_rate=4e-4``); None is
         ``learning_rate``.
-    optimizer : {"adam", "sgd", "rmsprop"} or torch.optim.Optimizer class, \
-            default="adam"
+    optimizer : {"adam", "sgd", "rmsprop", "goodfellow2014"} or \
+            torch.optim.Optimizer class, default="adam"
         Optimizer of each network. ``"adam"`` uses the loss's betas
         (``(0.5, 0.999)`` as in DCGAN, ``(0.0, 0.9)`` for WGAN-GP) and
         ``"sgd"`` momentum 0.9, unless ``optimizer_kwargs`` says otherwise.
+        ``"goodfellow2014"`` is the original code's SGD schedule
+        (:class:`~skgan.GoodfellowSGD`; use it with ``learning_rate=0.1``
+        and ``batch_size=100`` as the paper did).
     optimizer_kwargs : dict, default=None
         Keyword arguments of the optimizer besides the learning rate, e.g.
         ``{"betas": (0.5, 0.9)}`` or ``{"momentum": 0.5, "nesterov": True}``.

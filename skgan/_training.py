@@ -126,6 +126,9 @@ def train_gan(
                     g_loss = loss.generator_loss(fake_out)
                     g_step(g_loss)
                     sums[3] += g_loss.detach()
+            for optimizer in (g_optimizer, d_optimizer):
+                if hasattr(optimizer, "on_epoch_end"):  # epoch-based schedules
+                    optimizer.on_epoch_end()
             d_loss, d_real, d_fake, g_loss = sums.tolist()
             n_d_steps = n_g_steps * d_steps
             record = {

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from skgan import WassersteinGPLoss
+from skgan import GoodfellowSGD, WassersteinGPLoss
 
 from ._utils import tiny_sampler
 
@@ -121,3 +121,28 @@ def test_compile_with_a_real_backend_matches_eager_training():
     eager = tiny_sampler(max_iter=1, device="cpu").fit(X)
     compiled = tiny_sampler(max_iter=1, device="cpu", compile={"backend": "eager"}).fit(X)
     np.testing.assert_allclose(compiled.sample(5), eager.sample(5), rtol=1e-5, atol=1e-6)
+
+
+def test_goodfellow_sgd_follows_the_original_schedule():
+    weight = torch.nn.Parameter(torch.zeros(1))
+    optimizer = GoodfellowSGD([weight], lr=0.1, momentum=0.5, final_momentum=0.7, saturate_epoch=3,
+                              decay_factor=2.0, min_lr=0.02)
+    lrs, momenta = [], []
+    for _ in range(4):
+        weight.grad = torch.ones(1)
+        optimizer.step()
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.on_epoch_end()
+        momenta.append(optimizer.param_groups[0]["momentum"])
+    assert lrs == [0.05, 0.025, 0.02, 0.02]  # halves per step, floored at min_lr
+    assert momenta == pytest.approx([0.6, 0.7, 0.7, 0.7])  # linear, saturating after 3 epochs
+
+
+def test_goodfellow_schedule_runs_in_fit_and_resumes_with_warm_start():
+    gan = tiny_sampler(optimizer="goodfellow2014", learning_rate=0.01, batch_size=16, max_iter=2, bandwidth=1.0,
+                       warm_start=True).fit(X)
+    group = _param_group(gan, "generator")
+    assert group["n_epochs"] == 2 and group["n_steps"] == 2 * 4
+    assert group["lr"] == pytest.approx(0.01 / 1.000004**8)
+    gan.fit(X)
+    assert _param_group(gan, "generator")["n_epochs"] == 4
