@@ -725,10 +725,9 @@ class GANSampler(DensityMixin, BaseEstimator):
         The file holds the parameters, the network weights, the optimizer
         state and the other fitted attributes as plain values and tensors;
         :func:`skgan.load` reads it back with
-        ``torch.load(..., weights_only=True)``. Networks must be the
-        ``"mlp"`` presets or :class:`~skgan.MLPGenerator` /
-        :class:`~skgan.MLPDiscriminator` specs; use pickle or joblib for
-        custom ones.
+        ``torch.load(..., weights_only=True)``. Networks and the loss must be
+        presets or skgan's own spec and loss objects, and the optimizer a
+        name; use pickle or joblib for custom ones.
 
         Parameters
         ----------

@@ -7,14 +7,21 @@ called with keyword arguments that returns a :class:`torch.nn.Module`.
   and its module maps noise ``(batch, latent_dim)`` to rows
   ``(batch, n_features)``.
 - The discriminator factory is called as ``factory(n_features=...)`` and its
-  module maps rows ``(batch, n_features)`` to one logit per row, shape
-  ``(batch,)`` or ``(batch, 1)``; ``D(x) = sigmoid(logit)``.
+  module maps rows ``(batch, n_features)`` to one output per row, shape
+  ``(batch,)`` or ``(batch, 1)``: a logit for the paper's losses
+  (``D(x) = sigmoid(logit)``), a raw score for the others.
+- A conditional fit adds ``n_classes=...`` to both calls, and the modules
+  are called with a second argument, the integer class of each row.
+- With ``GANSampler(image_shape=...)``, factories that accept an
+  ``image_shape`` argument get ``image_shape=(C, H, W)``; rows stay flat.
 
-:class:`MLPGenerator` and :class:`MLPDiscriminator` are such factories and
-also scikit-learn parameter holders, so their settings take part in
-``get_params``, ``set_params``, ``clone`` and grid searches through nested
-names such as ``generator__hidden_layer_sizes``. A ``torch.nn.Module``
-subclass with that constructor contract works as well.
+:class:`MLPGenerator`, :class:`MLPDiscriminator`, :class:`DCGANGenerator` and
+:class:`DCGANDiscriminator` are such factories and also scikit-learn
+parameter holders, so their settings take part in ``get_params``,
+``set_params``, ``clone`` and grid searches through nested names such as
+``generator__hidden_layer_sizes``. A ``torch.nn.Module`` subclass with that
+constructor contract works as well; :class:`ModuleFactory` makes its other
+constructor arguments nested parameters.
 
 A generator module may declare ``output_range = (low, high)`` (bounds of its
 output activation) or ``output_range = None`` (unbounded); the estimator
