@@ -5,7 +5,7 @@ from ._sampler import GANSampler
 from .augmentation import AugmentedEstimator, GANOversampler
 from .losses import MinimaxLoss, NonSaturatingLoss
 from .metrics import ParzenScore, parzen_log_likelihood, parzen_score, select_bandwidth
-from .networks import MLPDiscriminator, MLPGenerator
+from .networks import Maxout, MaxoutDiscriminator, MLPDiscriminator, MLPGenerator
 from .persistence import load
 
 __version__ = "0.1.0.dev0"
@@ -16,6 +16,8 @@ __all__ = [
     "GANSampler",
     "MLPDiscriminator",
     "MLPGenerator",
+    "Maxout",
+    "MaxoutDiscriminator",
     "MinimaxLoss",
     "NonSaturatingLoss",
     "ParzenScore",

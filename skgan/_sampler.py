@@ -51,18 +51,26 @@ class GANSampler(DensityMixin, BaseEstimator):
 
     Parameters
     ----------
-    generator : "mlp", callable or torch.nn.Module, default="mlp"
+    generator : {"mlp", "goodfellow2014"}, callable or torch.nn.Module, \
+            default="mlp"
         The generator network. ``"mlp"`` is :class:`~skgan.MLPGenerator` with
-        its defaults. A callable (an :class:`~skgan.MLPGenerator` spec, a
-        ``torch.nn.Module`` subclass or any factory) is called as
-        ``generator(latent_dim=..., n_features=...)`` at each fit; a module
-        instance is deep-copied at each fit. Nested parameters of a spec are
-        set with ``set_params(generator__hidden_layer_sizes=...)``, which also
-        works on ``"mlp"``.
-    discriminator : "mlp", callable or torch.nn.Module, default="mlp"
+        its defaults; ``"goodfellow2014"`` is the paper's MNIST generator, an
+        :class:`~skgan.MLPGenerator` with two ReLU layers of 1200 units, no
+        batch normalisation and a sigmoid output. A callable (an
+        :class:`~skgan.MLPGenerator` spec, a ``torch.nn.Module`` subclass or
+        any factory) is called as ``generator(latent_dim=..., n_features=...)``
+        at each fit; a module instance is deep-copied at each fit. Nested
+        parameters of a spec are set with
+        ``set_params(generator__hidden_layer_sizes=...)``, which also works on
+        a preset name.
+    discriminator : {"mlp", "goodfellow2014"}, callable or torch.nn.Module, \
+            default="mlp"
         The discriminator network, returning one logit per row. ``"mlp"`` is
-        :class:`~skgan.MLPDiscriminator` with its defaults. A callable is
-        called as ``discriminator(n_features=...)``.
+        :class:`~skgan.MLPDiscriminator` with its defaults;
+        ``"goodfellow2014"`` is the paper's MNIST discriminator,
+        :class:`~skgan.MaxoutDiscriminator` with its defaults (two maxout
+        layers of 240 units with 5 pieces, dropout). A callable is called as
+        ``discriminator(n_features=...)``.
     latent_dim : int, default=100
         Dimension of the noise ``z`` fed to the generator.
     noise : {"normal", "uniform"}, default="normal"
