@@ -10,8 +10,9 @@ loading a file never runs code from it, unlike pickle or joblib; the
 checksum catches damaged files.
 
 Only networks that can be described without code can be saved this way:
-the ``"mlp"`` presets and :class:`~skgan.MLPGenerator` /
-:class:`~skgan.MLPDiscriminator` specs. Estimators with a custom
+the presets and :class:`~skgan.MLPGenerator`,
+:class:`~skgan.MLPDiscriminator` and :class:`~skgan.MaxoutDiscriminator`
+specs. Estimators with a custom
 ``torch.nn.Module`` need pickle or joblib, from trusted sources only.
 """
 
@@ -29,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._device import resolve_device
 from ._sampler import GANSampler
 from ._scaling import AffineScaling
-from .networks import DISCRIMINATORS, GENERATORS, MLPDiscriminator, MLPGenerator, build_network
+from .networks import DISCRIMINATORS, GENERATORS, MaxoutDiscriminator, MLPDiscriminator, MLPGenerator, build_network
 
 __all__ = ["FORMAT", "VERSION", "load", "save"]
 
@@ -38,7 +39,9 @@ FORMAT = "skgan.GANSampler"
 #: Version of the file layout that :func:`save` writes and :func:`load` reads.
 VERSION = 1
 
-_SPECS = {"MLPGenerator": MLPGenerator, "MLPDiscriminator": MLPDiscriminator}
+_SPECS = {
+    "MLPGenerator": MLPGenerator, "MLPDiscriminator": MLPDiscriminator, "MaxoutDiscriminator": MaxoutDiscriminator,
+}
 _NETWORK_ROLES = {"generator": GENERATORS, "discriminator": DISCRIMINATORS}
 _SCALAR_ATTRIBUTES = (
     "n_iter_", "best_validation_score_", "device_", "_parzen_seed", "bandwidth_", "n_features_in_",
@@ -146,7 +149,7 @@ def _network_config(role, network, presets):
         return {"spec": type(network).__name__, "params": _plain(network.get_params(), f"{role} parameters")}
     raise ValueError(
         f"skgan cannot save the {role} {_short_repr(network)} to its model file: only the "
-        f"{sorted(presets)} presets and MLPGenerator/MLPDiscriminator specs can be stored "
+        f"{sorted(presets)} presets and {'/'.join(_SPECS)} specs can be stored "
         "without code. Use pickle or joblib for estimators with custom networks "
         "(and load such files only from trusted sources)."
     )
