@@ -4,7 +4,14 @@ from . import metrics
 from ._sampler import GANSampler
 from .augmentation import AugmentedEstimator, GANOversampler
 from .losses import MinimaxLoss, NonSaturatingLoss
-from .metrics import ParzenScore, parzen_log_likelihood, parzen_score, select_bandwidth
+from .metrics import (
+    ParzenEvaluation,
+    ParzenScore,
+    paper_parzen_evaluation,
+    parzen_log_likelihood,
+    parzen_score,
+    select_bandwidth,
+)
 from .networks import Maxout, MaxoutDiscriminator, MLPDiscriminator, MLPGenerator
 from .persistence import load
 
@@ -20,9 +27,11 @@ __all__ = [
     "MaxoutDiscriminator",
     "MinimaxLoss",
     "NonSaturatingLoss",
+    "ParzenEvaluation",
     "ParzenScore",
     "load",
     "metrics",
+    "paper_parzen_evaluation",
     "parzen_log_likelihood",
     "parzen_score",
     "select_bandwidth",
