@@ -5,8 +5,23 @@ from ._optim import GoodfellowSGD
 from ._sampler import GANSampler
 from .augmentation import AugmentedEstimator, GANOversampler
 from .losses import HingeLoss, LeastSquaresLoss, MinimaxLoss, NonSaturatingLoss, WassersteinGPLoss
-from .metrics import ParzenScore, parzen_log_likelihood, parzen_score, select_bandwidth
-from .networks import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, ModuleFactory
+from .metrics import (
+    ParzenEvaluation,
+    ParzenScore,
+    paper_parzen_evaluation,
+    parzen_log_likelihood,
+    parzen_score,
+    select_bandwidth,
+)
+from .networks import (
+    DCGANDiscriminator,
+    DCGANGenerator,
+    Maxout,
+    MaxoutDiscriminator,
+    MLPDiscriminator,
+    MLPGenerator,
+    ModuleFactory,
+)
 from .persistence import load
 
 __version__ = "0.1.0.dev0"
@@ -22,15 +37,19 @@ __all__ = [
     "LeastSquaresLoss",
     "MLPDiscriminator",
     "MLPGenerator",
+    "Maxout",
+    "MaxoutDiscriminator",
     "MinimaxLoss",
     "ModuleFactory",
     "NonSaturatingLoss",
+    "ParzenEvaluation",
     "ParzenScore",
     "WassersteinGPLoss",
     "load",
     "losses",
     "metrics",
     "networks",
+    "paper_parzen_evaluation",
     "parzen_log_likelihood",
     "parzen_score",
     "select_bandwidth",

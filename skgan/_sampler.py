@@ -60,11 +60,14 @@ class GANSampler(DensityMixin, BaseEstimator):
 
     Parameters
     ----------
-    generator : {"mlp", "dcgan"}, callable or torch.nn.Module, default="mlp"
+    generator : {"mlp", "dcgan", "goodfellow2014"}, callable or torch.nn.Module, \
+            default="mlp"
         The generator network. ``"mlp"`` is :class:`~skgan.MLPGenerator` and
         ``"dcgan"`` :class:`~skgan.DCGANGenerator` (needs ``image_shape``),
-        with their defaults. A callable (a spec, a ``torch.nn.Module``
-        subclass or any factory) is called as
+        with their defaults; ``"goodfellow2014"`` is the paper's MNIST
+        generator, an :class:`~skgan.MLPGenerator` with two ReLU layers of
+        1200 units, no batch normalisation and a sigmoid output. A callable
+        (a spec, a ``torch.nn.Module`` subclass or any factory) is called as
         ``generator(latent_dim=..., n_features=...)`` at each fit, plus
         ``n_classes=...`` for a conditional GAN and ``image_shape=...`` when
         set and accepted; a module instance is deep-copied at each fit.
@@ -72,13 +75,16 @@ class GANSampler(DensityMixin, BaseEstimator):
         ``set_params(generator__hidden_layer_sizes=...)``; on a preset name
         they apply to its spec, and on a module class or factory they become
         its constructor arguments (see :class:`~skgan.networks.ModuleFactory`).
-    discriminator : {"mlp", "dcgan"}, callable or torch.nn.Module, default="mlp"
+    discriminator : {"mlp", "dcgan", "goodfellow2014"}, callable or \
+            torch.nn.Module, default="mlp"
         The discriminator network, returning one output per row (a logit
         for the paper's losses, a score or critic value for the others).
-        Presets :class:`~skgan.MLPDiscriminator` and
-        :class:`~skgan.DCGANDiscriminator`. A callable is called as
-        ``discriminator(n_features=...)``, with ``n_classes`` and
-        ``image_shape`` as for the generator.
+        Presets :class:`~skgan.MLPDiscriminator`,
+        :class:`~skgan.DCGANDiscriminator` and ``"goodfellow2014"``, the
+        paper's MNIST discriminator (:class:`~skgan.MaxoutDiscriminator`
+        with its defaults: two maxout layers of 240 units with 5 pieces,
+        dropout). A callable is called as ``discriminator(n_features=...)``,
+        with ``n_classes`` and ``image_shape`` as for the generator.
     latent_dim : int, default=100
         Dimension of the noise ``z`` fed to the generator.
     noise : {"normal", "uniform"}, default="normal"

@@ -11,8 +11,8 @@ checksum catches damaged files.
 
 Only networks and losses that can be described without code can be saved
 this way: the presets by name and skgan's own spec and loss objects
-(:class:`~skgan.MLPGenerator`, :class:`~skgan.DCGANGenerator`,
-:class:`~skgan.WassersteinGPLoss`, ...). Estimators with a custom
+(:class:`~skgan.MLPGenerator`, :class:`~skgan.MaxoutDiscriminator`,
+:class:`~skgan.DCGANGenerator`, :class:`~skgan.WassersteinGPLoss`, ...). Estimators with a custom
 ``torch.nn.Module`` or optimizer class need pickle or joblib, from trusted
 sources only.
 """
@@ -32,7 +32,16 @@ from ._device import resolve_device
 from ._sampler import GANSampler
 from ._scaling import AffineScaling
 from .losses import LOSSES
-from .networks import DISCRIMINATORS, GENERATORS, build_network
+from .networks import (
+    DISCRIMINATORS,
+    GENERATORS,
+    DCGANDiscriminator,
+    DCGANGenerator,
+    MaxoutDiscriminator,
+    MLPDiscriminator,
+    MLPGenerator,
+    build_network,
+)
 
 __all__ = ["FORMAT", "VERSION", "load", "save"]
 
@@ -44,7 +53,11 @@ VERSION = 1
 # Parameters that hold a preset name or one of skgan's parameter-holder objects.
 _NETWORK_ROLES = {"generator": GENERATORS, "discriminator": DISCRIMINATORS}
 _OBJECT_PARAMS = {**_NETWORK_ROLES, "loss": LOSSES}
-_SPECS = {cls.__name__: cls for presets in _OBJECT_PARAMS.values() for cls in presets.values()}
+_SPECS = {
+    cls.__name__: cls
+    for cls in (MLPGenerator, MLPDiscriminator, MaxoutDiscriminator, DCGANGenerator, DCGANDiscriminator,
+                *LOSSES.values())
+}
 _TUPLE_PARAMS = ("image_shape", "optimizer_kwargs")
 _SCALAR_ATTRIBUTES = (
     "n_iter_", "best_validation_score_", "device_", "_parzen_seed", "bandwidth_", "n_features_in_",

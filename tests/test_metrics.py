@@ -11,6 +11,7 @@ from skgan.metrics import (
     PAPER_BANDWIDTHS,
     ParzenScore,
     mean_and_std_error,
+    paper_parzen_evaluation,
     parzen_log_likelihood,
     parzen_log_likelihood_sweep,
     parzen_score,
@@ -362,3 +363,146 @@ def test_device_matches_default(rng, device):
         default = parzen_log_likelihood_sweep(X, samples, bws)
         on_device = parzen_log_likelihood_sweep(X, samples, bws, device=device)
         assert np.abs(on_device - default).max() < 1e-5
+
+
+# ---------------------------------------------------------------- the paper's protocol
+
+
+def reference_evaluation(samples, X_val, X_test, bandwidths, n_validation):
+    """The protocol written out with the float64 direct-difference reference."""
+    val_means = np.array([reference(X_val[:n_validation], samples, s).mean() for s in bandwidths])
+    best = int(np.argmax(val_means))
+    test_ll = reference(X_test, samples, bandwidths[best])
+    return val_means, bandwidths[best], test_ll.mean(), test_ll.std(ddof=0) / np.sqrt(len(test_ll))
+
+
+class RecordingSampler:
+    """A fitted-sampler stand-in that records how it was asked for rows."""
+
+    def __init__(self, d=3, as_tuple=False):
+        self.d, self.as_tuple, self.calls = d, as_tuple, []
+
+    def sample(self, n_samples=1, random_state=None):
+        self.calls.append((n_samples, random_state))
+        rows = np.random.RandomState(random_state).randn(n_samples, self.d)
+        return (rows, np.zeros(n_samples)) if self.as_tuple else rows
+
+
+@pytest.fixture
+def protocol_data(rng):
+    samples = rng.randn(300, 3)
+    return samples, rng.randn(60, 3) * 1.2, rng.randn(25, 3)
+
+
+def test_paper_evaluation_matches_the_reference_protocol(protocol_data):
+    samples, X_val, X_test = protocol_data
+    result = paper_parzen_evaluation(samples, X_val, X_test, n_validation=40)
+    val_means, sigma, mean, se = reference_evaluation(samples, X_val, X_test, PAPER_BANDWIDTHS, 40)
+    assert 0 < np.argmax(val_means) < 9  # an interior optimum, so the choice is tested
+    assert_allclose(result.bandwidths, np.logspace(-1, 0, 10), rtol=0, atol=0)
+    assert_allclose(result.validation_scores, val_means, rtol=1e-9)
+    assert result.bandwidth == sigma
+    assert result.mean == pytest.approx(mean, rel=1e-9)
+    assert result.std_error == pytest.approx(se, rel=1e-9)
+    assert result.n_samples == 300 and isinstance(result.bandwidth, float)
+    assert str(result) == f"{mean:.2f} ± {se:.2f}"
+
+
+def test_paper_evaluation_custom_grid(protocol_data):
+    samples, X_val, X_test = protocol_data
+    grid = np.array([2.0, 0.05, 0.4])
+    result = paper_parzen_evaluation(samples, X_val, X_test, bandwidths=grid, n_validation=60)
+    val_means, sigma, mean, _ = reference_evaluation(samples, X_val, X_test, grid, 60)
+    assert_allclose(result.bandwidths, grid)
+    assert_allclose(result.validation_scores, val_means, rtol=1e-9)
+    assert result.bandwidth == sigma == 0.4 and result.mean == pytest.approx(mean, rel=1e-9)
+
+
+def test_only_the_first_validation_rows_choose_the_bandwidth(protocol_data):
+    samples, X_val, X_test = protocol_data
+    base = paper_parzen_evaluation(samples, X_val, X_test, n_validation=40)
+    later = X_val.copy()
+    later[40:] *= 50.0  # would favour the widest bandwidth if they counted
+    assert_allclose(paper_parzen_evaluation(samples, later, X_test, n_validation=40).validation_scores,
+                    base.validation_scores, rtol=0, atol=0)
+    assert paper_parzen_evaluation(samples, later, X_test, n_validation=60).bandwidth != base.bandwidth
+    early = X_val.copy()
+    early[:40] *= 50.0
+    changed = paper_parzen_evaluation(samples, early, X_test, n_validation=40)
+    assert changed.bandwidth == 1.0 != base.bandwidth
+    assert changed.mean != base.mean
+
+
+def test_sampler_and_its_samples_give_the_same_result(protocol_data):
+    _, X_val, X_test = protocol_data
+    sampler = RecordingSampler()
+    from_sampler = paper_parzen_evaluation(sampler, X_val, X_test, n_samples=250, n_validation=40, random_state=7)
+    assert sampler.calls == [(250, 7)]  # asked once, for exactly n_samples rows
+    samples = sampler.sample(250, random_state=7)
+    from_array = paper_parzen_evaluation(samples, X_val, X_test, n_validation=40)
+    assert from_sampler.n_samples == from_array.n_samples == 250
+    for a, b in zip(from_sampler, from_array):
+        assert_allclose(a, b, rtol=0, atol=0)
+
+
+def test_sampler_defaults_and_tuple_output(protocol_data):
+    _, X_val, X_test = protocol_data
+    sampler = RecordingSampler(as_tuple=True)  # like GaussianMixture.sample
+    result = paper_parzen_evaluation(sampler, X_val[:5], X_test[:3], n_validation=5)
+    assert sampler.calls == [(10000, None)] and result.n_samples == 10000
+
+
+def test_gaussian_mixture_as_sampler(protocol_data):
+    from sklearn.mixture import GaussianMixture
+
+    samples, X_val, X_test = protocol_data
+    model = GaussianMixture(2, random_state=0).fit(samples)
+    result = paper_parzen_evaluation(model, X_val, X_test, n_samples=200, n_validation=40)
+    expected = paper_parzen_evaluation(model.sample(200)[0], X_val, X_test, n_validation=40)
+    assert result.mean == expected.mean and result.bandwidth == expected.bandwidth
+    with pytest.raises(ValueError, match="random_state"):
+        paper_parzen_evaluation(model, X_val, X_test, n_samples=200, n_validation=40, random_state=0)
+
+
+def test_gansampler_as_sampler(protocol_data):
+    from ._utils import tiny_sampler
+
+    samples, X_val, X_test = protocol_data
+    gan = tiny_sampler(max_iter=1, bandwidth=0.5).fit(samples)
+    result = paper_parzen_evaluation(gan, X_val, X_test, n_samples=150, n_validation=40, random_state=3)
+    expected = paper_parzen_evaluation(gan.sample(150, random_state=3), X_val, X_test, n_validation=40)
+    assert result.mean == expected.mean and result.n_samples == 150
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"X_val": np.ones((60, 4))}, "X_val has 4 features"),
+        ({"X_test": np.ones((5, 2))}, "X_test has 2 features"),
+        ({"X_val": np.full((60, 3), np.nan)}, "NaN"),
+        ({"X_test": np.array([[0.0, np.inf, 0.0]])}, "infinity"),
+        ({"generator": np.array([[np.nan, 0.0, 0.0]])}, "NaN"),
+        ({"X_val": np.ones((30, 3))}, "X_val has 30 rows, fewer than n_validation=40"),
+        ({"n_validation": 0}, "n_validation"),
+        ({"n_samples": 100}, "n_samples=100, but 300 samples"),
+        ({"generator": RecordingSampler(), "n_samples": 0}, "n_samples must be a positive integer"),
+        ({"generator": RecordingSampler(d=2), "n_samples": 10}, "features"),
+        ({"bandwidths": [0.1, -1.0]}, "bandwidths"),
+        ({"X_test": np.empty((0, 3))}, "0 sample"),
+    ],
+)
+def test_paper_evaluation_invalid_input(protocol_data, kwargs, match):
+    samples, X_val, X_test = protocol_data
+    args = {"generator": samples, "X_val": X_val, "X_test": X_test, "n_validation": 40, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        paper_parzen_evaluation(args.pop("generator"), args.pop("X_val"), args.pop("X_test"), **args)
+
+
+def test_sampler_returning_the_wrong_number_of_rows(protocol_data):
+    class Short(RecordingSampler):
+        def sample(self, n_samples=1, random_state=None):
+            return super().sample(n_samples - 1, random_state)
+
+    _, X_val, X_test = protocol_data
+    with pytest.raises(ValueError, match="expected 50 rows"):
+        paper_parzen_evaluation(Short(), X_val, X_test, n_samples=50, n_validation=40)

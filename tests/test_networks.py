@@ -1,11 +1,13 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 from sklearn.base import clone
 from torch import nn
 
-from skgan import MLPDiscriminator, MLPGenerator
+from skgan import GANSampler, Maxout, MaxoutDiscriminator, MLPDiscriminator, MLPGenerator
+from skgan.networks import DISCRIMINATORS, GENERATORS, MaxoutDiscriminatorModule, build_network
 from skgan._noise import NOISE_BLOCK, noise_blocks, sample_noise
 
 
@@ -80,3 +82,106 @@ def test_noise_blocks_depend_only_on_seed():
 def test_unknown_noise_prior():
     with pytest.raises(ValueError, match="noise prior"):
         sample_noise(2, 2, "cauchy")
+
+
+# --- the paper's networks -------------------------------------------------
+
+
+def test_maxout_is_the_max_over_pieces_of_a_linear_map():
+    layer = Maxout(2, n_units=2, n_pieces=3)
+    with torch.no_grad():
+        layer.linear.weight.copy_(torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0],
+                                                [2.0, 0.0], [0.0, -2.0], [1.0, 1.0]]))
+        layer.linear.bias.copy_(torch.tensor([0.0, 0.0, 0.0, 0.0, 0.0, -10.0]))
+    x = torch.tensor([[1.0, 2.0], [-3.0, -1.0]])
+    # unit 0: max(x0, x1, -x0-x1); unit 1: max(2 x0, -2 x1, x0+x1-10)
+    expected = torch.tensor([[2.0, 2.0], [4.0, 2.0]])
+    assert torch.equal(layer(x), expected)
+
+
+@pytest.mark.parametrize("args", [(0, 2, 2), (3, 2, 0), (3, 2.5, 2), (3, True, 2)])
+def test_maxout_rejects_bad_sizes(args):
+    with pytest.raises(ValueError, match="positive integer"):
+        Maxout(*args)
+
+
+def test_maxout_discriminator_architecture_and_shapes():
+    net = MaxoutDiscriminator(hidden_layer_sizes=(6, 5), n_pieces=3)(n_features=4)
+    assert isinstance(net.input_dropout, nn.Dropout) and net.input_dropout.p == 0.2
+    assert layer_types(net.body) == [Maxout, nn.Dropout, Maxout, nn.Dropout, nn.Linear]
+    assert [(m.n_units, m.n_pieces) for m in net.body if isinstance(m, Maxout)] == [(6, 3), (5, 3)]
+    assert net.body[1].p == 0.5 and net.body[4].in_features == 5
+    assert net.eval()(torch.zeros(7, 4)).shape == (7,)
+
+
+def test_maxout_discriminator_conditional():
+    net = MaxoutDiscriminator(hidden_layer_sizes=(6,), n_pieces=2, input_dropout=0.0, dropout=0.0)(
+        n_features=4, n_classes=3
+    )
+    assert net.body[0].linear.in_features == 7
+    x = torch.randn(5, 4)
+    a, b = net(x, torch.zeros(5, dtype=torch.long)), net(x, torch.full((5,), 2))
+    assert a.shape == (5,) and not torch.equal(a, b)
+
+
+def test_maxout_discriminator_dropout_only_in_training():
+    net = MaxoutDiscriminator(hidden_layer_sizes=(32,), n_pieces=2)(n_features=10)
+    x = torch.randn(64, 10)
+    torch.manual_seed(0)
+    net.train()
+    assert not torch.equal(net(x), net(x))
+    net.eval()
+    assert torch.equal(net(x), net(x))
+    no_dropout = MaxoutDiscriminator((32,), n_pieces=2, input_dropout=0.0, dropout=0.0)(n_features=10)
+    assert not any(isinstance(m, nn.Dropout) for m in no_dropout.modules())
+
+
+def test_maxout_discriminator_is_a_parameter_holder():
+    spec = MaxoutDiscriminator()
+    assert spec.get_params() == {"hidden_layer_sizes": (240, 240), "n_pieces": 5, "input_dropout": 0.2, "dropout": 0.5}
+    copy = clone(spec).set_params(n_pieces=2)
+    assert copy.n_pieces == 2 and spec.n_pieces == 5
+    for params in ({"n_pieces": 0}, {"input_dropout": 1.0}, {"hidden_layer_sizes": (4, 0)}):
+        with pytest.raises(ValueError):
+            MaxoutDiscriminator(**params)(n_features=3)
+
+
+def n_parameters(module):
+    return sum(p.numel() for p in module.parameters())
+
+
+def test_goodfellow2014_presets_build_the_papers_networks():
+    G = build_network("goodfellow2014", GENERATORS, "generator", latent_dim=100, n_features=784)
+    assert layer_types(G) == [nn.Linear, nn.ReLU, nn.Linear, nn.ReLU, nn.Linear, nn.Sigmoid]
+    assert [(m.in_features, m.out_features) for m in G if isinstance(m, nn.Linear)] == [
+        (100, 1200), (1200, 1200), (1200, 784)
+    ]
+    assert G.output_range == (0.0, 1.0)
+    assert n_parameters(G) == 101 * 1200 + 1201 * 1200 + 1201 * 784
+    D = build_network("goodfellow2014", DISCRIMINATORS, "discriminator", n_features=784)
+    assert D.input_dropout.p == 0.2
+    assert [(m.linear.in_features, m.n_units, m.n_pieces) for m in D.body if isinstance(m, Maxout)] == [
+        (784, 240, 5), (240, 240, 5)
+    ]
+    assert [m.p for m in D.body if isinstance(m, nn.Dropout)] == [0.5, 0.5]
+    assert n_parameters(D) == 785 * 1200 + 241 * 1200 + 241
+    # each call is a fresh spec, so set_params on one never changes the preset
+    assert GENERATORS["goodfellow2014"]() is not GENERATORS["goodfellow2014"]()
+
+
+def test_goodfellow2014_presets_in_a_sampler():
+    X = np.random.RandomState(0).rand(40, 16)
+    gan = GANSampler(
+        generator="goodfellow2014", discriminator="goodfellow2014", latent_dim=4, max_iter=2,
+        batch_size=20, n_parzen_samples=50, random_state=0,
+    ).fit(X)
+    assert isinstance(gan.discriminator_, MaxoutDiscriminatorModule)
+    assert gan.generator_[0].out_features == 1200 and gan.sample(3).shape == (3, 16)
+    assert np.isfinite(gan.score(X))
+    gan.set_params(discriminator__n_pieces=3)
+    assert isinstance(gan.discriminator, MaxoutDiscriminator) and gan.discriminator.n_pieces == 3
+    assert gan.discriminator.hidden_layer_sizes == (240, 240)  # the rest of the preset is kept
+    copy = clone(gan)
+    assert copy.get_params()["discriminator__n_pieces"] == 3 and copy.generator == "goodfellow2014"
+    with pytest.raises(ValueError, match="generator"):
+        GANSampler(generator="goodfellow").fit(X)

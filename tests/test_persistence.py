@@ -92,6 +92,17 @@ def test_round_trip_of_every_parameter_kind(tmp_path):
     np.testing.assert_array_equal(loaded.score_samples(X), gan.score_samples(X))
 
 
+def test_round_trip_of_the_papers_networks(tmp_path):
+    X = np.random.RandomState(0).uniform(size=(40, 16))
+    gan = tiny_sampler(generator="goodfellow2014", discriminator=skgan.MaxoutDiscriminator((8,), n_pieces=3), max_iter=1)
+    gan.fit(X).save(tmp_path / "m")
+    loaded = load(tmp_path / "m")
+    assert loaded.generator == "goodfellow2014"
+    assert loaded.discriminator.get_params() == {**gan.discriminator.get_params(), "hidden_layer_sizes": (8,)}
+    np.testing.assert_array_equal(loaded.sample(5), gan.sample(5))
+    np.testing.assert_array_equal(loaded.score_samples(X), gan.score_samples(X))
+
+
 def test_round_trip_keeps_feature_names(tmp_path):
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame(np.random.RandomState(0).normal(size=(60, 2)), columns=["height", "weight"])
