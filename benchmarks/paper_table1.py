@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import skgan  # noqa: E402
 from skgan import GANSampler  # noqa: E402
+from skgan._optim import OPTIMIZERS  # noqa: E402
 from skgan.losses import LOSSES  # noqa: E402
 from skgan.metrics import PAPER_BANDWIDTHS, paper_parzen_evaluation  # noqa: E402
 from skgan.networks import DISCRIMINATORS, GENERATORS  # noqa: E402
@@ -77,6 +78,8 @@ def parse_args(argv):
     parser.add_argument("--latent-dim", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
+    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
+                        help="goodfellow2014 is the original SGD schedule (use --learning-rate 0.1)")
     parser.add_argument("--d-steps", type=int, default=1)
     parser.add_argument("--n-samples", type=int, default=10000, help="generated samples in the Parzen window")
     parser.add_argument("--n-validation", type=int, default=1000, help="validation rows that choose sigma")
@@ -118,16 +121,24 @@ def load_mnist(path):
 
 
 def train(args, X_train):
-    """Fit epoch by epoch (warm start) until the budget is spent; (gan, seconds)."""
+    """The GANSampler of these settings, trained for the budget; (gan, seconds)."""
     gan = GANSampler(
         generator=args.generator, discriminator=args.discriminator, latent_dim=args.latent_dim,
         noise=args.noise, loss=args.loss, d_steps=args.d_steps, max_iter=1, batch_size=args.batch_size,
-        learning_rate=args.learning_rate, device=args.device,
+        learning_rate=args.learning_rate, optimizer=args.optimizer, device=args.device,
         # a fixed bandwidth: fit holds out no rows and selects nothing; the
         # protocol below chooses sigma. The window is only used by score().
         bandwidth=0.2, n_parzen_samples=100, random_state=args.seed, warm_start=True,
     )
-    budget = None if args.minutes is None else 60.0 * args.minutes
+    return train_for_budget(gan, X_train, minutes=args.minutes, epochs=args.epochs)
+
+
+def train_for_budget(gan, X_train, *, minutes=None, epochs=None):
+    """Fit ``gan`` (with ``warm_start=True, max_iter=1``) epoch by epoch; (gan, seconds).
+
+    Runs ``epochs`` epochs, or stops before an epoch that would overrun
+    ``minutes`` judged by the mean epoch length so far (at least one epoch).
+    """
     start = time.perf_counter()
     while True:
         gan.fit(X_train)
@@ -135,11 +146,10 @@ def train(args, X_train):
         last = gan.history_[-1]
         print(f"  epoch {gan.n_iter_:3d}  {elapsed:7.1f} s  D(x) {last['d_real']:.3f}  "
               f"D(G(z)) {last['d_fake']:.3f}  g_loss {last['g_loss']:.3f}", flush=True)
-        if args.epochs is not None:
-            if gan.n_iter_ >= args.epochs:
+        if epochs is not None:
+            if gan.n_iter_ >= epochs:
                 break
-        # stop before an epoch that would overrun the budget (the last one's length)
-        elif elapsed + (elapsed / gan.n_iter_) > budget:
+        elif elapsed + (elapsed / gan.n_iter_) > 60.0 * minutes:
             break
     return gan, time.perf_counter() - start
 
@@ -265,7 +275,7 @@ def main(argv=None):
     settings = {
         "quick": args.quick, "generator": args.generator, "discriminator": args.discriminator,
         "loss": args.loss, "noise": args.noise, "latent_dim": args.latent_dim, "batch_size": args.batch_size,
-        "learning_rate": args.learning_rate, "optimizer": "Adam(betas=(0.5, 0.999))", "d_steps": args.d_steps,
+        "learning_rate": args.learning_rate, "optimizer": args.optimizer, "d_steps": args.d_steps,
         "budget_minutes": args.minutes, "epochs_requested": args.epochs, "n_train": len(X_train),
         "n_samples": args.n_samples, "n_validation": args.n_validation, "n_test": len(X_test),
         "bandwidths": PAPER_BANDWIDTHS.tolist(), "pixel_scaling": "uint8 / 255", "seed": args.seed,
