@@ -52,6 +52,25 @@ class AdversarialLoss(BaseEstimator):
         Whether ``sigmoid(output)`` is the probability that a row is real;
         training history then records mean ``D(x)`` as a probability,
         otherwise as the raw output.
+
+    Examples
+    --------
+    A loss of your own is a subclass; pass an instance as ``loss``:
+
+    >>> import numpy as np
+    >>> import torch.nn.functional as F
+    >>> from skgan import GANSampler
+    >>> from skgan.losses import AdversarialLoss
+    >>> class SoftplusHinge(AdversarialLoss):
+    ...     def discriminator_loss(self, real_outputs, fake_outputs):
+    ...         return F.softplus(1 - real_outputs).mean() + F.softplus(1 + fake_outputs).mean()
+    ...     def generator_loss(self, fake_outputs):
+    ...         return -fake_outputs.mean()
+    >>> X = np.random.RandomState(0).normal(size=(100, 2))
+    >>> gan = GANSampler(loss=SoftplusHinge(), latent_dim=4, max_iter=2, n_parzen_samples=100,
+    ...                  random_state=0).fit(X)
+    >>> gan.sample(3).shape
+    (3, 2)
     """
 
     _parameter_constraints: dict = {}
