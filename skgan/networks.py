@@ -79,6 +79,14 @@ def _mlp_layers(n_in, hidden_layer_sizes, activation, batch_norm, dropout):
     return layers, n_in
 
 
+def _positive_sizes(sizes, name):
+    """An int or a sequence of ints as a non-empty tuple of positive ints."""
+    values = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+    if not values or not all(isinstance(s, Integral) and s >= 1 for s in values):
+        raise ValueError(f"{name} must contain positive integers, got {sizes!r}.")
+    return values
+
+
 def with_labels(inputs, labels, n_classes):
     """``inputs`` with the one-hot encoding of ``labels`` appended (conditional nets)."""
     if not n_classes:
@@ -197,14 +205,7 @@ class _NetworkSpec(BaseEstimator):
 
     def _hidden_sizes(self):
         self._validate_params()
-        sizes = self.hidden_layer_sizes
-        sizes = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
-        if not all(isinstance(s, Integral) and s >= 1 for s in sizes):
-            raise ValueError(
-                "hidden_layer_sizes must contain positive integers, got "
-                f"{self.hidden_layer_sizes!r}."
-            )
-        return sizes
+        return _positive_sizes(self.hidden_layer_sizes, "hidden_layer_sizes")
 
 
 class MLPGenerator(_NetworkSpec):
@@ -458,8 +459,7 @@ class DCGANGeneratorModule(nn.Module):
         self.n_classes = n_classes
 
     def forward(self, z, labels=None):
-        maps = self.project(with_labels(z, labels, self.n_classes)).view(-1, *self.base_shape)
-        images = self.upsample(maps)
+        images = self.upsample(self.project(with_labels(z, labels, self.n_classes)))
         _, height, width = self.image_shape
         return images[:, :, :height, :width].flatten(1)
 
@@ -484,13 +484,6 @@ class DCGANDiscriminatorModule(nn.Module):
             _, height, width = self.image_shape
             images = torch.cat([images, _image_labels(labels, self.n_classes, height, width, x.dtype)], dim=1)
         return self.head(self.features(images).flatten(1)).squeeze(-1)
-
-
-def _check_widths(widths):
-    widths = (widths,) if isinstance(widths, Integral) else tuple(widths)
-    if not widths or not all(isinstance(w, Integral) and w >= 1 for w in widths):
-        raise ValueError(f"widths must be a non-empty sequence of positive integers, got {widths!r}.")
-    return widths
 
 
 class DCGANGenerator(BaseEstimator):
@@ -541,14 +534,14 @@ class DCGANGenerator(BaseEstimator):
 
     def __call__(self, *, latent_dim, n_features, image_shape=None, n_classes=None):
         self._validate_params()
-        widths = _check_widths(self.widths)
+        widths = _positive_sizes(self.widths, "widths")
         channels, height, width = _required_image_shape(image_shape, n_features, "'dcgan' generator")
         scale = 2 ** len(widths)
         base_shape = (widths[0], -(-height // scale), -(-width // scale))
         n_base = base_shape[0] * base_shape[1] * base_shape[2]
-        project = [nn.Linear(latent_dim + (n_classes or 0), n_base)]
-        project += [nn.Unflatten(1, base_shape), nn.BatchNorm2d(widths[0])] if self.batch_norm else []
-        project += [nn.ReLU(), nn.Flatten()]
+        project = [nn.Linear(latent_dim + (n_classes or 0), n_base), nn.Unflatten(1, base_shape)]
+        project += [nn.BatchNorm2d(widths[0])] if self.batch_norm else []
+        project.append(nn.ReLU())
         upsample = []
         for n_in, n_out in zip(widths, widths[1:]):
             upsample.append(nn.ConvTranspose2d(n_in, n_out, 4, stride=2, padding=1, bias=not self.batch_norm))
@@ -610,7 +603,7 @@ class DCGANDiscriminator(BaseEstimator):
 
     def __call__(self, *, n_features, image_shape=None, n_classes=None):
         self._validate_params()
-        widths = _check_widths(self.widths)
+        widths = _positive_sizes(self.widths, "widths")
         shape = _required_image_shape(image_shape, n_features, "'dcgan' discriminator")
         channels, height, width = shape
         if min(height, width) < 2 ** len(widths):
@@ -676,13 +669,7 @@ class ModuleFactory(BaseEstimator):
         return params
 
     def set_params(self, **params):
-        module = params.get("module", self.module)
-        for key in params:
-            if key != "module" and not _accepts(module, key):
-                raise ValueError(
-                    f"Invalid parameter {key!r} for {_name(module)}: its constructor "
-                    f"does not take it. Valid parameters: {_parameter_names(module)}."
-                )
+        _check_arguments(params.get("module", self.module), [key for key in params if key != "module"])
         for key, value in params.items():
             setattr(self, key, value)
             if key != "module" and key not in self._extra:
@@ -694,12 +681,7 @@ class ModuleFactory(BaseEstimator):
         clash = sorted(set(extra) & set(kwargs))
         if clash:
             raise ValueError(f"{clash} are set by the estimator and cannot be network parameters.")
-        unknown = [key for key in extra if not _accepts(self.module, key)]
-        if unknown:
-            raise ValueError(
-                f"Invalid parameter(s) {unknown} for {_name(self.module)}: its constructor "
-                f"does not take them. Valid parameters: {_parameter_names(self.module)}."
-            )
+        _check_arguments(self.module, extra)
         return call_factory(self.module, **kwargs, **extra)
 
 
@@ -712,6 +694,16 @@ def call_factory(factory, **kwargs):
     if "image_shape" in kwargs and not _accepts(factory, "image_shape"):
         kwargs.pop("image_shape")
     return factory(**kwargs)
+
+
+def _check_arguments(factory, names):
+    """A ``ValueError`` naming the valid parameters when ``factory`` does not take all ``names``."""
+    unknown = [name for name in names if not _accepts(factory, name)]
+    if unknown:
+        raise ValueError(
+            f"Invalid parameter {', '.join(map(repr, unknown))} for {_name(factory)}: its "
+            f"constructor does not take it. Valid parameters: {_parameter_names(factory)}."
+        )
 
 
 def _name(factory):
