@@ -62,15 +62,20 @@ __all__ = [
 PAPER_BANDWIDTHS = np.logspace(-1, 0, 10)
 
 # Private knobs (tests shrink them to exercise chunking).
-_MAX_BLOCK_ELEMENTS = 2**22  # elements of one (rows x samples) block: 32 MB in float64
-_MAX_COLS = 8192  # samples per block
+_MAX_BLOCK_ELEMENTS = 2**18  # elements of one (rows x samples) block on the CPU: cache-sized
+_MAX_BLOCK_ELEMENTS_CUDA = 2**24  # on a GPU: 128 MB in float64
+_MAX_SLICE_ELEMENTS = 2**22  # elements of a slice of X or of the samples
+_MAX_COLS = 2048  # samples per block on the CPU
+_MAX_COLS_CUDA = 8192
+_SPARSE_ROWS = 4  # a bandwidth gathers its rows when fewer than 1 in this many count
 _MAX_CACHE_BYTES = 128 * 2**20  # keep the centred samples if they fit in this
 _BLOCK_ROWS = None  # force the number of rows per block
 _BLOCK_COLS = None  # force the number of samples per block
 _MAX_GATHER_BYTES = 4 * 2**20  # direct-difference recomputation batch
 _DENSE_FRACTION = 1.0 / 64  # float32: recompute a block row in float64 above this share
+_EXP_FLOOR = {torch.float32: -87.0, torch.float64: -700.0}  # exp() stays normal above
 
-_TOL = {torch.float32: 1e-6, torch.float64: 1e-9}
+_TOL = {torch.float32: 1e-6, torch.float64: 1e-8}
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -213,33 +218,51 @@ def _float32_input_unit(device):
 
 
 def _error_coefficients(dtype, d, device):
-    """(coef, k, a0) with, for centred x and s,
+    """(coef, k, kb, a0) with, for centred x and s,
 
-    |D_hat - D| <= 2*coef*|x||s| + k*(|x| + |s|)**2 + a0*(1 + |x| + |s|)
+    |D_hat - D| <= 2*coef*|x||s| + k*(|x| + |s|)**2 + kb*|s|**2 + a0*(1 + |x| + |s|)
 
-    where D_hat is ``|x|^2 + |s|^2 - 2 x.s`` with the norms in float64 and the
-    product in ``dtype`` (rounding of the centred inputs to ``dtype``, TF32 /
+    where D_hat is ``|x|^2 + (|s|^2 - 2 x.s)`` with the norms in float64 and
+    the bracket in ``dtype`` (one ``addmm``) (rounding of the centred inputs to ``dtype``, TF32 /
     bf16 inputs if torch allows them, and any order of accumulation, as in
     Higham's gamma_d bound); ``k`` covers the float64 centring, norms and sums,
     ``a0`` underflow.
     """
     if dtype == torch.float32:
-        u_in = _float32_input_unit(device)
-        coef = (1 + _U32) ** 2 * (1 + u_in) ** 2 * (1 + _gamma(d, _U32)) - 1
-        a0 = 4 * (d + 1) * 2.0**-140
+        u_in, u = _float32_input_unit(device), _U32
+        coef = (1 + u) ** 2 * (1 + u_in) ** 2 * (1 + _gamma(d + 1, u)) - 1
+        a0 = 4 * (d + 2) * 2.0**-140
     else:
-        coef = _gamma(d, _U64)
-        a0 = 4 * (d + 1) * 2.0**-1000
+        u = _U64
+        coef = _gamma(d + 1, u)
+        a0 = 4 * (d + 2) * 2.0**-1000
     k = 2 * _gamma(d, _U64) + 12 * _U64
-    return coef * 1.01, k * 1.01, a0
+    kb = _gamma(d + 1, u) + 2 * u  # |s|^2 enters the product as its first term
+    return coef * 1.01, k * 1.01, kb * 1.01, a0
 
 
-def _block_sizes(n, m, d, block_rows=None, block_cols=None):
+def _error_bound(coefs, x_norm, s_norm):
+    """Bound of |D_hat - D| for centred rows and samples of these norms."""
+    coef, k, kb, a0 = coefs
+    return (2 * coef * x_norm * s_norm + k * (x_norm + s_norm) ** 2
+            + kb * s_norm**2 + a0 * (1 + x_norm + s_norm))
+
+
+def _block_sizes(n, m, d, block_rows=None, block_cols=None, device=None):
+    """Rows of X and samples per block.
+
+    A block's (rows x samples) distances are reused for every bandwidth, so on
+    the CPU blocks stay small enough for the caches; the slices of X and of the
+    samples are capped at ``_MAX_SLICE_ELEMENTS``.
+    """
     block_rows = block_rows if block_rows is not None else _BLOCK_ROWS
     block_cols = block_cols if block_cols is not None else _BLOCK_COLS
-    cap = max(1, _MAX_BLOCK_ELEMENTS // max(d, 1))  # rows of an (n, d) slice
-    cols = block_cols or max(1, min(m, _MAX_COLS, cap))
-    rows = block_rows or max(1, min(n, _MAX_BLOCK_ELEMENTS // cols, cap))
+    on_cuda = device is not None and torch.device(device).type == "cuda"
+    elements = _MAX_BLOCK_ELEMENTS_CUDA if on_cuda else _MAX_BLOCK_ELEMENTS
+    max_cols = _MAX_COLS_CUDA if on_cuda else _MAX_COLS
+    cap = max(1, _MAX_SLICE_ELEMENTS // max(d, 1))  # rows of an (n, d) slice
+    cols = block_cols or max(1, min(m, max_cols, cap, elements))
+    rows = block_rows or max(1, min(n, elements // cols, cap))
     return int(rows), int(cols)
 
 
@@ -256,70 +279,151 @@ def _direct_sq_dist(Xt, St, rows, cols):
     return out
 
 
-def _screen(D_hat, xn, sn, coefs, L, w, tol, T, dense_fraction=None):
+def _recompute_pairs(Xt, St, xc, xn2, sn2, center, r0, c0, i, j, coefs64, w_max, tol):
+    """Float64 squared distances of the candidate pairs (i, j) of a block.
+
+    The rows and samples involved are multiplied in float64 (one small matrix
+    multiply); the few pairs whose float64 error bound still exceeds ``tol``
+    are redone by direct differences.
+    """
+    f64 = torch.float64
+    u_rows, i_inv = torch.unique(i, return_inverse=True)
+    u_cols, j_inv = torch.unique(j, return_inverse=True)
+    s64 = St[u_cols + c0].to(f64) - center
+    x64 = xc[u_rows]
+    sub = torch.addmm(sn2[u_cols][None, :], x64, s64.T, alpha=-2)
+    exact = sub[i_inv, j_inv] + xn2[i]
+    eps = _error_bound(coefs64, xn2[i].sqrt(), sn2[j].sqrt())
+    redo = torch.nonzero(w_max * eps > tol)[:, 0]
+    if redo.numel():
+        exact[redo] = _direct_sq_dist(Xt, St, i[redo] + r0, j[redo] + c0)
+    return exact.clamp_min_(0)
+
+
+def _threshold_in(dtype, values):
+    """``values`` rounded up into ``dtype`` (so a ``<=`` test keeps every candidate)."""
+    out = values.to(dtype)
+    if dtype != torch.float64:
+        out = torch.nextafter(out, torch.full_like(out, math.inf))
+    return out
+
+
+def _screen(G, xn2, xn, sn, coefs, L, w, tol, T, dense_fraction=None):
     """Pairs of a block whose expansion error could matter; updates ``L``.
 
-    D_hat : (r, c) estimated squared distances; xn (r,), sn (c,) norms of the
-    centred rows / samples; L : (B, r) running lower bounds of the largest
-    exponent of each row, per bandwidth; w : (B,) = 1 / (2 sigma**2).
-    Returns the row minima of ``D_hat``, the (i, j) index tensors of the pairs
-    to recompute and, if ``dense_fraction`` is given, the rows with more than
-    that share of candidate pairs (to be redone whole; none of their pairs is
-    in (i, j)).
+    ``G + xn2[:, None]`` are the estimated squared distances of the block;
+    xn (r,), sn (c,) are the norms of the centred rows / samples; L : (B, r)
+    running lower bounds of the largest exponent of each row, per bandwidth;
+    w : (B,) = 1 / (2 sigma**2). Returns the lower bounds of the rows' true
+    minimum distances, the row minima of ``G``, the (i, j) index tensors of the pairs to recompute and,
+    if ``dense_fraction`` is given, the rows with more than that share of
+    candidate pairs (to be redone whole; none of their pairs is in (i, j)).
     """
-    c = D_hat.shape[1]
-    coef, k, a0 = coefs
+    c = G.shape[1]
     sn_max = sn.max()
-    eps_max = 2 * coef * xn * sn_max + k * (xn + sn_max) ** 2 + a0 * (1 + xn + sn_max)
-    d_min = D_hat.amin(dim=1)
+    eps_max = _error_bound(coefs, xn, sn_max)
+    g_min = G.amin(dim=1)
+    d_min = (g_min.to(torch.float64) + xn2).clamp_min_(0)
+    d_low = (d_min - eps_max).clamp_min_(0)
     torch.maximum(L, -w[:, None] * (d_min + eps_max)[None, :], out=L)
     e_max = w[:, None] * eps_max[None, :]  # (B, r)
     active = e_max > tol
-    empty = torch.empty(0, dtype=torch.long, device=D_hat.device)
+    empty = torch.empty(0, dtype=torch.long, device=G.device)
     if not bool(active.any()):
-        return d_min, empty, empty, empty
+        return d_low, g_min, empty, empty, empty
     # a term can only need recomputing if D_hat <= thr (row-wise bound)
     slack = torch.log(torch.expm1(e_max.clamp_min(tol)))
     thr = (T + slack - L) / w[:, None]
     thr = torch.where(active, thr, torch.full_like(thr, -math.inf))
     thr_max = thr.amax(dim=0)  # (r,)
     if not bool((thr_max >= d_min).any()):
-        return d_min, empty, empty, empty
-    cand = D_hat <= thr_max[:, None]
+        return d_low, g_min, empty, empty, empty
+    cand = G <= _threshold_in(G.dtype, thr_max - xn2)[:, None]
     dense = empty
     if dense_fraction is not None:
         counts = cand.sum(dim=1)
-        is_dense = counts > dense_fraction * c
-        dense = torch.nonzero(is_dense)[:, 0]
+        dense = torch.nonzero(counts > dense_fraction * c)[:, 0]
         if dense.numel():
             cand[dense] = False
     i, j = torch.nonzero(cand, as_tuple=True)
     if i.numel() == 0:
-        return d_min, i, j, dense
+        return d_low, g_min, i, j, dense
     # exact test on the candidates
-    x_i, s_j = xn[i], sn[j]
-    eps = 2 * coef * x_i * s_j + k * (x_i + s_j) ** 2 + a0 * (1 + x_i + s_j)
-    d_ij = D_hat[i, j]
+    eps = _error_bound(coefs, xn[i], sn[j])
+    d_ij = G[i, j].to(torch.float64) + xn2[i]
     keep = torch.zeros_like(i, dtype=torch.bool)
     for b in range(w.shape[0]):
         e = w[b] * eps
         keep |= (e > tol) & (
             torch.log(torch.expm1(e.clamp_min(tol))) - w[b] * d_ij - L[b, i] >= -T
         )
-    return d_min, i[keep], j[keep], dense
+    return d_low, g_min, i[keep], j[keep], dense
 
 
-def _sq_dist_block(xg_m2, xn2, sg, sn2, out, gemm_out=None):
-    """out <- max(0, |x|^2 + |s|^2 - 2 x.s) in float64 (one matrix multiply).
+def _log_sum_terms(G, offset, w, w_list, acc, L, d_low, T, rows=None, g_min=None):
+    """acc[:, rows] <- logaddexp(acc[:, rows], log sum_j exp(-w (G_ij + offset_i))).
 
-    ``xg_m2`` is ``-2 x`` (an exact scaling) in the matrix-multiply dtype.
+    ``G`` (k, c) may be overwritten; its +inf entries are left out (pass its
+    row minima ``g_min`` only if it has none). A bandwidth
+    skips the rows whose every term is below ``exp(L - T)`` (``d_low``: lower
+    bounds of the rows' distances); with the screening's negligible terms,
+    they move log p by at most ~tol.
     """
-    if gemm_out is None:  # float64
-        torch.mm(xg_m2, sg.T, out=out)
+    low = _EXP_FLOOR[G.dtype]  # exp() of anything lower is subnormal: slow, and negligible
+    no_terms = None
+    if g_min is None:
+        g_min = G.amin(dim=1)
+        no_terms = torch.isinf(g_min)
+        g_min.masked_fill_(no_terms, 0)
+    base = g_min.to(torch.float64) + offset  # (k,)
+    fused = G.dtype == torch.float64  # else subtract first: float32 w * G loses digits
+    if not fused:
+        G.sub_(g_min[:, None])
+    L_rows = L if rows is None else L[:, rows]
+    keep = (-w[:, None] * d_low[None, :]) >= L_rows - T  # (B, k)
+    counts = keep.sum(dim=1).tolist()
+    k = G.shape[0]
+    totals = torch.zeros((len(w_list), k), dtype=torch.float64, device=G.device)
+    E = torch.empty_like(G)
+    for b, wb in enumerate(w_list):
+        if counts[b] == 0:
+            continue
+        if counts[b] * _SPARSE_ROWS < k:
+            sub = torch.nonzero(keep[b])[:, 0]
+            E_sub = E[: sub.numel()]
+            if fused:
+                torch.add((wb * g_min[sub])[:, None], G[sub], alpha=-wb, out=E_sub)
+            else:
+                torch.mul(G[sub], -wb, out=E_sub)
+            totals[b, sub] = E_sub.clamp_min_(low).exp_().sum(dim=1).to(torch.float64)
+        elif fused:
+            torch.add((wb * g_min)[:, None], G, alpha=-wb, out=E)
+            totals[b] = E.clamp_min_(low).exp_().sum(dim=1)
+        else:
+            torch.mul(G, -wb, out=E)
+            totals[b] = E.clamp_min_(low).exp_().sum(dim=1)
+    if no_terms is not None:
+        totals.masked_fill_(no_terms[None, :], 0)
+    terms = totals.log_().sub_(w[:, None] * base[None, :])
+    if rows is None:
+        torch.logaddexp(acc, terms, out=acc)
     else:
-        torch.mm(xg_m2, sg.T, out=gemm_out)
-        out.copy_(gemm_out)
-    return out.add_(sn2[None, :]).add_(xn2[:, None]).clamp_min_(0)
+        acc[:, rows] = torch.logaddexp(acc[:, rows], terms)
+
+
+def _log_sum_pairs(rows, exact, w, acc):
+    """Add the recomputed terms exp(-w D_exact) of the pairs on ``rows``."""
+    n_rows = acc.shape[1]
+    ref = torch.full((n_rows,), math.inf, dtype=torch.float64, device=exact.device)
+    ref.scatter_reduce_(0, rows, exact, reduce="amin")
+    terms = torch.exp(-w[:, None] * (exact - ref[rows])[None, :])  # (B, pairs)
+    totals = torch.zeros((w.shape[0], n_rows), dtype=torch.float64, device=exact.device)
+    totals.index_add_(1, rows, terms)
+    present = torch.isfinite(ref)
+    ref.masked_fill_(~present, 0)
+    terms = totals.log_().sub_(w[:, None] * ref[None, :])
+    terms.masked_fill_(~present[None, :], -math.inf)
+    torch.logaddexp(acc, terms, out=acc)
 
 
 def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=None,
@@ -348,7 +452,7 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
     w = 0.5 / bw**2
     w_list = [float(v) for v in 0.5 / np.asarray(bandwidths, dtype=np.float64) ** 2]
     n_bw = bw.shape[0]
-    rows, cols = _block_sizes(n, m, d, block_rows, block_cols)
+    rows, cols = _block_sizes(n, m, d, block_rows, block_cols, dev)
 
     center = torch.zeros(d, dtype=f64, device=dev)
     for c0 in range(0, m, cols):
@@ -365,15 +469,10 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
             return cache[c0]
         sc = St[c0 : c0 + cols].to(f64) - center
         sn2 = torch.einsum("ij,ij->i", sc, sc)
-        entry = (sc.to(cdtype), sn2, sn2.sqrt())
+        entry = (sc.to(cdtype), sn2, sn2.to(cdtype), sn2.sqrt())
         if use_cache:
             cache[c0] = entry
         return entry
-
-    size = min(rows, n) * min(cols, m)
-    D_store = torch.empty(size, dtype=f64, device=dev)
-    E_store = torch.empty(size, dtype=f64, device=dev)
-    G_store = torch.empty(size, dtype=cdtype, device=dev) if cdtype != f64 else None
 
     n_recomputed = n_dense = 0
     out = torch.empty((n_bw, n), dtype=f64, device=dev)
@@ -387,44 +486,43 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
             L = torch.full((n_bw, r), -math.inf, dtype=f64, device=dev)
             acc = torch.full((n_bw, r), -math.inf, dtype=f64, device=dev)
             for c0 in range(0, m, cols):
-                sg, sn2, sn = col_chunk(c0)
-                c = sg.shape[0]
-                D = D_store[: r * c].view(r, c)
-                G = None if G_store is None else G_store[: r * c].view(r, c)
-                _sq_dist_block(xg, xn2, sg, sn2, D, G)
-                d_min, i, j, dense = _screen(
-                    D, xn, sn, coefs, L, w, tol, T,
+                sg, sn2, sn2_c, sn = col_chunk(c0)
+                # G + |x|^2 = |x|^2 + |s|^2 - 2 x.s, in one matrix multiply
+                G = torch.addmm(sn2_c[None, :], xg, sg.T)
+                d_low, g_min, i, j, dense = _screen(
+                    G, xn2, xn, sn, coefs, L, w, tol, T,
                     dense_fraction=_DENSE_FRACTION if cdtype != f64 else None,
                 )
                 if dense.numel():
                     # rows with many uncertain terms: float64 matrix multiply
                     n_dense += dense.numel()
-                    sc = sg if sg.dtype == f64 else St[c0 : c0 + c].to(f64) - center
-                    if dense.numel() == r:
-                        D64 = _sq_dist_block(-2 * xc, xn2, sc, sn2, D)
-                    else:
-                        D64 = torch.empty((dense.numel(), c), dtype=f64, device=dev)
-                        _sq_dist_block(-2 * xc[dense], xn2[dense], sc, sn2, D64)
-                        D[dense] = D64
+                    sc = sg if sg.dtype == f64 else St[c0 : c0 + sg.shape[0]].to(f64) - center
+                    G64 = torch.addmm(sn2[None, :], -2 * xc[dense], sc.T)
                     L_sub = L[:, dense]
-                    d_min2, i2, j2, _ = _screen(
-                        D64, xn[dense], sn, coefs64, L_sub, w, tol, T
+                    d_low64, g_min64, i2, j2, _ = _screen(
+                        G64, xn2[dense], xn[dense], sn, coefs64, L_sub, w, tol, T
                     )
                     L[:, dense] = L_sub
-                    d_min[dense] = d_min2
-                    i = torch.cat([i, dense[i2]])
-                    j = torch.cat([j, j2])
+                    if i2.numel():
+                        n_recomputed += i2.numel()
+                        exact = _direct_sq_dist(Xt, St, dense[i2] + r0, j2 + c0)
+                        G64[i2, j2] = math.inf
+                        _log_sum_pairs(dense[i2], exact, w, acc)
+                    _log_sum_terms(G64, xn2[dense], w, w_list, acc, L, d_low64, T,
+                                   rows=dense, g_min=None if i2.numel() else g_min64)
+                    G[dense] = math.inf
                 if i.numel():
                     n_recomputed += i.numel()
-                    exact = _direct_sq_dist(Xt, St, i + r0, j + c0)
-                    D[i, j] = exact
-                    d_min.scatter_reduce_(0, i, exact, reduce="amin")
-                E = E_store[: r * c].view(r, c)
-                for b, wb in enumerate(w_list):
-                    # exp(-w (D - d_min)), the row maximum term is exp(0) = 1
-                    torch.add((wb * d_min)[:, None], D, alpha=-wb, out=E)
-                    total = E.exp_().sum(dim=1)
-                    torch.logaddexp(acc[b], total.log() - wb * d_min, out=acc[b])
+                    if cdtype == f64:
+                        exact = _direct_sq_dist(Xt, St, i + r0, j + c0)
+                    else:
+                        exact = _recompute_pairs(Xt, St, xc, xn2, sn2, center, r0, c0,
+                                                 i, j, coefs64, max(w_list), tol)
+                    G[i, j] = math.inf
+                    _log_sum_pairs(i, exact, w, acc)
+                excluded = bool(i.numel() or dense.numel())
+                _log_sum_terms(G, xn2, w, w_list, acc, L, d_low, T,
+                               g_min=None if excluded else g_min)
             out[:, r0 : r0 + r] = acc
     const = math.log(m) + 0.5 * d * (math.log(2 * math.pi) + 2 * torch.log(bw))
     out -= const[:, None]
