@@ -3,28 +3,45 @@
 import numpy as np
 import torch
 
-from ._noise import noise_blocks
+from ._noise import NOISE_BLOCK, noise_blocks
+
+
+#: Rows per generator call when sampling, a whole number of noise blocks; the
+#: rows drawn do not depend on it.
+GENERATE_ROWS = 4 * NOISE_BLOCK
 
 
 def generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed, labels=None):
     """``n_samples`` rows from ``generator`` (in eval mode), in the user's units.
 
     ``labels`` (class indices, one per row) condition a conditional
-    generator. Non-finite output is an error, never returned.
+    generator. The rows are written chunk by chunk into the returned float64
+    array, so memory beyond it stays bounded. Non-finite output is an error,
+    never returned.
     """
-    blocks, start = [], 0
-    with torch.no_grad():
-        for z in noise_blocks(n_samples, latent_dim, noise, seed):
-            cond = () if labels is None else (torch.as_tensor(labels[start : start + len(z)], device=device),)
-            blocks.append(generator(z.to(device), *cond).to("cpu", torch.float64))
-            start += len(z)
-    rows = scaling.to_data(torch.cat(blocks).numpy())
-    if not np.isfinite(rows).all():
-        raise ValueError(
-            "The generator produced non-finite values (NaN or infinity); refit with a "
-            "lower learning_rate or check a custom generator's output."
-        )
-    return rows
+    out, start = None, 0
+    with torch.inference_mode():
+        blocks_per_chunk = max(1, GENERATE_ROWS // NOISE_BLOCK)
+        for z in noise_blocks(n_samples, latent_dim, noise, seed, blocks_per_chunk):
+            stop = start + len(z)
+            cond = () if labels is None else (torch.as_tensor(labels[start:stop], device=device),)
+            block = generator(z.to(device), *cond)
+            if not bool(torch.isfinite(block).all()):
+                raise ValueError(
+                    "The generator produced non-finite values (NaN or infinity); refit with a "
+                    "lower learning_rate or check a custom generator's output."
+                )
+            block = block.to("cpu")
+            if block.dtype not in (torch.float32, torch.float64):  # e.g. bfloat16
+                block = block.float()
+            block = block.numpy()
+            if out is None:
+                out = np.empty((n_samples,) + block.shape[1:], dtype=np.float64)
+            chunk = out[start:stop]
+            chunk[...] = block
+            scaling.to_data(chunk, out=chunk)
+            start = stop
+    return out
 
 
 def prior_labels(class_prior, n_samples, seed):

@@ -26,15 +26,20 @@ def sample_noise(n_samples, latent_dim, kind, *, generator=None, device=None):
     raise ValueError(f"Unknown noise prior {kind!r}; expected 'normal' or 'uniform'.")
 
 
-def noise_blocks(n_samples, latent_dim, kind, seed):
-    """Yield CPU noise for ``n_samples`` rows in blocks of ``NOISE_BLOCK``.
+def noise_blocks(n_samples, latent_dim, kind, seed, blocks_per_chunk=1):
+    """Yield CPU noise for ``n_samples`` rows, ``blocks_per_chunk`` blocks at a time.
 
     The draws depend only on ``seed``, never on the device the generator
-    runs on, and the first rows do not depend on ``n_samples``: whole
-    blocks are always drawn (torch's normal sampler takes another path for
-    small draws) and the last one is cut.
+    runs on or on ``blocks_per_chunk``, and the first rows do not depend on
+    ``n_samples``: whole blocks of ``NOISE_BLOCK`` rows are always drawn
+    (torch's normal sampler takes another path for small draws) and the
+    last one is cut.
     """
     generator = torch.Generator().manual_seed(seed)
-    for start in range(0, n_samples, NOISE_BLOCK):
-        block = sample_noise(NOISE_BLOCK, latent_dim, kind, generator=generator)
-        yield block[: n_samples - start]
+    chunk_rows = NOISE_BLOCK * blocks_per_chunk
+    for start in range(0, n_samples, chunk_rows):
+        n_blocks = min(blocks_per_chunk, -(-(n_samples - start) // NOISE_BLOCK))
+        blocks = [sample_noise(NOISE_BLOCK, latent_dim, kind, generator=generator)
+                  for _ in range(n_blocks)]
+        chunk = blocks[0] if n_blocks == 1 else torch.cat(blocks)
+        yield chunk[: n_samples - start]

@@ -34,5 +34,9 @@ class AffineScaling:
     def to_model(self, X):
         return (X - self.center_) * self.model_per_data_ + self.model_center_
 
-    def to_data(self, Z):
-        return (Z - self.model_center_) * self.data_per_model_ + self.center_
+    def to_data(self, Z, out=None):
+        """Model units -> data units; ``out`` may be ``Z`` itself (float64)."""
+        offset = self.center_ - self.model_center_ * self.data_per_model_
+        out = np.multiply(Z, self.data_per_model_, out=out)
+        out += offset
+        return out

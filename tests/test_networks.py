@@ -77,6 +77,13 @@ def test_noise_blocks_depend_only_on_seed():
     assert a.shape == (n, 3) and torch.equal(a, b)
     # the first rows do not depend on how many rows are asked for
     assert torch.equal(torch.cat(list(noise_blocks(5, 3, "normal", seed=1))), a[:5])
+    # nor on how many blocks come at a time
+    chunks = list(noise_blocks(n, 3, "normal", seed=1, blocks_per_chunk=3))
+    assert [len(c) for c in chunks] == [n] and torch.equal(chunks[0], a)
+    n = 5 * NOISE_BLOCK + 7
+    chunks = list(noise_blocks(n, 3, "uniform", seed=2, blocks_per_chunk=2))
+    assert [len(c) for c in chunks] == [2 * NOISE_BLOCK, 2 * NOISE_BLOCK, NOISE_BLOCK + 7]
+    assert torch.equal(torch.cat(chunks), torch.cat(list(noise_blocks(n, 3, "uniform", seed=2))))
 
 
 def test_unknown_noise_prior():

@@ -525,3 +525,26 @@ def test_verbose_prints_lines_without_tqdm(X, capsys, monkeypatch):
     tiny_sampler(max_iter=2, verbose=1).fit(X)
     out = capsys.readouterr().out
     assert "Epoch 1/2" in out and "Epoch 2/2" in out and "D(G(z))" in out
+
+
+def test_sample_same_rows_whatever_the_rows_per_generator_call(X, monkeypatch):
+    from sklearn.utils import check_random_state
+
+    from skgan import _generation, _sampler
+    from skgan._noise import NOISE_BLOCK, noise_blocks
+
+    gan = tiny_sampler(max_iter=2).fit(X)
+    n = 2 * NOISE_BLOCK + 5
+    rows = gan.sample(n, random_state=3)
+    for rows_per_call in (NOISE_BLOCK, 3 * NOISE_BLOCK):
+        monkeypatch.setattr(_generation, "GENERATE_ROWS", rows_per_call)
+        np.testing.assert_allclose(gan.sample(n, random_state=3), rows, rtol=1e-6, atol=1e-12)
+    # the plain computation: all the noise at once, then the affine map back
+    seed = int(check_random_state(3).randint(_sampler._MAX_SEED))
+    z = torch.cat(list(noise_blocks(n, gan.latent_dim, gan.noise, seed)))
+    with torch.no_grad():
+        Z = gan.generator_(z).double().numpy()
+    scaling = gan._scaling
+    expected = (Z - scaling.model_center_) * scaling.data_per_model_ + scaling.center_
+    assert rows.dtype == np.float64 and rows.shape == (n, X.shape[1])
+    np.testing.assert_allclose(rows, expected, rtol=1e-6, atol=1e-9)
