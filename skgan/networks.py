@@ -39,6 +39,7 @@ import torch.nn.functional as F
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
+from torch.nn.utils.fusion import fuse_linear_bn_eval
 
 __all__ = [
     "OUTPUT_RANGES",
@@ -108,6 +109,25 @@ class MLPGeneratorModule(nn.Sequential):
 
     def forward(self, z, labels=None):
         return super().forward(with_labels(z, labels, self.n_classes))
+
+    def folded(self):
+        """A copy for inference, each ``Linear -> BatchNorm1d`` folded into one ``Linear``.
+
+        The batch norms use their running statistics (eval mode), so the
+        copy computes the same function as this module in eval mode, with
+        one pass over the activations fewer per layer.
+        """
+        layers, modules, i = [], list(self), 0
+        while i < len(modules):
+            layer, following = modules[i], modules[i + 1] if i + 1 < len(modules) else None
+            if (isinstance(layer, nn.Linear) and isinstance(following, nn.BatchNorm1d)
+                    and following.running_mean is not None and not self.training):
+                layers.append(fuse_linear_bn_eval(layer, following))
+                i += 2
+            else:
+                layers.append(layer)
+                i += 1
+        return MLPGeneratorModule(layers, self.output_range, self.n_classes).eval()
 
 
 class MLPDiscriminatorModule(nn.Sequential):

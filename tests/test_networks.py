@@ -192,3 +192,27 @@ def test_goodfellow2014_presets_in_a_sampler():
     assert copy.get_params()["discriminator__n_pieces"] == 3 and copy.generator == "goodfellow2014"
     with pytest.raises(ValueError, match="generator"):
         GANSampler(generator="goodfellow").fit(X)
+
+
+@pytest.mark.parametrize("n_classes", [None, 3])
+def test_folded_generator_computes_the_eval_function(n_classes):
+    torch.manual_seed(0)
+    net = MLPGenerator(hidden_layer_sizes=(16, 8), dropout=0.2)(
+        latent_dim=5, n_features=4, **({"n_classes": n_classes} if n_classes else {}))
+    with torch.no_grad():  # running statistics away from their initial values
+        for bn in (m for m in net if isinstance(m, torch.nn.BatchNorm1d)):
+            bn.running_mean.uniform_(-1, 1)
+            bn.running_var.uniform_(0.5, 2)
+            bn.weight.uniform_(0.5, 2)
+            bn.bias.uniform_(-1, 1)
+    net.eval()
+    folded = net.folded()
+    assert not any(isinstance(m, torch.nn.BatchNorm1d) for m in folded)
+    assert sum(isinstance(m, torch.nn.Linear) for m in folded) == 3
+    z = torch.randn(50, 5)
+    labels = (torch.arange(50) % 3,) if n_classes else ()
+    with torch.no_grad():
+        torch.testing.assert_close(folded(z, *labels), net(z, *labels), rtol=1e-5, atol=1e-6)
+    # in training mode the batch norms use batch statistics: nothing to fold
+    net.train()
+    assert sum(isinstance(m, torch.nn.BatchNorm1d) for m in net.folded()) == 2

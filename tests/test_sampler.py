@@ -536,8 +536,9 @@ def test_sample_same_rows_whatever_the_rows_per_generator_call(X, monkeypatch):
     gan = tiny_sampler(max_iter=2).fit(X)
     n = 2 * NOISE_BLOCK + 5
     rows = gan.sample(n, random_state=3)
-    for rows_per_call in (NOISE_BLOCK, 3 * NOISE_BLOCK):
-        monkeypatch.setattr(_generation, "GENERATE_ROWS", rows_per_call)
+    for noise_rows, forward_rows in [(NOISE_BLOCK, 100), (3 * NOISE_BLOCK, 3 * NOISE_BLOCK)]:
+        monkeypatch.setattr(_generation, "GENERATE_ROWS", noise_rows)
+        monkeypatch.setattr(_generation, "FORWARD_ROWS", forward_rows)
         np.testing.assert_allclose(gan.sample(n, random_state=3), rows, rtol=1e-6, atol=1e-12)
     # the plain computation: all the noise at once, then the affine map back
     seed = int(check_random_state(3).randint(_sampler._MAX_SEED))
@@ -547,4 +548,5 @@ def test_sample_same_rows_whatever_the_rows_per_generator_call(X, monkeypatch):
     scaling = gan._scaling
     expected = (Z - scaling.model_center_) * scaling.data_per_model_ + scaling.center_
     assert rows.dtype == np.float64 and rows.shape == (n, X.shape[1])
-    np.testing.assert_allclose(rows, expected, rtol=1e-6, atol=1e-9)
+    # (sampling folds the batch norms into the linear layers: float32 rounding)
+    np.testing.assert_allclose(rows, expected, rtol=1e-5, atol=1e-6 * np.ptp(X))
