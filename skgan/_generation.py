@@ -41,7 +41,8 @@ def generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed
                 stop = start + len(z)
                 cond = () if labels is None else (torch.as_tensor(labels[start:stop], device=device),)
                 block = net(z, *cond)
-                if not bool(torch.isfinite(block).all()):
+                # one read: any NaN or infinity makes the float64 sum non-finite
+                if not bool(torch.isfinite(block.sum(dtype=torch.float64))):
                     raise ValueError(
                         "The generator produced non-finite values (NaN or infinity); refit with a "
                         "lower learning_rate or check a custom generator's output."
