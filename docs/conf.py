@@ -68,8 +68,12 @@ numpydoc_xref_param_type = False
 numpydoc_validation_checks = {"GL06", "GL07", "GL08", "EX01", "PR02", "SS01", "SS02", "SS03", "SS05"}
 # Methods, properties and attributes of classes need a docstring (checked by
 # ``_check_member_docstring`` below and by tests/test_docs.py) but not an
-# Examples section of their own: their class has one.
-numpydoc_validation_exclude = {r"^skgan\.([a-z_]+\.)*[A-Z]\w*\.\w+$"}
+# Examples section of their own: their class has one. Module constants
+# (``PAPER_BANDWIDTHS``) are described by a comment, not a docstring.
+numpydoc_validation_exclude = {
+    r"^skgan\.([a-z_]+\.)*[A-Z]\w*\.\w+$",
+    r"^skgan\.([a-z_]+\.)*[A-Z][A-Z0-9_]*$",
+}
 
 # Every cross-reference to skgan must resolve; references to other projects
 # are left as plain text (no intersphinx: the build works without a network).
@@ -127,6 +131,13 @@ def _check_member_docstring(app, what, name, obj, options, lines):
         logging.getLogger(__name__).warning(f"{name} has no docstring", type="skgan", subtype="docstring")
 
 
+def _skip_member(app, what, name, obj, skip, options):
+    """Leave out scikit-learn's generated ``set_{method}_request`` methods."""
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
 def _resolve_reexport(app, env, node, contnode):
     """Resolve ``skgan.networks.ModuleFactory`` to ``skgan.ModuleFactory`` and the like.
 
@@ -159,4 +170,5 @@ def _resolve_reexport(app, env, node, contnode):
 
 def setup(app):
     app.connect("autodoc-process-docstring", _check_member_docstring)
+    app.connect("autodoc-skip-member", _skip_member)
     app.connect("missing-reference", _resolve_reexport)
