@@ -66,7 +66,7 @@ plt.show()
 # -----------------
 # The mean losses per epoch, and the discriminator's mean output on real rows
 # ``D(x)`` and on generated rows ``D(G(z))``. At the game's equilibrium both
-# tend to 0.5 (the dotted line); ``D(x)`` near 1 with ``D(G(z))`` near 0 would
+# tend to 0.5 (the line marked equilibrium); ``D(x)`` near 1 with ``D(G(z))`` near 0 would
 # mean the discriminator has won.
 axes = plot_history(gan)
 axes[0].figure.tight_layout()
