@@ -29,8 +29,8 @@ from sklearn.model_selection import GridSearchCV, KFold
 from skgan import GANSampler, MLPDiscriminator, MLPGenerator
 
 FAST = os.environ.get("SKGAN_DOCS_FAST", "0") not in ("", "0", "false", "False")
-MAX_ITER = 25 if FAST else 200
-N_ROWS = 1200 if FAST else 4000
+MAX_ITER = 25 if FAST else 100
+N_ROWS = 1200 if FAST else 2000
 
 
 def ring(n_rows, seed):
