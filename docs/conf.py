@@ -23,7 +23,14 @@ os.environ.setdefault("SKGAN_DOCS_FAST", "1")
 # Matplotlib without a display.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import torch  # noqa: E402
+
 import skgan  # noqa: E402
+
+# The gallery's networks are small: one thread is as fast as two, and cannot
+# be slowed down by other work sharing the CPU cores (SKGAN_DOCS_THREADS=N
+# for more).
+torch.set_num_threads(int(os.environ.get("SKGAN_DOCS_THREADS", "1")))
 
 project = "skgan"
 author = "The skgan developers"
@@ -93,7 +100,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("skgan",),
-    "reference_url": {"skgan": None},
     "remove_config_comments": True,
     "download_all_examples": False,
     "show_memory": False,

@@ -102,8 +102,11 @@ plt.show()
 # %%
 # Reading the scores
 # ------------------
-# Differences between candidates smaller than their standard deviations over
-# folds are noise, and a GAN's result also depends on its seed. In two
+# In the documentation's fast mode every candidate trains for 25 epochs only,
+# far too few to place the eight modes; the search still ranks the
+# candidates by the same held-out score (run the script itself for the full
+# settings). Differences between candidates smaller than their standard
+# deviations over folds are noise, and a GAN's result also depends on its seed. In two
 # dimensions the Parzen score is a sensible measure of fit; in high dimension
 # it is biased low and rewards memorisation, so read it beside references
 # (:doc:`/user_guide/evaluation`).
