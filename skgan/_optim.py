@@ -109,6 +109,7 @@ class GoodfellowSGD(torch.optim.SGD):
 
     @torch.no_grad()
     def step(self, closure=None):
+        """Take one SGD step, then decay the learning rate by ``decay_factor``."""
         loss = super().step(closure)
         for group in self.param_groups:
             group["n_steps"] += 1

@@ -204,7 +204,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         then.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit. Defined only when ``X`` has
         feature names that are all strings.
 
@@ -635,7 +635,7 @@ class GANSampler(DensityMixin, BaseEstimator):
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_features_in_)
+        X_new : ndarray of shape (n_samples, ``n_features_in_``)
             Generated rows in the units of the training data.
         """
         check_is_fitted(self)
@@ -655,7 +655,7 @@ class GANSampler(DensityMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, ``n_features_in_``)
             Rows to score, in the units of the training data.
 
         Returns
@@ -672,7 +672,7 @@ class GANSampler(DensityMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, ``n_features_in_``)
             Rows to score, in the units of the training data.
         y : None
             Ignored; present for API consistency.
@@ -689,7 +689,7 @@ class GANSampler(DensityMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, ``n_features_in_``)
             Rows to score, in the units of the training data.
 
         Returns

@@ -362,7 +362,7 @@ class GANOversampler(OneToOneFeatureMixin, BaseEstimator):
         to generate (no GAN is trained then). Not set by ``fit``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit. Defined only when ``X`` has
         feature names that are all strings.
 
@@ -564,7 +564,7 @@ class AugmentedEstimator(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         The class labels, from ``estimator_``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit. Defined only when ``X`` has
         feature names that are all strings.
 

@@ -80,9 +80,35 @@ class AdversarialLoss(BaseEstimator):
     outputs_are_logits = False
 
     def discriminator_loss(self, real_outputs, fake_outputs):
+        """The discriminator's loss to minimise, a scalar tensor.
+
+        Parameters
+        ----------
+        real_outputs : torch.Tensor of shape (batch,)
+            The discriminator's raw outputs on real rows.
+        fake_outputs : torch.Tensor of shape (batch,)
+            Its raw outputs on generated rows.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            The batch mean.
+        """
         raise NotImplementedError
 
     def generator_loss(self, fake_outputs):
+        """The generator's loss to minimise, a scalar tensor.
+
+        Parameters
+        ----------
+        fake_outputs : torch.Tensor of shape (batch,)
+            The discriminator's raw outputs on generated rows.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            The batch mean.
+        """
         raise NotImplementedError
 
     def penalty(self, discriminator, real, fake, labels=()):

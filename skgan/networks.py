@@ -188,10 +188,12 @@ class Maxout(nn.Module):
         self.linear = nn.Linear(n_in, self.n_units * self.n_pieces)
 
     def forward(self, x):
+        """The maximum over the pieces: ``(..., n_in)`` to ``(..., n_units)``."""
         pieces = self.linear(x)
         return pieces.unflatten(-1, (self.n_units, self.n_pieces)).amax(dim=-1)
 
     def extra_repr(self):
+        """The sizes shown in the module's ``repr``."""
         return f"n_units={self.n_units}, n_pieces={self.n_pieces}"
 
 
@@ -684,11 +686,17 @@ class ModuleFactory(BaseEstimator):
         self._extra = list(kwargs)
 
     def get_params(self, deep=True):
+        """The module and its constructor arguments, as a dict of parameters."""
         params = {"module": self.module}
         params.update((key, getattr(self, key)) for key in self._extra)
         return params
 
     def set_params(self, **params):
+        """Set the module or constructor arguments; a new argument is added.
+
+        An argument that the module's constructor does not accept is a
+        ``ValueError`` naming the valid ones.
+        """
         _check_arguments(params.get("module", self.module), [key for key in params if key != "module"])
         for key, value in params.items():
             setattr(self, key, value)
