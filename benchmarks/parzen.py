@@ -213,7 +213,7 @@ def main(argv=None):
     d = 784
     n_sub = 20 if args.quick else 40  # rows for the slow baselines
     n_err = 200 if args.quick else 100  # rows for the error check
-    repeat = 2 if args.quick else 1
+    repeat = 2
 
     X64, S64 = make_data(n, m, d, args.data, args.mnist)
     data = {"float32": (X64.astype(np.float32), S64.astype(np.float32)),

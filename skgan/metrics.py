@@ -289,17 +289,18 @@ def _direct_sq_dist(Xt, St, rows, cols):
 def _recompute_pairs(Xt, St, xc, xn2, sn2, center, r0, c0, i, j, coefs64, w_max, tol):
     """Float64 squared distances of the candidate pairs (i, j) of a block.
 
-    The rows and samples involved are multiplied in float64 (one small matrix
-    multiply); the few pairs whose float64 error bound still exceeds ``tol``
-    are redone by direct differences.
+    ``|x|^2 + |s|^2 - 2 x.s`` from the centred rows in float64, pair by pair;
+    the few pairs whose float64 error bound still exceeds ``tol`` are redone
+    by direct differences.
     """
     f64 = torch.float64
-    u_rows, i_inv = torch.unique(i, return_inverse=True)
-    u_cols, j_inv = torch.unique(j, return_inverse=True)
-    s64 = St[u_cols + c0].to(f64) - center
-    x64 = xc[u_rows]
-    sub = torch.addmm(sn2[u_cols][None, :], x64, s64.T, alpha=-2)
-    exact = sub[i_inv, j_inv] + xn2[i]
+    step = max(1, _MAX_GATHER_BYTES // (16 * max(xc.shape[1], 1)))
+    exact = torch.empty(i.shape[0], dtype=f64, device=xc.device)
+    for start in range(0, i.shape[0], step):
+        ii, jj = i[start : start + step], j[start : start + step]
+        s64 = St[jj + c0].to(f64).sub_(center)
+        exact[start : start + step] = torch.einsum("pd,pd->p", xc[ii], s64)
+    exact.mul_(-2).add_(xn2[i]).add_(sn2[j])
     eps = _error_bound(coefs64, xn2[i].sqrt(), sn2[j].sqrt())
     redo = torch.nonzero(w_max * eps > tol)[:, 0]
     if redo.numel():
