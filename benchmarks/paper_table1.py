@@ -81,6 +81,9 @@ def parse_args(argv):
     parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
                         help="goodfellow2014 is the original SGD schedule (use --learning-rate 0.1)")
     parser.add_argument("--d-steps", type=int, default=1)
+    parser.add_argument("--output-bias", choices=["zero", "marginals"], default="zero",
+                        help="initial bias of the generator's output layer: the default, or the "
+                        "pixel means through the inverse output activation (the original code)")
     parser.add_argument("--n-samples", type=int, default=10000, help="generated samples in the Parzen window")
     parser.add_argument("--n-validation", type=int, default=1000, help="validation rows that choose sigma")
     parser.add_argument("--n-test", type=int, default=None, help="test rows scored (default all 10,000; 1,000 with --quick)")
@@ -120,10 +123,46 @@ def load_mnist(path):
     return x_train[:50000], x_train[50000:], x_test
 
 
+class MarginalBiasGenerator:
+    """A generator factory whose output layer starts at the training pixel means.
+
+    The original code initialised the generator's output bias from the data's
+    marginals, so that training starts from the mean image. ``bias`` is in
+    the pre-activation units of the output layer.
+    """
+
+    def __init__(self, spec, bias):
+        self.spec, self.bias = spec, bias
+
+    def __call__(self, *, latent_dim, n_features, n_classes=None):
+        net = self.spec(latent_dim=latent_dim, n_features=n_features,
+                        **({"n_classes": n_classes} if n_classes else {}))
+        output = [m for m in net.modules() if isinstance(m, torch.nn.Linear)][-1]
+        with torch.no_grad():
+            output.bias.copy_(torch.as_tensor(self.bias, dtype=output.bias.dtype))
+        return net
+
+
+def marginal_bias(X, output_range):
+    """Pixel means in the generator's output units (GANSampler's min-max scaling), inverted."""
+    low, high = output_range
+    center, spread = (X.min(0) + X.max(0)) / 2, (X.max(0) - X.min(0)) / 2
+    scaled = np.where(spread > 0, (X.mean(0) - center) / np.where(spread > 0, spread, 1), 0.0)
+    unit = np.clip((scaled + 1) / 2, 1e-3, 1 - 1e-3)  # in (0, 1)
+    if (low, high) == (-1.0, 1.0):
+        return np.arctanh(2 * unit - 1)
+    return np.log(unit / (1 - unit))  # sigmoid output: min-max scaled onto [0, 1]
+
+
 def train(args, X_train):
     """The GANSampler of these settings, trained for the budget; (gan, seconds)."""
+    generator = args.generator
+    if args.output_bias == "marginals":
+        spec = GENERATORS[args.generator]()  # a spec class or a preset function
+        output_range = spec(latent_dim=1, n_features=1).output_range
+        generator = MarginalBiasGenerator(spec, marginal_bias(X_train, output_range))
     gan = GANSampler(
-        generator=args.generator, discriminator=args.discriminator, latent_dim=args.latent_dim,
+        generator=generator, discriminator=args.discriminator, latent_dim=args.latent_dim,
         noise=args.noise, loss=args.loss, d_steps=args.d_steps, max_iter=1, batch_size=args.batch_size,
         learning_rate=args.learning_rate, optimizer=args.optimizer, device=args.device,
         # a fixed bandwidth: fit holds out no rows and selects nothing; the
@@ -274,6 +313,7 @@ def main(argv=None):
     save_figure(gan, X_train, figure_path, args.seed)
     settings = {
         "quick": args.quick, "generator": args.generator, "discriminator": args.discriminator,
+        "output_bias": args.output_bias,
         "loss": args.loss, "noise": args.noise, "latent_dim": args.latent_dim, "batch_size": args.batch_size,
         "learning_rate": args.learning_rate, "optimizer": args.optimizer, "d_steps": args.d_steps,
         "budget_minutes": args.minutes, "epochs_requested": args.epochs, "n_train": len(X_train),
