@@ -48,7 +48,7 @@ from skgan import GANSampler  # noqa: E402
 from skgan._optim import OPTIMIZERS  # noqa: E402
 from skgan.losses import LOSSES  # noqa: E402
 from skgan.metrics import PAPER_BANDWIDTHS, paper_parzen_evaluation  # noqa: E402
-from skgan.networks import DISCRIMINATORS, GENERATORS  # noqa: E402
+from skgan.networks import DISCRIMINATORS, GENERATORS, OUTPUT_RANGES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
@@ -159,7 +159,7 @@ def train(args, X_train):
     generator = args.generator
     if args.output_bias == "marginals":
         spec = GENERATORS[args.generator]()  # a spec class or a preset function
-        output_range = spec(latent_dim=1, n_features=1).output_range
+        output_range = OUTPUT_RANGES[spec.output_activation]
         generator = MarginalBiasGenerator(spec, marginal_bias(X_train, output_range))
     gan = GANSampler(
         generator=generator, discriminator=args.discriminator, latent_dim=args.latent_dim,

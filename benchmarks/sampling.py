@@ -36,6 +36,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _memory import peak_extra_mb  # noqa: E402  (benchmarks/ is on sys.path)
 from skgan import GANSampler, _generation  # noqa: E402
 from skgan._noise import NOISE_BLOCK  # noqa: E402
 
@@ -86,21 +87,21 @@ def hand_written(generator, latent_dim, n_rows, block_rows):
     return out
 
 
-def peak_extra_mb(n_features, n_rows):
+def memory_probe(n_features, n_rows):
     """In a fresh process: peak RSS of sample() above the returned array, in MB."""
-    code = (
-        "import sys; sys.path.insert(0, {root!r})\n"
-        "from benchmarks.sampling import fitted_sampler\n"
-        "gan = fitted_sampler({d}); gan.sample(10)\n"
-        "open('/proc/self/clear_refs', 'w').write('5')\n"
-        "rss = lambda key: int([l for l in open('/proc/self/status') if l.startswith(key)][0].split()[1])\n"
-        "before = rss('VmRSS'); rows = gan.sample({n})\n"
-        "print((rss('VmHWM') - before) / 1024 - rows.nbytes / 2**20)\n"
-    ).format(root=str(Path(__file__).resolve().parents[1]), d=n_features, n=n_rows)
+    gan = fitted_sampler(n_features)
+    gan.sample(10)  # imports, threads
+    rows, extra = peak_extra_mb(lambda: gan.sample(n_rows))
+    print(json.dumps({"peak_extra_mb": extra - rows.nbytes / 2**20}))
+
+
+def probe_in_subprocess(n_features, n_rows):
+    cmd = [sys.executable, __file__, "--memory-probe", "--features", str(n_features),
+           "--rows", str(n_rows)]
     try:
-        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-        return float(res.stdout.strip().splitlines()[-1])
-    except Exception as exc:  # best effort: /proc is Linux-only
+        res = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        return json.loads(res.stdout.strip().splitlines()[-1])["peak_extra_mb"]
+    except Exception as exc:  # best effort
         print(f"memory probe failed: {exc}", file=sys.stderr)
         return None
 
@@ -110,8 +111,13 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="100,000 rows instead")
     parser.add_argument("--features", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.memory_probe:
+        memory_probe(args.features, args.rows)
+        return
     wall0 = time.perf_counter()
     n_rows = 100_000 if args.quick else 1_000_000
     repeat = 3
@@ -135,7 +141,7 @@ def main(argv=None):
     finally:
         _generation.GENERATE_ROWS = default_rows
     chunk_diff = float(np.abs(rows - small_chunks).max())
-    extra_mb = peak_extra_mb(args.features, n_rows)
+    extra_mb = probe_in_subprocess(args.features, n_rows)
 
     figures = {
         "matmul_floor_s": floor,

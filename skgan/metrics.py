@@ -273,17 +273,23 @@ def _block_sizes(n, m, d, block_rows=None, block_cols=None, device=None):
     return int(rows), int(cols)
 
 
+def _pairwise(rows, cols, d, device, fn):
+    """``fn(rows, cols)`` for each pair, in batches of bounded memory (float64)."""
+    step = max(1, _MAX_GATHER_BYTES // (16 * max(d, 1)))
+    out = torch.empty(rows.shape[0], dtype=torch.float64, device=device)
+    for start in range(0, rows.shape[0], step):
+        out[start : start + step] = fn(rows[start : start + step], cols[start : start + step])
+    return out
+
+
 def _direct_sq_dist(Xt, St, rows, cols):
     """Exact float64 squared distances of the pairs (Xt[rows], St[cols])."""
-    d = Xt.shape[1]
-    step = max(1, _MAX_GATHER_BYTES // (16 * max(d, 1)))
-    out = torch.empty(rows.shape[0], dtype=torch.float64, device=Xt.device)
-    for start in range(0, rows.shape[0], step):
-        r = rows[start : start + step]
-        c = cols[start : start + step]
+
+    def sq_dist(r, c):
         diff = Xt[r].to(torch.float64) - St[c].to(torch.float64)
-        out[start : start + step] = torch.einsum("ij,ij->i", diff, diff)
-    return out
+        return torch.einsum("ij,ij->i", diff, diff)
+
+    return _pairwise(rows, cols, Xt.shape[1], Xt.device, sq_dist)
 
 
 def _recompute_pairs(Xt, St, xc, xn2, sn2, center, r0, c0, i, j, coefs64, w_max, tol):
@@ -293,13 +299,11 @@ def _recompute_pairs(Xt, St, xc, xn2, sn2, center, r0, c0, i, j, coefs64, w_max,
     the few pairs whose float64 error bound still exceeds ``tol`` are redone
     by direct differences.
     """
-    f64 = torch.float64
-    step = max(1, _MAX_GATHER_BYTES // (16 * max(xc.shape[1], 1)))
-    exact = torch.empty(i.shape[0], dtype=f64, device=xc.device)
-    for start in range(0, i.shape[0], step):
-        ii, jj = i[start : start + step], j[start : start + step]
-        s64 = St[jj + c0].to(f64).sub_(center)
-        exact[start : start + step] = torch.einsum("pd,pd->p", xc[ii], s64)
+
+    def dot(r, c):
+        return torch.einsum("pd,pd->p", xc[r], St[c + c0].to(torch.float64).sub_(center))
+
+    exact = _pairwise(i, j, xc.shape[1], xc.device, dot)
     exact.mul_(-2).add_(xn2[i]).add_(sn2[j])
     eps = _error_bound(coefs64, xn2[i].sqrt(), sn2[j].sqrt())
     redo = torch.nonzero(w_max * eps > tol)[:, 0]
@@ -323,9 +327,10 @@ def _screen(G, xn2, xn, sn, coefs, L, w, tol, T, dense_fraction=None):
     xn (r,), sn (c,) are the norms of the centred rows / samples; L : (B, r)
     running lower bounds of the largest exponent of each row, per bandwidth;
     w : (B,) = 1 / (2 sigma**2). Returns the lower bounds of the rows' true
-    minimum distances, the row minima of ``G``, the (i, j) index tensors of the pairs to recompute and,
-    if ``dense_fraction`` is given, the rows with more than that share of
-    candidate pairs (to be redone whole; none of their pairs is in (i, j)).
+    minimum distances, the row minima of ``G``, the (i, j) index tensors of
+    the pairs to recompute and, if ``dense_fraction`` is given, the rows with
+    more than that share of candidate pairs (to be redone whole; none of
+    their pairs is in (i, j)).
     """
     c = G.shape[1]
     sn_max = sn.max()
@@ -396,20 +401,17 @@ def _log_sum_terms(G, offset, w, w_list, acc, L, d_low, T, rows=None, g_min=None
     for b, wb in enumerate(w_list):
         if counts[b] == 0:
             continue
-        if counts[b] * _SPARSE_ROWS < k:
-            sub = torch.nonzero(keep[b])[:, 0]
-            E_sub = E[: sub.numel()]
-            if fused:
-                torch.add((wb * g_min[sub])[:, None], G[sub], alpha=-wb, out=E_sub)
-            else:
-                torch.mul(G[sub], -wb, out=E_sub)
-            totals[b, sub] = E_sub.clamp_min_(low).exp_().sum(dim=1).to(torch.float64)
-        elif fused:
-            torch.add((wb * g_min)[:, None], G, alpha=-wb, out=E)
-            totals[b] = E.clamp_min_(low).exp_().sum(dim=1)
+        sub = torch.nonzero(keep[b])[:, 0] if counts[b] * _SPARSE_ROWS < k else None
+        G_b, g_min_b, E_b = (G, g_min, E) if sub is None else (G[sub], g_min[sub], E[: sub.numel()])
+        if fused:
+            torch.add((wb * g_min_b)[:, None], G_b, alpha=-wb, out=E_b)
         else:
-            torch.mul(G, -wb, out=E)
-            totals[b] = E.clamp_min_(low).exp_().sum(dim=1)
+            torch.mul(G_b, -wb, out=E_b)
+        sums = E_b.clamp_min_(low).exp_().sum(dim=1)
+        if sub is None:
+            totals[b] = sums
+        else:
+            totals[b, sub] = sums.to(torch.float64)
     if no_terms is not None:
         totals.masked_fill_(no_terms[None, :], 0)
     terms = totals.log_().sub_(w[:, None] * base[None, :])
@@ -459,7 +461,7 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
     St = torch.as_tensor(samples, device=dev)
     bw = torch.as_tensor(bandwidths, dtype=f64, device=dev)
     w = 0.5 / bw**2
-    w_list = [float(v) for v in 0.5 / np.asarray(bandwidths, dtype=np.float64) ** 2]
+    w_list = w.tolist()
     n_bw = bw.shape[0]
     rows, cols = _block_sizes(n, m, d, block_rows, block_cols, dev)
 
