@@ -81,6 +81,8 @@ def parse_args(argv):
     parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
                         help="goodfellow2014 is the original SGD schedule (use --learning-rate 0.1)")
     parser.add_argument("--d-steps", type=int, default=1)
+    parser.add_argument("--ema-decay", type=float, default=None,
+                        help="sample from a moving average of the generator's weights with this decay")
     parser.add_argument("--output-bias", choices=["zero", "marginals"], default="zero",
                         help="initial bias of the generator's output layer: the default, or the "
                         "pixel means through the inverse output activation (the original code)")
@@ -164,7 +166,7 @@ def train(args, X_train):
     gan = GANSampler(
         generator=generator, discriminator=args.discriminator, latent_dim=args.latent_dim,
         noise=args.noise, loss=args.loss, d_steps=args.d_steps, max_iter=1, batch_size=args.batch_size,
-        learning_rate=args.learning_rate, optimizer=args.optimizer, device=args.device,
+        learning_rate=args.learning_rate, optimizer=args.optimizer, ema_decay=args.ema_decay, device=args.device,
         # a fixed bandwidth: fit holds out no rows and selects nothing; the
         # protocol below chooses sigma. The window is only used by score().
         bandwidth=0.2, n_parzen_samples=100, random_state=args.seed, warm_start=True,
@@ -321,6 +323,8 @@ def main(argv=None):
         "bandwidths": PAPER_BANDWIDTHS.tolist(), "pixel_scaling": "uint8 / 255", "seed": args.seed,
         "device": device, "threads": torch.get_num_threads(),
     }
+    if args.ema_decay is not None:  # absent from the runs recorded before the option existed
+        settings["ema_decay"] = args.ema_decay
     last = gan.history_[-1]
     run = {
         "settings": settings,

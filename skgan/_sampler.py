@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._averaging import ExponentialMovingAverage
 from ._device import resolve_device, to_cpu
 from ._generation import class_indices, generate_rows, prior_labels, requested_labels
 from ._scaling import AffineScaling
@@ -127,6 +128,17 @@ class GANSampler(DensityMixin, BaseEstimator):
     optimizer_kwargs : dict, default=None
         Keyword arguments of the optimizer besides the learning rate, e.g.
         ``{"betas": (0.5, 0.9)}`` or ``{"momentum": 0.5, "nesterov": True}``.
+    ema_decay : float in [0, 1), default=None
+        Sample from an exponential moving average of the generator's
+        weights, updated after every generator step with this decay (the
+        "G_ema" of progressive GANs, StyleGAN and BigGAN; Yazici et al.,
+        2019). Averaging smooths out the oscillation of adversarial
+        training, which often gives cleaner samples and better scores.
+        ``0.999`` averages over roughly the last thousand steps; the first
+        updates use the smaller decay ``(1 + t) / (10 + t)`` so that the
+        average soon forgets the initial weights. ``generator_`` is then the
+        averaged network; training, including warm starts, continues from
+        the trained weights. None samples from the trained weights.
     image_shape : tuple of int, default=None
         ``(channels, height, width)`` (or ``(height, width)`` for one
         channel) of the images that the rows of ``X`` flatten, in
@@ -181,7 +193,8 @@ class GANSampler(DensityMixin, BaseEstimator):
     Attributes
     ----------
     generator_ : torch.nn.Module
-        The trained generator, in evaluation mode.
+        The trained generator, in evaluation mode: the one ``sample`` and
+        ``score`` use. With ``ema_decay``, the average of its weights.
     discriminator_ : torch.nn.Module
         The trained discriminator, in evaluation mode.
     bandwidth_ : float
@@ -249,6 +262,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         "discriminator_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "optimizer_kwargs": [dict, None],
+        "ema_decay": [Interval(Real, 0, 1, closed="left"), None],
         "image_shape": ["array-like", None],
         "device": [str, torch.device],
         "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
@@ -279,6 +293,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         discriminator_learning_rate=None,
         optimizer="adam",
         optimizer_kwargs=None,
+        ema_decay=None,
         image_shape=None,
         device="auto",
         mixed_precision=None,
@@ -305,6 +320,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.discriminator_learning_rate = discriminator_learning_rate
         self.optimizer = optimizer
         self.optimizer_kwargs = optimizer_kwargs
+        self.ema_decay = ema_decay
         self.image_shape = image_shape
         self.device = device
         self.mixed_precision = mixed_precision
@@ -454,15 +470,18 @@ class GANSampler(DensityMixin, BaseEstimator):
         with torch.random.fork_rng(devices=cuda_devices):
             torch.manual_seed(torch_seed)
             if resume:
-                generator, discriminator, scaling = self.generator_, self.discriminator_, self._scaling
+                generator, discriminator, scaling = self._training_generator(), self.discriminator_, self._scaling
             else:
                 generator, discriminator = self._build_networks(settings, device, n_classes)
                 scaling = AffineScaling(output_range(generator)).fit(X_train)
+            average = self._generator_average(generator, resume)
+            sampled = generator if average is None else average.module
+            modules = (generator, discriminator) + (() if average is None else (average,))
             loss = resolve_loss(self.loss)
             optimizers = self._make_optimizers(generator, discriminator, loss, resume)
             candidates = self._bandwidth_candidates(X)
             on_epoch_end, early_stopping = self._epoch_end_hooks(
-                n_epochs, len(prior_history) + 1, generator, discriminator, scaling, device, X_val, candidates,
+                n_epochs, len(prior_history) + 1, sampled, modules, scaling, device, X_val, candidates,
                 settings, prior_labels(class_prior, settings["n_parzen_samples"], parzen_seed), parzen_seed,
             )
             try:
@@ -483,13 +502,16 @@ class GANSampler(DensityMixin, BaseEstimator):
                     on_epoch_end=on_epoch_end,
                     autocast_dtype=None if self.mixed_precision is None else getattr(torch, self.mixed_precision),
                     compile_options=self._compile_options(),
+                    average=average,
                 )
             finally:
                 on_epoch_end.close()
         report_stop(result, n_before=len(prior_history))
         if early_stopping is not None:
-            early_stopping.restore_best(generator, discriminator)
-        self.generator_, self.discriminator_, self._scaling = generator, discriminator, scaling
+            early_stopping.restore_best(*modules)
+        self.generator_, self.discriminator_, self._scaling = sampled, discriminator, scaling
+        self._raw_generator = None if average is None else generator
+        self._n_average_updates = None if average is None else average.n_updates
         self._optimizer_state = tuple(opt.state_dict() for opt in optimizers)
         self.history_ = prior_history + result.history
         self.n_iter_ = len(self.history_)
@@ -520,6 +542,18 @@ class GANSampler(DensityMixin, BaseEstimator):
         check_network_shapes(generator, discriminator, latent_dim, self.n_features_in_, device, n_classes)
         return generator, discriminator
 
+    def _training_generator(self):
+        """The fitted generator that training continues from: ``generator_`` unless that is an average."""
+        return self.generator_ if self._raw_generator is None else self._raw_generator
+
+    def _generator_average(self, generator, resume):
+        """The moving average of the generator's weights that training updates, or None."""
+        if self.ema_decay is None:
+            return None
+        if resume and self._raw_generator is not None:
+            return ExponentialMovingAverage(self.generator_, self.ema_decay, self._n_average_updates)
+        return ExponentialMovingAverage.of(generator, self.ema_decay)
+
     def _make_optimizers(self, generator, discriminator, loss, resume):
         """Optimizers of both networks; a warm start resumes their state when the kind is unchanged."""
         cls, kwargs = optimizer_settings(self.optimizer, self.optimizer_kwargs, loss)
@@ -532,23 +566,28 @@ class GANSampler(DensityMixin, BaseEstimator):
             return None
         return {} if self.compile is True else dict(self.compile)
 
-    def _epoch_end_hooks(self, n_epochs, first_epoch, generator, discriminator, scaling, device, X_val,
+    def _epoch_end_hooks(self, n_epochs, first_epoch, sampled, modules, scaling, device, X_val,
                          candidates, settings, window_labels, parzen_seed):
-        """The per-epoch callback: progress display and early stopping."""
+        """The per-epoch callback: progress display and early stopping.
+
+        Early stopping scores a window drawn from ``sampled`` (the generator
+        or its average) and remembers the state of all ``modules``.
+        """
         reporter = EpochReporter(n_epochs, self.verbose, first_epoch)
         early_stopping = EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
 
         def on_epoch_end(record):
             stop = False
             if early_stopping is not None:
-                generator.eval()
+                was_training = sampled.training
+                sampled.eval()
                 window = generate_rows(
-                    generator, scaling, device, settings["latent_dim"], settings["noise"],
+                    sampled, scaling, device, settings["latent_dim"], settings["noise"],
                     settings["n_parzen_samples"], parzen_seed, window_labels,
                 )
-                generator.train()
+                sampled.train(was_training)
                 record["val_score"] = _best_mean_log_likelihood(window, X_val, candidates, device)
-                stop = early_stopping.update(record["val_score"], generator, discriminator)
+                stop = early_stopping.update(record["val_score"], *modules)
             reporter.update(record)
             return stop
 
@@ -704,7 +743,7 @@ class GANSampler(DensityMixin, BaseEstimator):
     def __getstate__(self):
         state = super().__getstate__()
         if torch.device(state.get("device_", "cpu")).type != "cpu":
-            for name in ("generator_", "discriminator_", "_optimizer_state"):
+            for name in ("generator_", "discriminator_", "_raw_generator", "_optimizer_state"):
                 state[name] = to_cpu(copy.deepcopy(state[name]))
         return state
 
@@ -721,8 +760,9 @@ class GANSampler(DensityMixin, BaseEstimator):
                 UserWarning,
             )
             device = torch.device("cpu")
-        self.generator_.to(device)
-        self.discriminator_.to(device)
+        for network in (self.generator_, self.discriminator_, self._raw_generator):
+            if network is not None:
+                network.to(device)
         self.device_ = str(device)
 
     def save(self, path):

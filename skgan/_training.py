@@ -62,6 +62,7 @@ def train_gan(
     on_epoch_end=None,
     autocast_dtype=None,
     compile_options=None,
+    average=None,
 ):
     """Train ``generator`` and ``discriminator`` on the rows of tensor ``X``.
 
@@ -83,12 +84,15 @@ def train_gan(
     discriminator's penalty are computed in float32. ``compile_options``
     (a dict, possibly empty) trains through ``torch.compile``'d forward
     passes of both networks; the modules themselves stay uncompiled.
+    ``average``, an ``ExponentialMovingAverage`` of the generator, is
+    updated after every generator step and restored with the networks.
     """
     n_samples, device = X.shape[0], X.device
     batch_size = min(batch_size, n_samples)
     n_g_steps = -(-max(1, n_samples // batch_size) // d_steps)
     result = TrainingResult()
-    last_good = _snapshot(generator, discriminator)
+    modules = (generator, discriminator) + (() if average is None else (average,))
+    last_good = _snapshot(*modules)
     g_forward, d_forward = generator, discriminator
     if compile_options is not None:
         g_forward = torch.compile(generator, **compile_options)
@@ -126,6 +130,8 @@ def train_gan(
                     g_loss = loss.generator_loss(fake_out)
                     g_step(g_loss)
                     sums[3] += g_loss.detach()
+                    if average is not None:
+                        average.update(generator)
             for optimizer in (g_optimizer, d_optimizer):
                 if hasattr(optimizer, "on_epoch_end"):  # epoch-based schedules
                     optimizer.on_epoch_end()
@@ -140,15 +146,15 @@ def train_gan(
                 "dur": time.perf_counter() - start,
             }
             if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
-                _restore(last_good, generator, discriminator)
+                _restore(last_good, *modules)
                 result.stop_reason, result.stopped_at_epoch = "diverged", epoch
                 break
-            last_good = _snapshot(generator, discriminator)
+            last_good = _snapshot(*modules)
             result.history.append(record)
             if on_epoch_end is not None and on_epoch_end(record):
                 break
     except KeyboardInterrupt:
-        _restore(last_good, generator, discriminator)
+        _restore(last_good, *modules)
         result.stop_reason = "interrupted"
         result.stopped_at_epoch = first_epoch + len(result.history)
     finally:

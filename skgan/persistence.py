@@ -61,6 +61,7 @@ _SPECS = {
 _TUPLE_PARAMS = ("image_shape", "optimizer_kwargs")
 _SCALAR_ATTRIBUTES = (
     "n_iter_", "best_validation_score_", "device_", "_parzen_seed", "bandwidth_", "n_features_in_",
+    "_n_average_updates",
 )
 
 
@@ -213,10 +214,11 @@ def _plain(value, name):
 
 
 def _fitted_state(estimator):
-    scaling = estimator._scaling
+    scaling, raw = estimator._scaling, estimator._raw_generator
     state = {
         "generator_": _to_cpu(dict(estimator.generator_.state_dict())),
         "discriminator_": _to_cpu(dict(estimator.discriminator_.state_dict())),
+        "raw_generator": None if raw is None else _to_cpu(dict(raw.state_dict())),
         "scaling": {
             "output_range": _plain(scaling.output_range, "output_range"),
             "center_": _tensor(scaling.center_),
@@ -427,6 +429,7 @@ def _reason(exc):
 
 
 def _rebuild(config, state, device):
+    state = {"raw_generator": None, "_n_average_updates": None, **state}  # files from before weight averaging
     estimator = GANSampler(**_params(config))
     for name in _SCALAR_ATTRIBUTES:
         setattr(estimator, name, state[name])
@@ -439,7 +442,7 @@ def _rebuild(config, state, device):
     estimator.device_ = str(_target_device(state["device_"], device))
     estimator._fitted_settings = _fitted_settings(state["fitted_settings"])
     with torch.random.fork_rng(devices=[]):
-        estimator.generator_, estimator.discriminator_ = _networks(estimator, state)
+        estimator.generator_, estimator.discriminator_, estimator._raw_generator = _networks(estimator, state)
     estimator._scaling = _scaling(state["scaling"])
     estimator._optimizer_state = tuple(state["optimizer_state"])
     estimator.history_ = [dict(record) for record in state["history_"]]
@@ -455,7 +458,11 @@ def _fitted_settings(config):
 
 
 def _networks(estimator, state):
-    """The networks rebuilt as fit built them, with the saved weights."""
+    """The networks rebuilt as fit built them, with the saved weights.
+
+    Returns ``generator_``, ``discriminator_`` and the trained generator
+    behind an averaged ``generator_`` (None without weight averaging).
+    """
     settings = estimator._fitted_settings
     sizes = {"n_features": estimator.n_features_in_}
     if hasattr(estimator, "classes_"):
@@ -468,8 +475,12 @@ def _networks(estimator, state):
     discriminator = build_network(settings["discriminator"], DISCRIMINATORS, "discriminator", **sizes)
     generator.load_state_dict(state["generator_"])
     discriminator.load_state_dict(state["discriminator_"])
+    raw = None
+    if state["raw_generator"] is not None:
+        raw = build_network(settings["generator"], GENERATORS, "generator", latent_dim=settings["latent_dim"], **sizes)
+        raw.load_state_dict(state["raw_generator"])
     device = torch.device(estimator.device_)
-    return generator.to(device).eval(), discriminator.to(device).eval()
+    return generator.to(device).eval(), discriminator.to(device).eval(), None if raw is None else raw.to(device).eval()
 
 
 def _params(config):
