@@ -273,6 +273,11 @@ def _block_sizes(n, m, d, block_rows=None, block_cols=None, device=None):
     return int(rows), int(cols)
 
 
+def _rows(A, index):
+    """``A[index]`` for a 1-D index: ``index_select``, many times faster on the CPU."""
+    return A.index_select(0, index)
+
+
 def _pairwise(rows, cols, d, device, fn):
     """``fn(rows, cols)`` for each pair, in batches of bounded memory (float64)."""
     step = max(1, _MAX_GATHER_BYTES // (16 * max(d, 1)))
@@ -286,8 +291,8 @@ def _direct_sq_dist(Xt, St, rows, cols):
     """Exact float64 squared distances of the pairs (Xt[rows], St[cols])."""
 
     def sq_dist(r, c):
-        diff = Xt[r].to(torch.float64) - St[c].to(torch.float64)
-        return torch.einsum("ij,ij->i", diff, diff)
+        diff = _rows(Xt, r).to(torch.float64) - _rows(St, c).to(torch.float64)
+        return torch.linalg.vecdot(diff, diff)
 
     return _pairwise(rows, cols, Xt.shape[1], Xt.device, sq_dist)
 
@@ -301,7 +306,7 @@ def _recompute_pairs(Xt, St, xc, xn2, sn2, center, r0, c0, i, j, coefs64, w_max,
     """
 
     def dot(r, c):
-        return torch.einsum("pd,pd->p", xc[r], St[c + c0].to(torch.float64).sub_(center))
+        return torch.linalg.vecdot(_rows(xc, r), _rows(St, c + c0).to(torch.float64).sub_(center))
 
     exact = _pairwise(i, j, xc.shape[1], xc.device, dot)
     exact.mul_(-2).add_(xn2[i]).add_(sn2[j])
@@ -479,7 +484,7 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
         if c0 in cache:
             return cache[c0]
         sc = St[c0 : c0 + cols].to(f64) - center
-        sn2 = torch.einsum("ij,ij->i", sc, sc)
+        sn2 = torch.linalg.vecdot(sc, sc)
         entry = (sc.to(cdtype), sn2, sn2.to(cdtype), sn2.sqrt())
         if use_cache:
             cache[c0] = entry
@@ -490,7 +495,7 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
     with torch.no_grad():
         for r0 in range(0, n, rows):
             xc = Xt[r0 : r0 + rows].to(f64) - center
-            xn2 = torch.einsum("ij,ij->i", xc, xc)
+            xn2 = torch.linalg.vecdot(xc, xc)
             xn = xn2.sqrt()
             xg = (-2 * xc).to(cdtype)
             r = xc.shape[0]
@@ -508,7 +513,7 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
                     # rows with many uncertain terms: float64 matrix multiply
                     n_dense += dense.numel()
                     sc = sg if sg.dtype == f64 else St[c0 : c0 + sg.shape[0]].to(f64) - center
-                    G64 = torch.addmm(sn2[None, :], -2 * xc[dense], sc.T)
+                    G64 = torch.addmm(sn2[None, :], -2 * _rows(xc, dense), sc.T)
                     L_sub = L[:, dense]
                     d_low64, g_min64, i2, j2, _ = _screen(
                         G64, xn2[dense], xn[dense], sn, coefs64, L_sub, w, tol, T
