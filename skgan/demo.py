@@ -79,8 +79,9 @@ def build_sampler(max_iter, random_state, verbose):
     -------
     gan : GANSampler
         The unfitted estimator: generator and discriminator with two hidden
-        layers of 256 units, 32 noise dimensions, batch size 64 and Adam at
-        a learning rate of 2e-4.
+        layers of 256 units, 32 noise dimensions, batch size 64, Adam at
+        a learning rate of 2e-4, and samples from a moving average of the
+        generator's weights (``ema_decay=0.999``).
 
     Examples
     --------
@@ -96,6 +97,7 @@ def build_sampler(max_iter, random_state, verbose):
         max_iter=max_iter,
         batch_size=64,
         learning_rate=2e-4,
+        ema_decay=0.999,
         random_state=random_state,
         verbose=verbose,
     )
