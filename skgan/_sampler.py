@@ -17,7 +17,7 @@ from ._device import resolve_device, to_cpu
 from ._generation import class_indices, generate_rows, prior_labels, requested_labels
 from ._scaling import AffineScaling
 from ._progress import EpochReporter
-from ._training import EarlyStopping, report_stop, train_gan
+from ._training import EarlyStopping, report_stop, stateful_modules, train_gan
 from ._optim import OPTIMIZERS, make_optimizers, optimizer_settings
 from .losses import LOSSES, resolve_loss
 from .metrics import (
@@ -476,7 +476,7 @@ class GANSampler(DensityMixin, BaseEstimator):
                 scaling = AffineScaling(output_range(generator)).fit(X_train)
             average = self._generator_average(generator, resume)
             sampled = generator if average is None else average.module
-            modules = (generator, discriminator) + (() if average is None else (average,))
+            modules = stateful_modules(generator, discriminator, average)
             loss = resolve_loss(self.loss)
             optimizers = self._make_optimizers(generator, discriminator, loss, resume)
             candidates = self._bandwidth_candidates(X)

@@ -28,6 +28,11 @@ class TrainingResult:
     stopped_at_epoch: int = None
 
 
+def stateful_modules(generator, discriminator, average=None):
+    """What training changes, and so what a snapshot must cover."""
+    return (generator, discriminator) + (() if average is None else (average,))
+
+
 def _snapshot(*modules):
     return [copy.deepcopy(m.state_dict()) for m in modules]
 
@@ -91,7 +96,7 @@ def train_gan(
     batch_size = min(batch_size, n_samples)
     n_g_steps = -(-max(1, n_samples // batch_size) // d_steps)
     result = TrainingResult()
-    modules = (generator, discriminator) + (() if average is None else (average,))
+    modules = stateful_modules(generator, discriminator, average)
     last_good = _snapshot(*modules)
     g_forward, d_forward = generator, discriminator
     if compile_options is not None:

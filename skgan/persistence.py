@@ -469,18 +469,21 @@ def _networks(estimator, state):
         sizes["n_classes"] = len(estimator.classes_)
     if settings["image_shape"] is not None:
         sizes["image_shape"] = settings["image_shape"]
-    generator = build_network(
-        settings["generator"], GENERATORS, "generator", latent_dim=settings["latent_dim"], **sizes
-    )
-    discriminator = build_network(settings["discriminator"], DISCRIMINATORS, "discriminator", **sizes)
-    generator.load_state_dict(state["generator_"])
-    discriminator.load_state_dict(state["discriminator_"])
-    raw = None
-    if state["raw_generator"] is not None:
-        raw = build_network(settings["generator"], GENERATORS, "generator", latent_dim=settings["latent_dim"], **sizes)
-        raw.load_state_dict(state["raw_generator"])
     device = torch.device(estimator.device_)
-    return generator.to(device).eval(), discriminator.to(device).eval(), None if raw is None else raw.to(device).eval()
+
+    def rebuilt(role, presets, weights, **extra):
+        if weights is None:
+            return None
+        network = build_network(settings[role], presets, role, **extra, **sizes)
+        network.load_state_dict(weights)
+        return network.to(device).eval()
+
+    latent_dim = settings["latent_dim"]
+    return (
+        rebuilt("generator", GENERATORS, state["generator_"], latent_dim=latent_dim),
+        rebuilt("discriminator", DISCRIMINATORS, state["discriminator_"]),
+        rebuilt("generator", GENERATORS, state["raw_generator"], latent_dim=latent_dim),
+    )
 
 
 def _params(config):
