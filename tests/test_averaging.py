@@ -95,3 +95,18 @@ def test_save_and_load_keep_both_generators(X, tmp_path):
     np.testing.assert_array_equal(loaded.sample(10), gan.sample(10))
     np.testing.assert_array_equal(loaded.fit(X).sample(10), gan.fit(X).sample(10))
     assert loaded._n_average_updates == gan._n_average_updates == 12
+
+
+def test_early_stopping_scores_the_average(X, monkeypatch):
+    import skgan._sampler as sampler_module
+
+    scored = []
+    original = sampler_module.generate_rows
+
+    def recording_generate_rows(generator, *args):
+        scored.append(generator)
+        return original(generator, *args)
+
+    monkeypatch.setattr(sampler_module, "generate_rows", recording_generate_rows)
+    gan = tiny_sampler(max_iter=2, ema_decay=0.9, early_stopping=True, n_iter_no_change=5).fit(X)
+    assert scored and all(generator is gan.generator_ for generator in scored)
