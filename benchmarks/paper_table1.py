@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from sklearn.decomposition import PCA
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -86,6 +87,10 @@ def parse_args(argv):
     parser.add_argument("--output-bias", choices=["zero", "marginals"], default="zero",
                         help="initial bias of the generator's output layer: the default, or the "
                         "pixel means through the inverse output activation (the original code)")
+    parser.add_argument("--pca", type=int, default=None, metavar="K",
+                        help="train on the codes of PCA(K) (GANSampler(transformer=...)); samples are decoded")
+    parser.add_argument("--hidden-layer-sizes", type=int, nargs="+", default=None, metavar="WIDTH",
+                        help="hidden widths of both networks with --generator/--discriminator mlp")
     parser.add_argument("--n-samples", type=int, default=10000, help="generated samples in the Parzen window")
     parser.add_argument("--n-validation", type=int, default=1000, help="validation rows that choose sigma")
     parser.add_argument("--n-test", type=int, default=None, help="test rows scored (default all 10,000; 1,000 with --quick)")
@@ -108,6 +113,12 @@ def parse_args(argv):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+    if args.pca is not None and args.output_bias == "marginals":
+        parser.error("--output-bias marginals sets the pixels' bias; it does not apply to --pca codes")
+    if args.pca is not None and args.save_model:
+        parser.error("--save-model stores no transformer; it does not apply to --pca")
+    if args.hidden_layer_sizes is not None and "mlp" not in (args.generator, args.discriminator):
+        parser.error("--hidden-layer-sizes applies to --generator mlp or --discriminator mlp")
     if args.minutes is not None and not args.minutes > 0:
         parser.error(f"--minutes must be positive, got {args.minutes}")
     return args
@@ -158,20 +169,29 @@ def marginal_bias(X, output_range):
     return np.log(unit / (1 - unit))  # sigmoid output: min-max scaled onto [0, 1]
 
 
+def network(args, role, presets):
+    """The preset name of ``--generator``/``--discriminator``, or its MLP spec with ``--hidden-layer-sizes``."""
+    name = getattr(args, role)
+    if args.hidden_layer_sizes is None or name != "mlp":
+        return name
+    return presets[name]().set_params(hidden_layer_sizes=tuple(args.hidden_layer_sizes))
+
+
 def train(args, X_train):
     """The GANSampler of these settings, trained for the budget; (gan, seconds)."""
-    generator = args.generator
+    generator, discriminator = network(args, "generator", GENERATORS), network(args, "discriminator", DISCRIMINATORS)
     if args.output_bias == "marginals":
-        spec = GENERATORS[args.generator]()  # a spec class or a preset function
+        spec = generator if not isinstance(generator, str) else GENERATORS[generator]()  # a spec or a preset
         output_range = OUTPUT_RANGES[spec.output_activation]
         generator = MarginalBiasGenerator(spec, marginal_bias(X_train, output_range))
     gan = GANSampler(
-        generator=generator, discriminator=args.discriminator, latent_dim=args.latent_dim,
+        generator=generator, discriminator=discriminator, latent_dim=args.latent_dim,
         noise=args.noise, loss=args.loss, d_steps=args.d_steps, max_iter=1, batch_size=args.batch_size,
         learning_rate=args.learning_rate, optimizer=args.optimizer, ema_decay=args.ema_decay, device=args.device,
         # a fixed bandwidth: fit holds out no rows and selects nothing; the
         # protocol below chooses sigma. The window is only used by score().
         bandwidth=0.2, n_parzen_samples=100, random_state=args.seed, warm_start=True,
+        transformer=None if args.pca is None else PCA(args.pca, random_state=args.seed),
     )
     return train_for_budget(gan, X_train, minutes=args.minutes, epochs=args.epochs)
 
@@ -232,6 +252,17 @@ def evaluate(name, generator, X_val, X_test, args, device, **kwargs):
     }
 
 
+def figures_rows(X_train, args):
+    """The training images of the memorised reference: ``n_samples`` of them, drawn without replacement."""
+    rows = np.random.RandomState(args.seed).choice(len(X_train), min(args.n_samples, len(X_train)), replace=False)
+    return X_train[rows]
+
+
+def pca_reconstructions(pca, X):
+    """What a GAN that reproduced the codes of X exactly would sample: X through PCA, clipped to [0, 1]."""
+    return np.clip(pca.inverse_transform(pca.transform(X)), 0.0, 1.0)
+
+
 def nearest_rows(samples, X):
     """Index of the nearest row of X (Euclidean) for each sample."""
     sq = (samples**2).sum(1)[:, None] - 2 * samples @ X.T + (X**2).sum(1)[None, :]
@@ -276,12 +307,15 @@ def record_run(path, run):
 def print_table(figures, args, epochs):
     budget = f"{epochs} epoch{'s' * (epochs != 1)}" + ("" if args.epochs is not None else f", {args.minutes:g} min")
     nets = args.generator if args.generator == args.discriminator else f"{args.generator}/{args.discriminator}"
+    codes = "" if args.pca is None else f" on PCA({args.pca}) codes"
     rows = [(name, None, f"{m} ± {se}") for name, (m, se) in PAPER_TABLE1.items()]
     rows += [
-        (f"GAN, {nets} nets ({budget})", figures["gan"], ""),
+        (f"GAN, {nets} nets{codes} ({budget})", figures["gan"], ""),
         ("One Gaussian fitted to the training images", figures["gaussian"], ""),
         (f"{figures['training_images']['n_samples']:,} training images (memorised)", figures["training_images"], ""),
     ]
+    if "pca_training_images" in figures:
+        rows.append((f"the same through PCA({args.pca}) (memorised codes)", figures["pca_training_images"], ""))
     print()
     print(f"Parzen-window log-likelihood of {args.n_test:,} MNIST test images "
           "(nats, higher is better; ± is the standard error over test images)")
@@ -317,11 +351,15 @@ def main(argv=None):
                              X_val, X_test, args, device),
         "training_images": evaluate(
             "training images",
-            X_train[np.random.RandomState(args.seed).choice(len(X_train), min(args.n_samples, len(X_train)),
-                                                            replace=False)],
+            figures_rows(X_train, args),
             X_val, X_test, args, device,
         ),
     }
+    if args.pca is not None:
+        figures["pca_training_images"] = evaluate(
+            f"PCA({args.pca}) reconstructions of the training images",
+            pca_reconstructions(gan.transformer_, figures_rows(X_train, args)), X_val, X_test, args, device,
+        )
     print_table(figures, args, gan.n_iter_)
 
     suffix = "_quick" if args.quick else ""
@@ -338,8 +376,10 @@ def main(argv=None):
         "bandwidths": PAPER_BANDWIDTHS.tolist(), "pixel_scaling": "uint8 / 255", "seed": args.seed,
         "device": device, "threads": torch.get_num_threads(),
     }
-    if args.ema_decay is not None:  # absent from the runs recorded before the option existed
-        settings["ema_decay"] = args.ema_decay
+    # absent from the runs recorded before the options existed
+    for name in ("ema_decay", "pca", "hidden_layer_sizes"):
+        if getattr(args, name) is not None:
+            settings[name] = getattr(args, name)
     last = gan.history_[-1]
     run = {
         "settings": settings,

@@ -51,7 +51,7 @@ def generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed
                 if block.dtype not in (torch.float32, torch.float64):  # e.g. bfloat16
                     block = block.float()
                 if out is None:
-                    out = np.empty((n_samples,) + tuple(block.shape[1:]), dtype=np.float64)
+                    out = np.empty((n_samples, scaling.n_data_features), dtype=np.float64)
                 scaling.to_data(block.numpy(), out=out[start:stop])  # casts as it scales
                 start = stop
     return out

@@ -1,6 +1,7 @@
 """Affine scaling between the user's units and the generator's output range."""
 
 import numpy as np
+from scipy import sparse
 
 
 class AffineScaling:
@@ -40,3 +41,62 @@ class AffineScaling:
         out = np.multiply(Z, self.data_per_model_, out=out)
         out += offset
         return out
+
+    @property
+    def n_data_features(self):
+        return len(self.center_)
+
+
+class TransformedScaling:
+    """The map through a fitted transformer: the model sees scaled codes.
+
+    ``to_model`` is ``codes.to_model(transformer.transform(X))``; ``to_data``
+    decodes with ``inverse_transform``. With a bounded ``codes.output_range``
+    the decoded rows are clipped to the training range of each feature, as
+    :class:`AffineScaling` keeps them there without a transformer.
+    """
+
+    def __init__(self, transformer, codes, X_train):
+        self.transformer = transformer
+        self.codes = codes
+        self.n_data_features = X_train.shape[1]
+        bounded = codes.output_range is not None
+        self.low_, self.high_ = (X_train.min(0), X_train.max(0)) if bounded else (None, None)
+
+    @property
+    def output_range(self):
+        return self.codes.output_range
+
+    def to_model(self, X):
+        return self.codes.to_model(transformed_codes(self.transformer, X))
+
+    def to_data(self, Z, out=None):
+        rows = self.transformer.inverse_transform(self.codes.to_data(np.asarray(Z, dtype=np.float64)))
+        rows = np.asarray(rows, dtype=np.float64)
+        if rows.shape != (len(Z), self.n_data_features):
+            raise ValueError(
+                f"{type(self.transformer).__name__}.inverse_transform returned shape {rows.shape}; "
+                f"expected {(len(Z), self.n_data_features)}, rows of the data the GANSampler was fitted on."
+            )
+        if self.low_ is not None:
+            np.clip(rows, self.low_, self.high_, out=rows)
+        if out is None:
+            return rows
+        out[...] = rows
+        return out
+
+
+def transformed_codes(transformer, X):
+    """``transformer.transform(X)`` as a finite float64 2-D array, or a clear error."""
+    codes = transformer.transform(X)
+    name = type(transformer).__name__
+    if sparse.issparse(codes):
+        raise ValueError(f"{name}.transform must return a dense array, got {type(codes).__name__}.")
+    codes = np.asarray(codes, dtype=np.float64)
+    if codes.ndim != 2 or codes.shape[0] != len(X) or codes.shape[1] < 1:
+        raise ValueError(
+            f"{name}.transform returned shape {codes.shape}; expected ({len(X)}, n_codes) with n_codes >= 1."
+        )
+    if not np.isfinite(codes).all():
+        raise ValueError(f"{name}.transform returned NaN or infinite values.")
+    return codes
