@@ -268,6 +268,16 @@ class GANSampler(DensityMixin, BaseEstimator):
     (4, 2)
     >>> float(gan.score(X)) < 0  # mean log-likelihood in nats
     True
+
+    Training on the codes of a transformer, here one principal component;
+    the samples come back in the units of ``X``:
+
+    >>> from sklearn.decomposition import PCA
+    >>> gan = GANSampler(transformer=PCA(n_components=1), max_iter=5, n_parzen_samples=500, random_state=0)
+    >>> gan.fit(X).sample(4).shape
+    (4, 2)
+    >>> gan.transformer_.n_components_
+    1
     """
 
     _parameter_constraints = {
