@@ -31,7 +31,7 @@ root.
 Each run is recorded in ``benchmarks/results/paper_table1.json``
 (``paper_table1_quick.json`` with --quick) in a ``runs`` list; a run with the
 same settings replaces the earlier one. A Figure 2 style sample grid goes to
-``paper_table1.png`` (``paper_table1_quick.png``).
+``paper_table1.png`` (``paper_table1_quick.png``; ``paper_table1_pca.png`` with ``--pca``).
 
     python benchmarks/paper_table1.py [--quick] [--minutes 30 | --epochs N] [--data PATH]
 """
@@ -369,7 +369,8 @@ def main(argv=None):
     print_table(figures, args, gan.n_iter_)
 
     suffix = "_quick" if args.quick else ""
-    figure_path = RESULTS / f"paper_table1{suffix}.png"
+    # the decoded samples of --pca runs get their own grid beside the pixel GANs'
+    figure_path = RESULTS / f"paper_table1{'_pca' * (args.pca is not None)}{suffix}.png"
     RESULTS.mkdir(exist_ok=True)
     save_figure(gan, X_train, figure_path, args.seed)
     settings = {
