@@ -114,7 +114,7 @@ def parse_args(argv):
         args.n_test = 1000 if args.quick else 10000
     if args.n_train is None:
         args.n_train = 10000 if args.quick else 50000
-    for name in ("epochs", "n_train", "threads", "n_samples", "n_validation", "n_test", "latent_dim",
+    for name in ("epochs", "n_train", "threads", "n_samples", "n_validation", "n_test", "latent_dim", "pca",
                  "batch_size", "d_steps"):
         value = getattr(args, name)
         if value is not None and value < 1:
@@ -258,7 +258,7 @@ def evaluate(name, generator, X_val, X_test, args, device, **kwargs):
     }
 
 
-def figures_rows(X_train, args):
+def reference_images(X_train, args):
     """The training images of the memorised reference: ``n_samples`` of them, drawn without replacement."""
     rows = np.random.RandomState(args.seed).choice(len(X_train), min(args.n_samples, len(X_train)), replace=False)
     return X_train[rows]
@@ -357,14 +357,14 @@ def main(argv=None):
                              X_val, X_test, args, device),
         "training_images": evaluate(
             "training images",
-            figures_rows(X_train, args),
+            reference_images(X_train, args),
             X_val, X_test, args, device,
         ),
     }
     if args.pca is not None:
         figures["pca_training_images"] = evaluate(
             f"PCA({args.pca}) reconstructions of the training images",
-            pca_reconstructions(gan.transformer_, figures_rows(X_train, args)), X_val, X_test, args, device,
+            pca_reconstructions(gan.transformer_, reference_images(X_train, args)), X_val, X_test, args, device,
         )
     print_table(figures, args, gan.n_iter_)
 

@@ -574,15 +574,15 @@ class GANSampler(DensityMixin, BaseEstimator):
     def _build_networks(self, settings, device, n_classes, n_features):
         """The networks for rows of ``n_features`` (the transformer's codes, when there is one)."""
         conditional = {} if n_classes is None else {"n_classes": n_classes}
-        if settings["image_shape"] is not None and self.transformer is None:
-            conditional["image_shape"] = settings["image_shape"]
-        elif self.transformer is not None:
+        if self.transformer is not None:  # image_shape then only describes X, for plots
             for role in ("generator", "discriminator"):
                 if _is_convolutional(settings[role]):
                     raise ValueError(
                         f"The {role} is convolutional, but with a transformer the networks see its "
                         "codes, not images; use MLP networks with a transformer, or no transformer."
                     )
+        elif settings["image_shape"] is not None:
+            conditional["image_shape"] = settings["image_shape"]
         latent_dim = settings["latent_dim"]
         generator = build_network(
             settings["generator"], GENERATORS, "generator",

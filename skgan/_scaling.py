@@ -1,4 +1,4 @@
-"""Affine scaling between the user's units and the generator's output range."""
+"""Maps between the user's units and the generator's output range: affine, or through a transformer's codes."""
 
 import numpy as np
 from scipy import sparse
@@ -73,11 +73,14 @@ class TransformedScaling:
     def to_data(self, Z, out=None):
         rows = self.transformer.inverse_transform(self.codes.to_data(np.asarray(Z, dtype=np.float64)))
         rows = np.asarray(rows, dtype=np.float64)
+        name = type(self.transformer).__name__
         if rows.shape != (len(Z), self.n_data_features):
             raise ValueError(
-                f"{type(self.transformer).__name__}.inverse_transform returned shape {rows.shape}; "
+                f"{name}.inverse_transform returned shape {rows.shape}; "
                 f"expected {(len(Z), self.n_data_features)}, rows of the data the GANSampler was fitted on."
             )
+        if not np.isfinite(rows).all():
+            raise ValueError(f"{name}.inverse_transform returned NaN or infinite values.")
         if self.low_ is not None:
             np.clip(rows, self.low_, self.high_, out=rows)
         if out is None:

@@ -10,7 +10,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgan import GANSampler, MLPGenerator
+from skgan import MLPGenerator
 
 from ._utils import tiny_sampler
 
@@ -38,6 +38,11 @@ class NaNCodes(NoInverse):
 class WrongWidthInverse(NoInverse):
     def inverse_transform(self, Z):
         return Z[:, :1]
+
+
+class NaNInverse(NoInverse):
+    def inverse_transform(self, Z):
+        return np.full_like(Z, np.nan)
 
 
 @parametrize_with_checks([tiny_sampler(transformer=StandardScaler())])
@@ -136,6 +141,7 @@ def test_pickle_round_trip_keeps_samples(X):
     [
         (NaNCodes(), "NaNCodes.transform returned NaN"),
         (WrongWidthInverse(), r"WrongWidthInverse.inverse_transform returned shape \(1, 1\)"),
+        (NaNInverse(), "NaNInverse.inverse_transform returned NaN"),
     ],
 )
 def test_bad_transformers_are_clear_errors(X, transformer, message):
