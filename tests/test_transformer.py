@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV
@@ -38,6 +39,16 @@ class NaNCodes(NoInverse):
 class WrongWidthInverse(NoInverse):
     def inverse_transform(self, Z):
         return Z[:, :1]
+
+
+class SparseCodes(NaNCodes):
+    def transform(self, X):
+        return sparse.csr_matrix(X)
+
+
+class FlatCodes(NaNCodes):
+    def transform(self, X):
+        return np.asarray(X)[:, 0]
 
 
 class NaNInverse(NoInverse):
@@ -142,6 +153,8 @@ def test_pickle_round_trip_keeps_samples(X):
         (NaNCodes(), "NaNCodes.transform returned NaN"),
         (WrongWidthInverse(), r"WrongWidthInverse.inverse_transform returned shape \(1, 1\)"),
         (NaNInverse(), "NaNInverse.inverse_transform returned NaN"),
+        (SparseCodes(), "SparseCodes.transform must return a dense array"),
+        (FlatCodes(), r"FlatCodes.transform returned shape \(\d+,\)"),
     ],
 )
 def test_bad_transformers_are_clear_errors(X, transformer, message):
