@@ -8,6 +8,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -178,3 +179,13 @@ def test_save_refuses_a_transformer_and_points_to_pickle(X, tmp_path):
     with pytest.raises(ValueError, match="pickle or joblib"):
         gan.save(tmp_path / "model.skgan")
     assert not (tmp_path / "model.skgan").exists()
+
+
+def test_a_pipeline_is_a_transformer_with_nested_parameters(X):
+    transformer = make_pipeline(StandardScaler(), PCA(2))
+    gan = tiny_sampler(transformer=transformer).set_params(transformer__pca__n_components=1).fit(X)
+    assert gan.generator_[-2].out_features == 1
+    samples = gan.sample(20)
+    # standardising and one component: the decoded rows lie on one line through the data's mean
+    assert samples.shape == (20, 3)
+    assert np.linalg.matrix_rank(samples - samples.mean(0), tol=1e-8 * np.abs(samples).max()) == 1
