@@ -506,14 +506,16 @@ class GANSampler(DensityMixin, BaseEstimator):
             if resume:
                 generator, discriminator, scaling = self._training_generator(), self.discriminator_, self._scaling
                 transformer = getattr(self, "transformer_", None)
+                model_rows = scaling.to_model(X_train)
             else:
                 transformer = None if self.transformer is None else clone(self.transformer).fit(X_train)
                 codes = X_train if transformer is None else transformed_codes(transformer, X_train)
                 generator, discriminator = self._build_networks(settings, device, n_classes, codes.shape[1])
                 scaling = AffineScaling(output_range(generator)).fit(codes)
+                model_rows = scaling.to_model(codes)
                 if transformer is not None:
                     scaling = TransformedScaling(transformer, scaling, X_train)
-                    scaling.to_data(scaling.codes.to_model(codes[:1]))  # fails early on a wrong inverse
+                    scaling.to_data(model_rows[:1])  # fails early on a wrong inverse
             average = self._generator_average(generator, resume)
             sampled = generator if average is None else average.module
             modules = stateful_modules(generator, discriminator, average)
@@ -528,7 +530,7 @@ class GANSampler(DensityMixin, BaseEstimator):
                 result = train_gan(
                     generator,
                     discriminator,
-                    torch.tensor(scaling.to_model(X_train), dtype=torch.float32, device=device),
+                    torch.tensor(model_rows, dtype=torch.float32, device=device),
                     loss=loss,
                     g_optimizer=optimizers[0],
                     d_optimizer=optimizers[1],

@@ -63,10 +63,6 @@ class TransformedScaling:
         bounded = codes.output_range is not None
         self.low_, self.high_ = (X_train.min(0), X_train.max(0)) if bounded else (None, None)
 
-    @property
-    def output_range(self):
-        return self.codes.output_range
-
     def to_model(self, X):
         return self.codes.to_model(transformed_codes(self.transformer, X))
 
