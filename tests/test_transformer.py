@@ -189,3 +189,23 @@ def test_a_pipeline_is_a_transformer_with_nested_parameters(X):
     # standardising and one component: the decoded rows lie on one line through the data's mean
     assert samples.shape == (20, 3)
     assert np.linalg.matrix_rank(samples - samples.mean(0), tol=1e-8 * np.abs(samples).max()) == 1
+
+
+def test_the_networks_train_on_the_scaled_codes(X, monkeypatch):
+    import skgan._sampler as sampler_module
+
+    trained_on = []
+    original = sampler_module.train_gan
+
+    def recording_train_gan(generator, discriminator, X_model, **kwargs):
+        trained_on.append(X_model.clone())
+        return original(generator, discriminator, X_model, **kwargs)
+
+    monkeypatch.setattr(sampler_module, "train_gan", recording_train_gan)
+    gan = tiny_sampler(transformer=PCA(2), bandwidth=1.0, warm_start=True).fit(X)  # no rows held out
+    gan.fit(X)  # a warm start trains on the same codes
+    expected = gan._scaling.codes.to_model(gan.transformer_.transform(X))
+    assert len(trained_on) == 2
+    for X_model in trained_on:
+        np.testing.assert_allclose(X_model.numpy(), expected, rtol=1e-6, atol=1e-6)
+    assert np.abs(expected).max() == pytest.approx(1.0)  # min-max scaled onto tanh's range
