@@ -41,6 +41,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 from torch.nn.utils.fusion import fuse_linear_bn_eval
 
+from ._dropout import Dropout
+
 __all__ = [
     "OUTPUT_RANGES",
     "DCGANDiscriminator",
@@ -75,7 +77,7 @@ def _mlp_layers(n_in, hidden_layer_sizes, activation, batch_norm, dropout):
             layers.append(nn.BatchNorm1d(width))
         layers.append(_ACTIVATIONS[activation]())
         if dropout > 0:
-            layers.append(nn.Dropout(dropout))
+            layers.append(Dropout(dropout))
         n_in = width
     return layers, n_in
 
@@ -207,7 +209,7 @@ class MaxoutDiscriminatorModule(nn.Module):
 
     def __init__(self, input_dropout, layers, n_classes=None):
         super().__init__()
-        self.input_dropout = nn.Dropout(input_dropout) if input_dropout > 0 else nn.Identity()
+        self.input_dropout = Dropout(input_dropout) if input_dropout > 0 else nn.Identity()
         self.body = nn.Sequential(*layers)
         self.n_classes = n_classes
 
@@ -412,7 +414,7 @@ class MaxoutDiscriminator(_NetworkSpec):
         for units in self._hidden_sizes():
             layers.append(Maxout(width, units, self.n_pieces))
             if self.dropout > 0:
-                layers.append(nn.Dropout(self.dropout))
+                layers.append(Dropout(self.dropout))
             width = units
         layers.append(nn.Linear(width, 1))
         return MaxoutDiscriminatorModule(self.input_dropout, layers, n_classes)
@@ -638,7 +640,7 @@ class DCGANDiscriminator(BaseEstimator):
             layers.append(nn.Conv2d(n_in, n_out, 4, stride=2, padding=1))
             layers += [nn.BatchNorm2d(n_out)] if self.batch_norm and i > 0 else []
             layers.append(nn.LeakyReLU(0.2))
-            layers += [nn.Dropout(self.dropout)] if self.dropout > 0 else []
+            layers += [Dropout(self.dropout)] if self.dropout > 0 else []
             n_in, height, width = n_out, height // 2, width // 2
         head = nn.Linear(n_in * height * width, 1)
         return DCGANDiscriminatorModule(nn.Sequential(*layers), head, shape, n_classes)

@@ -8,6 +8,7 @@ from torch import nn
 
 from skgan import GANSampler, Maxout, MaxoutDiscriminator, MLPDiscriminator, MLPGenerator
 from skgan.networks import DISCRIMINATORS, GENERATORS, MaxoutDiscriminatorModule, build_network
+from skgan._dropout import Dropout
 from skgan._noise import NOISE_BLOCK, noise_blocks, sample_noise
 
 
@@ -18,8 +19,8 @@ def layer_types(module):
 def test_generator_architecture():
     net = MLPGenerator(hidden_layer_sizes=(8, 6), activation="leaky_relu", dropout=0.5)(latent_dim=3, n_features=2)
     assert layer_types(net) == [
-        nn.Linear, nn.BatchNorm1d, nn.LeakyReLU, nn.Dropout,
-        nn.Linear, nn.BatchNorm1d, nn.LeakyReLU, nn.Dropout,
+        nn.Linear, nn.BatchNorm1d, nn.LeakyReLU, Dropout,
+        nn.Linear, nn.BatchNorm1d, nn.LeakyReLU, Dropout,
         nn.Linear, nn.Tanh,
     ]
     assert [m.out_features for m in net if isinstance(m, nn.Linear)] == [8, 6, 2]
@@ -115,7 +116,7 @@ def test_maxout_rejects_bad_sizes(args):
 def test_maxout_discriminator_architecture_and_shapes():
     net = MaxoutDiscriminator(hidden_layer_sizes=(6, 5), n_pieces=3)(n_features=4)
     assert isinstance(net.input_dropout, nn.Dropout) and net.input_dropout.p == 0.2
-    assert layer_types(net.body) == [Maxout, nn.Dropout, Maxout, nn.Dropout, nn.Linear]
+    assert layer_types(net.body) == [Maxout, Dropout, Maxout, Dropout, nn.Linear]
     assert [(m.n_units, m.n_pieces) for m in net.body if isinstance(m, Maxout)] == [(6, 3), (5, 3)]
     assert net.body[1].p == 0.5 and net.body[4].in_features == 5
     assert net.eval()(torch.zeros(7, 4)).shape == (7,)
