@@ -69,7 +69,7 @@ __all__ = [
 PAPER_BANDWIDTHS = np.logspace(-1, 0, 10)
 
 # Private knobs (tests shrink them to exercise chunking).
-_MAX_BLOCK_ELEMENTS = 2**18  # elements of one (rows x samples) block on the CPU: cache-sized
+_MAX_BLOCK_ELEMENTS = 2**20  # elements of one (rows x samples) block on the CPU (8 MB in float64)
 _MAX_BLOCK_ELEMENTS_CUDA = 2**24  # on a GPU: 128 MB in float64
 _MAX_SLICE_ELEMENTS = 2**22  # elements of a slice of X or of the samples
 _MAX_COLS = 2048  # samples per block on the CPU
@@ -80,6 +80,7 @@ _BLOCK_ROWS = None  # force the number of rows per block
 _BLOCK_COLS = None  # force the number of samples per block
 _MAX_GATHER_BYTES = 4 * 2**20  # direct-difference recomputation batch
 _DENSE_FRACTION = 1.0 / 64  # float32: recompute a block row in float64 above this share
+_PROBE_ROWS = 128  # float32: samples probed to choose the multiply's precision
 _EXP_FLOOR = {torch.float32: -87.0, torch.float64: -700.0}  # exp() stays normal above
 
 _TOL = {torch.float32: 1e-6, torch.float64: 1e-8}
@@ -378,6 +379,31 @@ def _screen(G, xn2, xn, sn, coefs, L, w, tol, T, dense_fraction=None):
     return d_low, g_min, i[keep], j[keep], dense
 
 
+def _mostly_redone_in_float64(St, center, cols, coefs, w, tol, T):
+    """Whether most rows would be redone with a float64 multiply (float32 input).
+
+    At wide bandwidths nearly every term counts and the float32 error bound
+    matters for all of them. Probed with the first samples as rows against
+    the next ones, so the choice never depends on ``X`` and a row's result
+    stays independent of the other rows.
+    """
+    m = St.shape[0]
+    p = min(_PROBE_ROWS, m // 2)
+    if p == 0:
+        return False
+    f64 = torch.float64
+    xc = St[:p].to(f64) - center
+    sc = St[p : p + cols].to(f64) - center
+    xn2, sn2 = torch.linalg.vecdot(xc, xc), torch.linalg.vecdot(sc, sc)
+    G = torch.addmm(sn2.float()[None, :], (-2 * xc).float(), sc.float().T)
+    L = torch.full((w.shape[0], p), -math.inf, dtype=f64, device=St.device)
+    # a block row is redone past a share of a block's columns, not the probe's
+    fraction = _DENSE_FRACTION * min(m, cols) / sc.shape[0]
+    dense = _screen(G, xn2, xn2.sqrt(), sn2.sqrt(), coefs, L, w, tol, T,
+                    dense_fraction=fraction)[4]
+    return dense.numel() > p / 2
+
+
 def _log_sum_terms(G, offset, w, w_list, acc, L, d_low, T, rows=None, g_min=None):
     """acc[:, rows] <- logaddexp(acc[:, rows], log sum_j exp(-w (G_ij + offset_i))).
 
@@ -459,7 +485,6 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
     )
     tol = _TOL[cdtype]
     T = math.log(m) + math.log(1.0 / tol)
-    coefs = _error_coefficients(cdtype, d, dev)
     coefs64 = _error_coefficients(f64, d, dev)
 
     Xt = torch.as_tensor(X, device=dev)
@@ -474,6 +499,9 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
     for c0 in range(0, m, cols):
         center += St[c0 : c0 + cols].to(f64).sum(dim=0)
     center /= m
+    coefs = _error_coefficients(cdtype, d, dev)
+    if cdtype == torch.float32 and _mostly_redone_in_float64(St, center, cols, coefs, w, tol, T):
+        cdtype, coefs = f64, coefs64  # the float32 multiply would only cost time
 
     cache = {}
     itemsize = 4 if cdtype == torch.float32 else 8
@@ -490,7 +518,49 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
             cache[c0] = entry
         return entry
 
-    n_recomputed = n_dense = n_skipped = 0
+    counts = {"recomputed": 0, "dense": 0, "skipped": 0}
+
+    def add_block(G, b0, xc, xn2, xn, L, acc, c0, chunk):
+        """Add the terms of rows ``b0:`` x samples ``c0:`` (``G``, overwritten) to ``acc``."""
+        sg, sn2, _, sn = chunk
+        is64 = cdtype == f64
+        d_low, g_min, i, j, dense = _screen(
+            G, xn2, xn, sn, coefs64 if is64 else coefs, L, w, tol, T,
+            dense_fraction=None if is64 else _DENSE_FRACTION,
+        )
+        if dense.numel():
+            # rows with many uncertain terms: float64 matrix multiply
+            counts["dense"] += dense.numel()
+            sc = sg if sg.dtype == f64 else St[c0 : c0 + sg.shape[0]].to(f64) - center
+            G64 = torch.addmm(sn2[None, :], -2 * _rows(xc, dense), sc.T)
+            L_sub = L[:, dense]
+            d_low64, g_min64, i2, j2, _ = _screen(
+                G64, xn2[dense], xn[dense], sn, coefs64, L_sub, w, tol, T
+            )
+            L[:, dense] = L_sub
+            if i2.numel():
+                counts["recomputed"] += i2.numel()
+                exact = _direct_sq_dist(Xt, St, dense[i2] + b0, j2 + c0)
+                G64[i2, j2] = math.inf
+                _log_sum_pairs(dense[i2], exact, w, acc)
+            counts["skipped"] += _log_sum_terms(
+                G64, xn2[dense], w, w_list, acc, L, d_low64, T,
+                rows=dense, g_min=None if i2.numel() else g_min64,
+            )
+            G[dense] = math.inf
+        if i.numel():
+            counts["recomputed"] += i.numel()
+            if is64:
+                exact = _direct_sq_dist(Xt, St, i + b0, j + c0)
+            else:
+                exact = _recompute_pairs(Xt, St, xc, xn2, sn2, center, b0, c0,
+                                         i, j, coefs64, max(w_list), tol)
+            G[i, j] = math.inf
+            _log_sum_pairs(i, exact, w, acc)
+        excluded = bool(i.numel() or dense.numel())
+        counts["skipped"] += _log_sum_terms(G, xn2, w, w_list, acc, L, d_low, T,
+                                            g_min=None if excluded else g_min)
+
     out = torch.empty((n_bw, n), dtype=f64, device=dev)
     with torch.no_grad():
         for r0 in range(0, n, rows):
@@ -502,52 +572,20 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
             L = torch.full((n_bw, r), -math.inf, dtype=f64, device=dev)
             acc = torch.full((n_bw, r), -math.inf, dtype=f64, device=dev)
             for c0 in range(0, m, cols):
-                sg, sn2, sn2_c, sn = col_chunk(c0)
+                chunk = col_chunk(c0)
+                sg, _, sn2_c, _ = chunk
                 # G + |x|^2 = |x|^2 + |s|^2 - 2 x.s, in one matrix multiply
                 G = torch.addmm(sn2_c[None, :], xg, sg.T)
-                d_low, g_min, i, j, dense = _screen(
-                    G, xn2, xn, sn, coefs, L, w, tol, T,
-                    dense_fraction=_DENSE_FRACTION if cdtype != f64 else None,
-                )
-                if dense.numel():
-                    # rows with many uncertain terms: float64 matrix multiply
-                    n_dense += dense.numel()
-                    sc = sg if sg.dtype == f64 else St[c0 : c0 + sg.shape[0]].to(f64) - center
-                    G64 = torch.addmm(sn2[None, :], -2 * _rows(xc, dense), sc.T)
-                    L_sub = L[:, dense]
-                    d_low64, g_min64, i2, j2, _ = _screen(
-                        G64, xn2[dense], xn[dense], sn, coefs64, L_sub, w, tol, T
-                    )
-                    L[:, dense] = L_sub
-                    if i2.numel():
-                        n_recomputed += i2.numel()
-                        exact = _direct_sq_dist(Xt, St, dense[i2] + r0, j2 + c0)
-                        G64[i2, j2] = math.inf
-                        _log_sum_pairs(dense[i2], exact, w, acc)
-                    n_skipped += _log_sum_terms(G64, xn2[dense], w, w_list, acc, L, d_low64, T,
-                                   rows=dense, g_min=None if i2.numel() else g_min64)
-                    G[dense] = math.inf
-                if i.numel():
-                    n_recomputed += i.numel()
-                    if cdtype == f64:
-                        exact = _direct_sq_dist(Xt, St, i + r0, j + c0)
-                    else:
-                        exact = _recompute_pairs(Xt, St, xc, xn2, sn2, center, r0, c0,
-                                                 i, j, coefs64, max(w_list), tol)
-                    G[i, j] = math.inf
-                    _log_sum_pairs(i, exact, w, acc)
-                excluded = bool(i.numel() or dense.numel())
-                n_skipped += _log_sum_terms(G, xn2, w, w_list, acc, L, d_low, T,
-                               g_min=None if excluded else g_min)
+                add_block(G, r0, xc, xn2, xn, L, acc, c0, chunk)
             out[:, r0 : r0 + r] = acc
     const = math.log(m) + 0.5 * d * (math.log(2 * math.pi) + 2 * torch.log(bw))
     out -= const[:, None]
     if stats is not None:
         stats.update(
             compute_dtype=str(cdtype).replace("torch.", ""),
-            n_recomputed=int(n_recomputed),
-            n_dense_rows=int(n_dense),
-            n_skipped_rows=int(n_skipped),
+            n_recomputed=counts["recomputed"],
+            n_dense_rows=counts["dense"],
+            n_skipped_rows=counts["skipped"],
             block=(rows, cols),
         )
     return out.cpu().numpy()

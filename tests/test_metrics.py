@@ -111,8 +111,9 @@ def test_wide_spread_near_duplicates_float64(rng, sigma):
 
 
 @pytest.mark.parametrize("sigma", [0.1, 0.2, 1.0])
-def test_float32_within_1e3_of_reference(rng, sigma):
+def test_float32_within_1e3_of_reference(rng, monkeypatch, sigma):
     X, samples = mnist_like(rng, 50, 200, dtype=np.float32)
+    monkeypatch.setattr(metrics, "_PROBE_ROWS", 0)  # the float32 multiply, even at sigma=1
     stats = {}
     ll = metrics._parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
     assert stats["compute_dtype"] == "float32"  # the float32 path really ran
@@ -193,11 +194,26 @@ def test_float32_dense_and_sparse_recomputation(rng, monkeypatch, fraction):
     # 2.0: never, only direct differences.
     X, samples = mnist_like(rng, 30, 80, d=784, dtype=np.float32)
     monkeypatch.setattr(metrics, "_DENSE_FRACTION", fraction)
+    monkeypatch.setattr(metrics, "_PROBE_ROWS", 0)  # keep the float32 multiply
     for sigma in (0.1, 1.0):
         stats = {}
         ll = metrics._parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
         assert (stats["n_dense_rows"] > 0) == (fraction == 0.0)
         assert np.abs(ll - reference(X, samples, sigma)).max() < 1e-5
+
+
+def test_float32_input_multiplies_in_float64_when_most_rows_would_be_redone(rng):
+    X, samples = mnist_like(rng, 40, 80, d=784, dtype=np.float32)
+    X = X[20:]  # no near-duplicates: at sigma=1 every term counts
+    for sigma, dtype in ((1.0, "float64"), (0.1, "float32")):
+        stats = {}
+        ll = metrics._parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
+        assert stats["compute_dtype"] == dtype
+        assert np.abs(ll - reference(X, samples, sigma)).max() < 1e-5
+        # the choice depends on the samples only: a row's result does not
+        # depend on the other rows
+        assert_allclose(metrics._parzen_sweep(X[:3], samples, np.array([sigma]), None)[0],
+                        ll[:3], rtol=1e-12, atol=0)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
