@@ -360,7 +360,7 @@ def _screen(G, xn2, xn, sn, coefs, L, w, tol, T, dense_fraction=None):
     cand = G <= _threshold_in(G.dtype, thr_max - xn2)[:, None]
     dense = empty
     if dense_fraction is not None:
-        counts = cand.sum(dim=1)
+        counts = cand.view(torch.uint8).sum(dim=1, dtype=torch.int32)  # faster than bool
         dense = torch.nonzero(counts > dense_fraction * c)[:, 0]
         if dense.numel():
             cand[dense] = False
