@@ -256,7 +256,13 @@ def main(argv=None):
         "gansampler_equal_wall_time_epochs": sk_time_epochs,
         "gansampler_equal_wall_time_fit_seconds": sk_time_total,
         "c2st": q,
-        "goal_speedup_at_least_5": ct_epoch / sk_epoch >= 5,
+        # CTGAN's preprocessing is a fixed cost: longer fits are closer to the
+        # per-epoch ratio. Projected from this run's parts to CTGAN's default
+        # 300 epochs:
+        "speedup_whole_fit_projected_300_epochs": (ct_pre + 300 * ct_epoch)
+        / (sk_total - epochs * sk_epoch + 300 * sk_epoch),
+        "goal_speedup_at_least_5_whole_fit": ct_total / sk_total >= 5,
+        "goal_speedup_at_least_5_per_epoch": ct_epoch / sk_epoch >= 5,
         "goal_c2st_equal_wall_time_not_worse": q["gansampler_equal_wall_time"] <= q["ctgan_equal_epochs"],
     }
     run_settings = {
@@ -294,6 +300,8 @@ def main(argv=None):
     row("GANSampler", sk_epoch, "s/ep", f"speed-up {ct_epoch / sk_epoch:5.2f}x")
     row("CTGAN whole fit", ct_total, "s", f"(baseline; {ct_pre:.2f} s of it preprocessing)")
     row("GANSampler whole fit", sk_total, "s", f"speed-up {ct_total / sk_total:5.2f}x")
+    print(f"  whole-fit speed-up projected to 300 epochs (CTGAN's default): "
+          f"{figures['speedup_whole_fit_projected_300_epochs']:.2f}x")
     print("two-sample accuracy (0.5 perfect, 1.0 trivially separable):")
     row("real vs real", q["real_vs_real"], "", "(floor)")
     row("real vs single Gaussian", q["real_vs_single_gaussian"], "", "(weak baseline)")
