@@ -40,11 +40,15 @@ class ExponentialMovingAverage:
         self.n_updates += 1
         t = self.n_updates
         weight = 1.0 - min(self.decay, (1.0 + t) / (10.0 + t))
+        averaged, latest = [], []
         for avg, new in zip(_tensors(self.module), _tensors(source)):
             if avg.is_floating_point():
-                avg.lerp_(new, weight)
+                averaged.append(avg)
+                latest.append(new)
             else:
                 avg.copy_(new)
+        if averaged:
+            torch._foreach_lerp_(averaged, latest, weight)  # one kernel launch per device
 
     def state_dict(self):
         return {"module": self.module.state_dict(), "n_updates": self.n_updates}
