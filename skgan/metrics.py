@@ -37,8 +37,9 @@ set. See I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
 # so that one multiply packs its samples for many rows, and it is reused for
 # every bandwidth of a sweep; the recomputed pairs are summed apart in float64
 # (the block's own exponentials are taken in its dtype, which adds ~1e-6 nats
-# for float32); exponents are floored at -87 (float32) / -700 (float64), since
-# subnormal exp() is many times slower and the row maximum term is exp(0) = 1;
+# for float32); they are taken as exp2 (faster than exp) of exponents floored
+# at -125 (float32) / -1000 (float64), since a subnormal result is many times
+# slower and the row maximum term is 1;
 # and a bandwidth skips the block rows whose every term is negligible in the
 # sense above. Samples are streamed in column blocks with a running logsumexp
 # and X in row blocks, so memory stays bounded; every decision is made per
@@ -84,7 +85,8 @@ _BLOCK_COLS = None  # force the number of samples per block
 _MAX_GATHER_BYTES = 4 * 2**20  # direct-difference recomputation batch
 _DENSE_FRACTION = 1.0 / 64  # float32: recompute a block row in float64 above this share
 _PROBE_ROWS = 128  # float32: samples probed to choose the multiply's precision
-_EXP_FLOOR = {torch.float32: -87.0, torch.float64: -700.0}  # exp() stays normal above
+_EXP2_FLOOR = {torch.float32: -125.0, torch.float64: -1000.0}  # exp2() stays normal above
+_LOG2_E = 1.0 / math.log(2.0)
 
 _TOL = {torch.float32: 1e-6, torch.float64: 1e-8}
 _U32 = 2.0**-24
@@ -417,7 +419,7 @@ def _log_sum_terms(G, offset, w, w_list, acc, L, d_low, T, rows=None, g_min=None
     bounds of the rows' distances); with the screening's negligible terms,
     they move log p by at most ~tol.
     """
-    low = _EXP_FLOOR[G.dtype]  # exp() of anything lower is subnormal: slow, and negligible
+    low = _EXP2_FLOOR[G.dtype]  # exp2() of anything lower is subnormal: slow, and negligible
     no_terms = None
     if g_min is None:
         g_min = G.amin(dim=1)
@@ -438,11 +440,12 @@ def _log_sum_terms(G, offset, w, w_list, acc, L, d_low, T, rows=None, g_min=None
             continue
         sub = torch.nonzero(keep[b])[:, 0] if counts[b] * _SPARSE_ROWS < k else None
         G_b, g_min_b, E_b = (G, g_min, E) if sub is None else (G[sub], g_min[sub], E[: sub.numel()])
+        w2 = wb * _LOG2_E  # exp(x) = exp2(x log2 e): torch's exp2 is ~30% faster
         if fused:
-            torch.add((wb * g_min_b)[:, None], G_b, alpha=-wb, out=E_b)
+            torch.add((w2 * g_min_b)[:, None], G_b, alpha=-w2, out=E_b)
         else:
-            torch.mul(G_b, -wb, out=E_b)
-        sums = E_b.clamp_min_(low).exp_().sum(dim=1)
+            torch.mul(G_b, -w2, out=E_b)
+        sums = E_b.clamp_min_(low).exp2_().sum(dim=1)
         if sub is None:
             totals[b] = sums
         else:
