@@ -89,7 +89,10 @@ def test_sparse_input_is_refused_clearly():
 def test_sigint_during_fit_keeps_a_usable_model():
     script = textwrap.dedent(
         """
-        import sys
+        import signal, sys
+        # a shell ignores SIGINT in what it starts in the background, and the
+        # child would inherit that: restore Python's Ctrl-C
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.modules["tqdm.auto"] = None  # one line per epoch on stdout
         import numpy as np
         from skgan import GANSampler, MLPDiscriminator, MLPGenerator
