@@ -385,6 +385,12 @@ def _screen(G, xn2, xn, sn, coefs, L, w, tol, T, dense_fraction=None):
     return d_low, g_min, i[keep], j[keep], dense
 
 
+def _centred(A, center):
+    """``A - center`` in float64 and its rows' squared norms."""
+    centred = A.to(torch.float64) - center
+    return centred, torch.linalg.vecdot(centred, centred)
+
+
 def _mostly_redone_in_float64(St, center, cols, coefs, w, tol, T):
     """Whether most rows would be redone with a float64 multiply (float32 input).
 
@@ -397,12 +403,10 @@ def _mostly_redone_in_float64(St, center, cols, coefs, w, tol, T):
     p = min(_PROBE_ROWS, m // 2)
     if p == 0:
         return False
-    f64 = torch.float64
-    xc = St[:p].to(f64) - center
-    sc = St[p : p + cols].to(f64) - center
-    xn2, sn2 = torch.linalg.vecdot(xc, xc), torch.linalg.vecdot(sc, sc)
+    xc, xn2 = _centred(St[:p], center)
+    sc, sn2 = _centred(St[p : p + cols], center)
     G = torch.addmm(sn2.float()[None, :], (-2 * xc).float(), sc.float().T)
-    L = torch.full((w.shape[0], p), -math.inf, dtype=f64, device=St.device)
+    L = torch.full((w.shape[0], p), -math.inf, dtype=torch.float64, device=St.device)
     # a block row is redone past a share of a block's columns, not the probe's
     fraction = _DENSE_FRACTION * min(m, cols) / sc.shape[0]
     dense = _screen(G, xn2, xn2.sqrt(), sn2.sqrt(), coefs, L, w, tol, T,
@@ -518,21 +522,20 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
         """Centred samples c0:c0+cols in the compute dtype, squared norms, norms."""
         if c0 in cache:
             return cache[c0]
-        sc = St[c0 : c0 + cols].to(f64) - center
-        sn2 = torch.linalg.vecdot(sc, sc)
+        sc, sn2 = _centred(St[c0 : c0 + cols], center)
         entry = (sc.to(cdtype), sn2, sn2.to(cdtype), sn2.sqrt())
         if use_cache:
             cache[c0] = entry
         return entry
 
     counts = {"recomputed": 0, "dense": 0, "skipped": 0}
+    is64 = cdtype == f64
 
     def add_block(G, b0, xc, xn2, xn, L, acc, c0, chunk):
         """Add the terms of rows ``b0:`` x samples ``c0:`` (``G``, overwritten) to ``acc``."""
         sg, sn2, _, sn = chunk
-        is64 = cdtype == f64
         d_low, g_min, i, j, dense = _screen(
-            G, xn2, xn, sn, coefs64 if is64 else coefs, L, w, tol, T,
+            G, xn2, xn, sn, coefs, L, w, tol, T,
             dense_fraction=None if is64 else _DENSE_FRACTION,
         )
         if dense.numel():
@@ -571,8 +574,7 @@ def _parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=No
     out = torch.empty((n_bw, n), dtype=f64, device=dev)
     with torch.no_grad():
         for r0 in range(0, n, rows):
-            xc = Xt[r0 : r0 + rows].to(f64) - center
-            xn2 = torch.linalg.vecdot(xc, xc)
+            xc, xn2 = _centred(Xt[r0 : r0 + rows], center)
             xn = xn2.sqrt()
             xg = (-2 * xc).to(cdtype)
             r = xc.shape[0]
