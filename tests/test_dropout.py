@@ -8,7 +8,7 @@ from skgan import (
     MLPDiscriminator,
     MLPGenerator,
 )
-from skgan._dropout import Dropout
+from skgan.networks._dropout import Dropout
 
 
 def _train_output(p, shape=(400, 250), seed=0):

@@ -7,9 +7,11 @@ from sklearn.base import clone
 from torch import nn
 
 from skgan import GANSampler, Maxout, MaxoutDiscriminator, MLPDiscriminator, MLPGenerator
-from skgan.networks import DISCRIMINATORS, GENERATORS, MaxoutDiscriminatorModule, build_network
-from skgan._dropout import Dropout
 from skgan._noise import NOISE_BLOCK, noise_blocks, sample_noise
+from skgan.networks._dropout import Dropout
+from skgan.networks._factory import build_network
+from skgan.networks._maxout import MaxoutDiscriminatorModule
+from skgan.networks._presets import DISCRIMINATORS, GENERATORS
 
 
 def layer_types(module):
