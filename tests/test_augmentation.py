@@ -291,7 +291,7 @@ def test_default_sampler_is_a_default_gansampler(monkeypatch, imbalanced):
         built.append(True)
         return spy_sampler(random_state=None)
 
-    monkeypatch.setattr(skgan.augmentation, "GANSampler", default_sampler)
+    monkeypatch.setattr(skgan.augmentation._oversampler, "GANSampler", default_sampler)
     oversampler = GANOversampler(random_state=5)
     assert oversampler.sampler is None
     oversampler.fit_resample(X, y)
@@ -486,12 +486,15 @@ def test_works_without_imblearn(monkeypatch, imbalanced):
     monkeypatch.setitem(sys.modules, "imblearn", None)
     with pytest.raises(ImportError):
         import imblearn  # noqa: F401, F811
-    # the module imports afresh without imbalanced-learn
+    # the package and its modules import afresh without imbalanced-learn
     original = sys.modules["skgan.augmentation"]
     monkeypatch.setattr(skgan, "augmentation", original)  # restored afterwards, as is sys.modules
-    monkeypatch.delitem(sys.modules, "skgan.augmentation")
+    for name in [name for name in sys.modules if name.split(".")[:2] == ["skgan", "augmentation"]]:
+        monkeypatch.delitem(sys.modules, name)
     fresh = importlib.import_module("skgan.augmentation")
     assert fresh is not original
+    assert fresh.GANOversampler is not original.GANOversampler
+    assert fresh.check_oversampling_strategy is not original.check_oversampling_strategy
 
     X, y = imbalanced
     for module in (fresh, original):
