@@ -6,7 +6,6 @@ import torch
 from numpy.testing import assert_allclose
 from scipy.special import logsumexp
 
-from skgan import metrics
 from skgan.metrics import (
     PAPER_BANDWIDTHS,
     ParzenScore,
@@ -17,6 +16,7 @@ from skgan.metrics import (
     parzen_score,
     select_bandwidth,
 )
+from skgan.metrics import _parzen_engine as engine
 
 
 def reference(X, samples, sigma):
@@ -93,7 +93,7 @@ def test_large_offset(rng):
     samples = 1e5 + rng.rand(100, 30)
     X = samples[:20] + 1e-4 * rng.randn(20, 30)
     stats = {}
-    ll = metrics._parzen_sweep(X, samples, np.array([0.01]), None, stats=stats)[0]
+    ll = engine.parzen_sweep(X, samples, np.array([0.01]), None, stats=stats)[0]
     assert stats["n_recomputed"] == 0
     assert_allclose(ll, reference(X, samples, 0.01), rtol=1e-6)
 
@@ -105,7 +105,7 @@ def test_wide_spread_near_duplicates_float64(rng, sigma):
     samples = 1e4 * rng.randn(100, 30)
     X = samples[:20] + 1e-4 * rng.randn(20, 30)
     stats = {}
-    ll = metrics._parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
+    ll = engine.parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
     assert stats["n_recomputed"] > 0
     assert_allclose(ll, reference(X, samples, sigma), rtol=1e-9)
 
@@ -113,9 +113,9 @@ def test_wide_spread_near_duplicates_float64(rng, sigma):
 @pytest.mark.parametrize("sigma", [0.1, 0.2, 1.0])
 def test_float32_within_1e3_of_reference(rng, monkeypatch, sigma):
     X, samples = mnist_like(rng, 50, 200, dtype=np.float32)
-    monkeypatch.setattr(metrics, "_PROBE_ROWS", 0)  # the float32 multiply, even at sigma=1
+    monkeypatch.setattr(engine, "_PROBE_ROWS", 0)  # the float32 multiply, even at sigma=1
     stats = {}
-    ll = metrics._parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
+    ll = engine.parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
     assert stats["compute_dtype"] == "float32"  # the float32 path really ran
     assert ll.dtype == np.float64
     ref = reference(X, samples, sigma)  # float64 on the float32 values
@@ -133,7 +133,7 @@ def test_float32_tiny_bandwidth_and_large_values(rng):
     # values whose products would overflow a float32 matrix multiply
     big_X, big_S = X[:, :20] * np.float32(1e17), samples[:, :20] * np.float32(1e17)
     stats = {}
-    ll = metrics._parzen_sweep(big_X, big_S, np.array([1e17]), None, stats=stats)[0]
+    ll = engine.parzen_sweep(big_X, big_S, np.array([1e17]), None, stats=stats)[0]
     assert stats["compute_dtype"] == "float64"
     assert_allclose(ll, reference(big_X, big_S, 1e17), rtol=1e-9)
 
@@ -147,7 +147,7 @@ def test_float32_mixed_with_float64_uses_float64(rng):
     X, samples = mnist_like(rng, 10, 50)
     stats = {}
     X32 = X.astype(np.float32)
-    metrics._parzen_sweep(X32, samples, np.array([0.2]), None, stats=stats)
+    engine.parzen_sweep(X32, samples, np.array([0.2]), None, stats=stats)
     assert stats["compute_dtype"] == "float64"
 
 
@@ -170,11 +170,11 @@ def test_tiny_chunks_same_answer(rng, monkeypatch, dtype):
     bws = [0.05, 0.2, 1.0]
     ref = np.stack([reference(X, samples, s) for s in bws])
     full = parzen_log_likelihood_sweep(X, samples, bws)
-    monkeypatch.setattr(metrics, "_BLOCK_ROWS", 4)
-    monkeypatch.setattr(metrics, "_BLOCK_COLS", 7)
-    monkeypatch.setattr(metrics, "_MAX_GATHER_BYTES", 1000)  # batched recomputation
+    monkeypatch.setattr(engine, "_BLOCK_ROWS", 4)
+    monkeypatch.setattr(engine, "_BLOCK_COLS", 7)
+    monkeypatch.setattr(engine, "_MAX_GATHER_BYTES", 1000)  # batched recomputation
     stats = {}
-    chunked = metrics._parzen_sweep(X, samples, np.array(bws), None, stats=stats)
+    chunked = engine.parzen_sweep(X, samples, np.array(bws), None, stats=stats)
     assert stats["block"] == (4, 7)
     atol = 1e-9 if dtype == np.float64 else 1e-5
     assert_allclose(chunked, full, rtol=1e-9, atol=atol)
@@ -182,10 +182,10 @@ def test_tiny_chunks_same_answer(rng, monkeypatch, dtype):
 
 
 def test_block_size_knob_bounds_blocks(monkeypatch):
-    monkeypatch.setattr(metrics, "_MAX_BLOCK_ELEMENTS", 1000)
-    rows, cols = metrics._block_sizes(10**6, 10**6, 784)
+    monkeypatch.setattr(engine, "_MAX_BLOCK_ELEMENTS", 1000)
+    rows, cols = engine.block_sizes(10**6, 10**6, 784)
     assert rows * cols <= 1000 and rows * 784 <= 1000 * 784
-    assert metrics._block_sizes(5, 3, 2) == (5, 3)
+    assert engine.block_sizes(5, 3, 2) == (5, 3)
 
 
 @pytest.mark.parametrize("fraction", [0.0, 2.0])
@@ -193,11 +193,11 @@ def test_float32_dense_and_sparse_recomputation(rng, monkeypatch, fraction):
     # 0.0: every uncertain row is redone with a float64 matrix multiply;
     # 2.0: never, only direct differences.
     X, samples = mnist_like(rng, 30, 80, d=784, dtype=np.float32)
-    monkeypatch.setattr(metrics, "_DENSE_FRACTION", fraction)
-    monkeypatch.setattr(metrics, "_PROBE_ROWS", 0)  # keep the float32 multiply
+    monkeypatch.setattr(engine, "_DENSE_FRACTION", fraction)
+    monkeypatch.setattr(engine, "_PROBE_ROWS", 0)  # keep the float32 multiply
     for sigma in (0.1, 1.0):
         stats = {}
-        ll = metrics._parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
+        ll = engine.parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
         assert (stats["n_dense_rows"] > 0) == (fraction == 0.0)
         assert np.abs(ll - reference(X, samples, sigma)).max() < 1e-5
 
@@ -207,12 +207,12 @@ def test_float32_input_multiplies_in_float64_when_most_rows_would_be_redone(rng)
     X = X[20:]  # no near-duplicates: at sigma=1 every term counts
     for sigma, dtype in ((1.0, "float64"), (0.1, "float32")):
         stats = {}
-        ll = metrics._parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
+        ll = engine.parzen_sweep(X, samples, np.array([sigma]), None, stats=stats)[0]
         assert stats["compute_dtype"] == dtype
         assert np.abs(ll - reference(X, samples, sigma)).max() < 1e-5
         # the choice depends on the samples only: a row's result does not
         # depend on the other rows
-        assert_allclose(metrics._parzen_sweep(X[:3], samples, np.array([sigma]), None)[0],
+        assert_allclose(engine.parzen_sweep(X[:3], samples, np.array([sigma]), None)[0],
                         ll[:3], rtol=1e-12, atol=0)
 
 
@@ -224,7 +224,7 @@ def test_rows_are_independent(rng, monkeypatch, dtype):
     ll = parzen_log_likelihood_sweep(X, samples, bws)
     assert_allclose(parzen_log_likelihood_sweep(X[perm], samples, bws), ll[:, perm],
                     rtol=1e-12, atol=0)
-    monkeypatch.setattr(metrics, "_BLOCK_ROWS", 8)
+    monkeypatch.setattr(engine, "_BLOCK_ROWS", 8)
     assert_allclose(parzen_log_likelihood_sweep(X[perm], samples, bws), ll[:, perm],
                     rtol=1e-12, atol=0)
 
@@ -354,6 +354,22 @@ def test_invalid_bandwidths(bandwidths):
         select_bandwidth(GOOD, GOOD, bandwidths)
 
 
+def test_check_bandwidths_names_the_parameter():
+    from skgan.metrics._checks import check_bandwidths
+
+    assert_allclose(check_bandwidths(torch.tensor([0.5, 2.0])), [0.5, 2.0])
+    assert check_bandwidths(0.3).shape == (1,)
+    with pytest.raises(ValueError, match="candidates must be finite"):
+        check_bandwidths([0.1, -1.0], name="candidates")
+
+
+@pytest.mark.parametrize("n_validation", [0, -3, 2.0, True, "40"])
+def test_paper_evaluation_invalid_n_validation(protocol_data, n_validation):
+    samples, X_val, X_test = protocol_data
+    with pytest.raises(ValueError, match="n_validation must be a positive integer"):
+        paper_parzen_evaluation(samples, X_val, X_test, n_validation=n_validation)
+
+
 def test_invalid_device():
     with pytest.raises(ValueError, match="device"):
         parzen_log_likelihood(GOOD, GOOD, 0.5, device="not-a-device")
@@ -457,7 +473,7 @@ def test_sampler_and_its_samples_give_the_same_result(protocol_data):
     samples = sampler.sample(250, random_state=7)
     from_array = paper_parzen_evaluation(samples, X_val, X_test, n_validation=40)
     assert from_sampler.n_samples == from_array.n_samples == 250
-    for a, b in zip(from_sampler, from_array):
+    for a, b in zip(from_sampler, from_array, strict=True):
         assert_allclose(a, b, rtol=0, atol=0)
 
 
@@ -545,16 +561,15 @@ def test_skipped_and_gathered_rows_match_the_reference(rng, monkeypatch, dtype):
     ref = np.stack([reference(X, samples, s) for s in bws])
     # one block of samples per cluster: at the two small bandwidths a row's
     # blocks after its own cluster's hold only negligible terms
-    monkeypatch.setattr(metrics, "_BLOCK_ROWS", 16)
-    monkeypatch.setattr(metrics, "_BLOCK_COLS", 50)
+    monkeypatch.setattr(engine, "_BLOCK_ROWS", 16)
+    monkeypatch.setattr(engine, "_BLOCK_COLS", 50)
     must_skip = 2 * int(np.sum(7 - labels))
     atol = 1e-8 if dtype == np.float64 else 1e-5
     results = {}
     for sparse_rows in (1, 10**9):  # never / always gather the rows that count
-        monkeypatch.setattr(metrics, "_SPARSE_ROWS", sparse_rows)
+        monkeypatch.setattr(engine, "_SPARSE_ROWS", sparse_rows)
         stats = {}
-        results[sparse_rows] = metrics._parzen_sweep(X, samples, np.array(bws), None,
-                                                     stats=stats)
+        results[sparse_rows] = engine.parzen_sweep(X, samples, np.array(bws), None, stats=stats)
         assert stats["n_skipped_rows"] >= must_skip > 0
         assert_allclose(results[sparse_rows], ref, rtol=1e-9, atol=atol)
     assert_allclose(results[1], results[10**9], rtol=1e-12, atol=1e-12)
