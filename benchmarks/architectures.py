@@ -15,29 +15,23 @@ own defaults (``d_steps="auto"``, Adam betas) and the same learning rate.
 ``--quick``: 30 seconds per configuration on 10,000 images, 2,000 samples
 and 1,000 test images; a smoke test whose figures are not comparable.
 
-    python benchmarks/architectures.py [--quick] [--minutes 4] [--data PATH]
+    python -m benchmarks.architectures [--quick] [--minutes 4] [--data PATH]
+
+(from the repository root).
 
 Writes ``benchmarks/results/architectures.json`` (``architectures_quick.json``).
 """
 
 import argparse
-import json
-import os
-import platform
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import skgan  # noqa: E402
-from skgan import GANSampler  # noqa: E402
-from skgan.metrics import paper_parzen_evaluation  # noqa: E402
-
-from paper_table1 import DEFAULT_DATA, RESULTS, load_mnist, train_for_budget  # noqa: E402
+from benchmarks._common import environment, load_mnist, pin_threads, write_result
+from benchmarks.paper_table1 import train_for_budget
+from skgan import GANSampler
+from skgan.metrics import paper_parzen_evaluation
 
 NETWORKS = ("mlp", "dcgan")
 LOSSES = ("nonsaturating", "wasserstein-gp", "hinge")
@@ -46,7 +40,8 @@ LOSSES = ("nonsaturating", "wasserstein-gp", "hinge")
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="30 s per configuration on 10,000 images")
-    parser.add_argument("--data", default=None, help="path of mnist.npz (default: $SKGAN_MNIST or %(default)s)")
+    parser.add_argument("--data", default=None,
+                        help="path of mnist.npz (default: $SKGAN_MNIST or ../shared/data/mnist.npz)")
     parser.add_argument("--minutes", type=float, default=None, help="training budget per configuration (default 4)")
     parser.add_argument("--dcgan-widths", type=int, nargs="+", default=[32, 64],
                         help="discriminator channels, finest first (default 32 64)")
@@ -75,10 +70,8 @@ def make_sampler(network, loss, args):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
-    X_train, X_val, X_test = load_mnist(args.data or os.environ.get("SKGAN_MNIST") or DEFAULT_DATA)
-    X_train, X_test = X_train[: args.n_train], X_test[: args.n_test]
+    pin_threads(args.threads)
+    X_train, X_val, X_test = load_mnist(args.data, n_train=args.n_train, n_test=args.n_test)
 
     def evaluate(model):
         start = time.perf_counter()
@@ -111,19 +104,17 @@ def main(argv=None):
     print(f"  {'network':<8}{'loss':<16}{'epochs':>7}{'nats':>16}{'vs baseline':>13}{'sigma':>8}")
     for row in rows:
         print(f"  {row['network']:<8}{row['loss']:<16}{row['epochs']:>7}"
-              f"{row['mean']:>9.1f} ± {row['std_error']:<4.1f}{row['gap_to_baseline']:>+13.1f}{row['bandwidth']:>8.3f}")
+              f"{row['mean']:>9.1f} ± {row['std_error']:<4.1f}{row['gap_to_baseline']:>+13.1f}"
+              f"{row['bandwidth']:>8.3f}")
 
     report = {
         "benchmark": "architectures", "quick": args.quick, "minutes_per_configuration": args.minutes,
         "n_train": len(X_train), "n_samples": args.n_samples, "n_test": len(X_test),
         "batch_size": args.batch_size, "learning_rate": args.learning_rate, "dcgan_widths": args.dcgan_widths,
         "baseline_training_images": baseline, "runs": rows, "threads": torch.get_num_threads(),
-        "torch": torch.__version__, "skgan": skgan.__version__, "platform": platform.platform(),
-        "device": "cuda" if torch.cuda.is_available() else "cpu",
+        "device": "cuda" if torch.cuda.is_available() else "cpu", "environment": environment(),
     }
-    path = RESULTS / f"architectures{'_quick' if args.quick else ''}.json"
-    path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Wrote {path}")
+    write_result(report, f"architectures{'_quick' if args.quick else ''}")
 
 
 if __name__ == "__main__":

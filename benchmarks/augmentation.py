@@ -27,29 +27,26 @@ GANOversampler - SMOTE (mean +- standard error, and folds won/tied/lost),
 and writes benchmarks/results/augmentation.json (augmentation_quick.json with
 --quick). Needs imbalanced-learn (pip install "skgan[imbalanced]").
 
-    python benchmarks/augmentation.py [--quick] [--threads N] [--output PATH]
+    python -m benchmarks.augmentation [--quick] [--threads N] [--output PATH]
+
+(from the repository root).
 """
 
 import argparse
-import json
-import platform
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-import sklearn
 import torch
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from benchmarks._common import environment, pin_threads, result_path, write_result
 from skgan import AugmentedEstimator, GANOversampler, GANSampler, MLPDiscriminator, MLPGenerator
 
 try:
@@ -59,7 +56,6 @@ try:
 except ImportError:  # pragma: no cover
     sys.exit('This benchmark needs imbalanced-learn: pip install "skgan[imbalanced]".')
 
-RESULTS = Path(__file__).parent / "results"
 METHODS = ("none", "random_oversampler", "smote", "gan_oversampler", "augmented_estimator")
 METRICS = ("balanced_accuracy", "f1_macro")
 THINNING_SEED = 0
@@ -137,15 +133,15 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=None, help="JSON file to write")
     args = parser.parse_args(argv)
     n_splits, n_repeats, max_iter = (3, 1, 200) if args.quick else (5, 2, 300)
-    output = args.output or RESULTS / ("augmentation_quick.json" if args.quick else "augmentation.json")
+    output = args.output or result_path("augmentation_quick" if args.quick else "augmentation")
 
-    torch.set_num_threads(args.threads)
+    pin_threads(args.threads, blas=True)
     start = time.perf_counter()
     gan = gan_template(max_iter)
     cv = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=0)
     figures, data_settings = {}, {}
     rows = []
-    with threadpool_limits(limits=args.threads), warnings.catch_warnings():
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=FutureWarning)
         for name, (X, y, how) in datasets().items():
             labels, counts = np.unique(y, return_counts=True)
@@ -153,7 +149,7 @@ def main(argv=None):
                 "thinning": how,
                 "n_samples": int(len(y)),
                 "n_features": int(X.shape[1]),
-                "class_counts": {str(c): int(n) for c, n in zip(labels, counts)},
+                "class_counts": {str(c): int(n) for c, n in zip(labels, counts, strict=True)},
             }
             figures[name] = {}
             for method in METHODS:
@@ -176,7 +172,9 @@ def main(argv=None):
                     flush=True,
                 )
             figures[name]["paired_gan_oversampler_minus_smote"] = {
-                metric: paired(figures[name]["gan_oversampler"][metric]["folds"], figures[name]["smote"][metric]["folds"])
+                metric: paired(
+                    figures[name]["gan_oversampler"][metric]["folds"], figures[name]["smote"][metric]["folds"]
+                )
                 for metric in METRICS
             }
             figures[name]["paired_augmented_estimator_minus_smote"] = {
@@ -205,8 +203,7 @@ def main(argv=None):
             print(f"{name:14s} {key.removeprefix('paired_'):36s} {text}")
     print(f"\n{n_splits} folds x {n_repeats} repeats, GAN max_iter={max_iter}; wall time {wall:.0f} s")
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({
+    write_result({
         "benchmark": "augmentation",
         "quick": args.quick,
         "figures": figures,
@@ -227,14 +224,10 @@ def main(argv=None):
             "gan": {key: repr(value) for key, value in gan.get_params(deep=False).items()},
             "threads": args.threads,
         },
-        "torch": torch.__version__,
-        "sklearn": sklearn.__version__,
-        "imblearn": imblearn.__version__,
         "device": "cuda" if torch.cuda.is_available() else "cpu",
-        "machine": platform.machine(),
+        "environment": environment(imblearn=imblearn.__version__),
         "wall_seconds": wall,
-    }, indent=2) + "\n")
-    print(f"wrote {output}")
+    }, path=output)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ environment to run this benchmark, e.g.::
 
     python -m venv venv-ctgan
     venv-ctgan/bin/pip install ctgan -e .
-    venv-ctgan/bin/python benchmarks/ctgan_comparison.py [--quick] [--threads 2]
+    venv-ctgan/bin/python -m benchmarks.ctgan_comparison [--quick] [--threads 2]
+
+(from the repository root, which makes ``benchmarks`` importable).
 
 Data: 20,000 x 10 continuous rows (5,000 with --quick) from a fixed
 generator (a 5-component Gaussian mixture in 8-D with random full
@@ -39,13 +41,10 @@ two-sample accuracy.
 """
 
 import argparse
-import json
-import platform
 import statistics
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -53,12 +52,9 @@ import torch
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import train_test_split
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import skgan
+from benchmarks._common import environment, pin_threads, write_result
 from skgan import GANSampler, MLPDiscriminator, MLPGenerator
 
-RESULTS = Path(__file__).parent / "results"
 N_FEATURES = 10
 BATCH_SIZE = 500
 
@@ -207,7 +203,7 @@ def main(argv=None):
         sys.exit(2)
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", category=UserWarning)
-    torch.set_num_threads(args.threads)
+    pin_threads(args.threads)
 
     n_rows = 5_000 if args.quick else 20_000
     epochs = args.epochs or (2 if args.quick else 10)
@@ -311,20 +307,16 @@ def main(argv=None):
     row(f"GANSampler, {sk_time_epochs} epochs ({sk_time_total:.1f} s)", q["gansampler_equal_wall_time"], "",
         f"vs CTGAN {q['gansampler_equal_wall_time'] - q['ctgan_equal_epochs']:+.3f} at {budget:.1f} s")
 
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / ("ctgan_comparison_quick.json" if args.quick else "ctgan_comparison.json")
     record = {
         "benchmark": "ctgan_comparison", "quick": args.quick, "figures": figures, "settings": run_settings,
         "per_epoch_seconds": {"ctgan": ct_durations, "gansampler": sk_durations},
-        "torch": torch.__version__, "ctgan": getattr(ctgan, "__version__", "unknown"),
-        "skgan": getattr(skgan, "__version__", "unknown"), "python": platform.python_version(),
-        "device": "cpu", "machine": platform.machine(), "wall_seconds": time.perf_counter() - wall,
+        "device": "cpu", "environment": environment(ctgan=getattr(ctgan, "__version__", "unknown")),
+        "wall_seconds": time.perf_counter() - wall,
     }
     if tuning is not None:
         record["settings_comparison"] = {"epochs": args.compare_settings, "sample": "validation (seed 4)",
                                          "results": tuning}
-    path.write_text(json.dumps(record, indent=2) + "\n")
-    print(f"Wrote {path}")
+    write_result(record, "ctgan_comparison_quick" if args.quick else "ctgan_comparison")
 
 
 if __name__ == "__main__":

@@ -33,33 +33,26 @@ Each run is recorded in ``benchmarks/results/paper_table1.json``
 same settings replaces the earlier one. A Figure 2 style sample grid goes to
 ``paper_table1.png`` (``paper_table1_quick.png``; ``paper_table1_pca.png`` with ``--pca``).
 
-    python benchmarks/paper_table1.py [--quick] [--minutes 30 | --epochs N] [--data PATH]
+    python -m benchmarks.paper_table1 [--quick] [--minutes 30 | --epochs N] [--data PATH]
+
+(from the repository root).
 """
 
 import argparse
 import json
-import os
 import platform
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 from sklearn.decomposition import PCA
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import skgan  # noqa: E402
-from skgan import GANSampler  # noqa: E402
-from skgan._optim import OPTIMIZERS  # noqa: E402
-from skgan.losses import LOSSES  # noqa: E402
-from skgan.metrics import PAPER_BANDWIDTHS, paper_parzen_evaluation  # noqa: E402
-from skgan.networks import DISCRIMINATORS, GENERATORS, OUTPUT_RANGES  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).parent / "results"
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "mnist.npz"
+from benchmarks._common import RESULTS, environment, load_mnist, pin_threads, result_path, write_result
+from skgan import GANSampler
+from skgan._optim import OPTIMIZERS
+from skgan.losses import LOSSES
+from skgan.metrics import PAPER_BANDWIDTHS, paper_parzen_evaluation
+from skgan.networks import DISCRIMINATORS, GENERATORS, OUTPUT_RANGES
 
 #: Table 1 of the paper, MNIST column (mean log-likelihood ± standard error, nats).
 PAPER_TABLE1 = {
@@ -74,7 +67,8 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="1 minute of training on 10,000 images, 1,000 test images (a smoke test)")
-    parser.add_argument("--data", default=None, help="path of mnist.npz (default: $SKGAN_MNIST or %(default)s)")
+    parser.add_argument("--data", default=None,
+                        help="path of mnist.npz (default: $SKGAN_MNIST or ../shared/data/mnist.npz)")
     budget = parser.add_mutually_exclusive_group()
     budget.add_argument("--minutes", type=float, default=None, help="training budget in minutes (default 30)")
     budget.add_argument("--epochs", type=int, default=None, help="train exactly this many epochs instead")
@@ -99,7 +93,8 @@ def parse_args(argv):
                         help="hidden widths of both networks with --generator/--discriminator mlp")
     parser.add_argument("--n-samples", type=int, default=10000, help="generated samples in the Parzen window")
     parser.add_argument("--n-validation", type=int, default=1000, help="validation rows that choose sigma")
-    parser.add_argument("--n-test", type=int, default=None, help="test rows scored (default all 10,000; 1,000 with --quick)")
+    parser.add_argument("--n-test", type=int, default=None,
+                        help="test rows scored (default all 10,000; 1,000 with --quick)")
     parser.add_argument("--n-train", type=int, default=None,
                         help="first training images used (default all 50,000; 10,000 with --quick)")
     parser.add_argument("--seed", type=int, default=0)
@@ -128,20 +123,6 @@ def parse_args(argv):
     if args.minutes is not None and not args.minutes > 0:
         parser.error(f"--minutes must be positive, got {args.minutes}")
     return args
-
-
-def load_mnist(path):
-    """(train, validation, test) arrays of shape (n, 784) in [0, 1]."""
-    path = Path(path)
-    if not path.is_file():
-        raise SystemExit(f"MNIST not found at {path}; pass --data PATH or set SKGAN_MNIST.")
-    with np.load(path) as data:
-        x_train, x_test = data["x_train"], data["x_test"]
-    x_train = x_train.reshape(len(x_train), -1).astype(np.float64) / 255.0
-    x_test = x_test.reshape(len(x_test), -1).astype(np.float64) / 255.0
-    if x_train.shape != (60000, 784) or x_test.shape != (10000, 784):
-        raise SystemExit(f"unexpected MNIST shapes {x_train.shape} and {x_test.shape}")
-    return x_train[:50000], x_train[50000:], x_test
 
 
 class MarginalBiasGenerator:
@@ -306,8 +287,7 @@ def record_run(path, run):
         paper_table1_mnist={name: {"mean": m, "std_error": se} for name, (m, se) in PAPER_TABLE1.items()},
         runs=runs + [run],
     )
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(report, indent=2) + "\n")
+    return write_result(report, path=path)
 
 
 def print_table(figures, args, epochs):
@@ -336,11 +316,8 @@ def print_table(figures, args, epochs):
 def main(argv=None):
     args = parse_args(argv)
     wall = time.perf_counter()
-    data_path = args.data or os.environ.get("SKGAN_MNIST") or DEFAULT_DATA
-    X_train, X_val, X_test = load_mnist(data_path)
-    X_train, X_test = X_train[: args.n_train], X_test[: args.n_test]
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    X_train, X_val, X_test = load_mnist(args.data, n_train=args.n_train, n_test=args.n_test)
+    pin_threads(args.threads)
     budget = f"{args.epochs} epochs" if args.epochs is not None else f"{args.minutes:g} minutes"
     print(f"Training on {len(X_train):,} MNIST images for {budget} ({torch.get_num_threads()} threads)", flush=True)
     gan, train_seconds = train(args, X_train)
@@ -397,14 +374,12 @@ def main(argv=None):
         "training_seconds": train_seconds,
         "wall_seconds": time.perf_counter() - wall,
         "figure": figure_path.name,
-        "torch": torch.__version__, "numpy": np.__version__, "skgan": skgan.__version__,
-        "machine": platform.machine(),
         "device_name": torch.cuda.get_device_name(0) if device.startswith("cuda") else platform.processor() or "cpu",
-        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "environment": environment(),
     }
-    results_path = RESULTS / f"paper_table1{suffix}.json"
-    record_run(results_path, run)
-    print(f"\nWrote {results_path} and {figure_path} ({run['wall_seconds']:.0f} s in all)")
+    print()
+    record_run(result_path(f"paper_table1{suffix}"), run)
+    print(f"Wrote {figure_path} ({run['wall_seconds']:.0f} s in all)")
 
 
 if __name__ == "__main__":

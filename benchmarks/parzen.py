@@ -1,14 +1,17 @@
 """Benchmark of skgan.metrics.parzen_log_likelihood on MNIST-scale data.
 
-Usage: python benchmarks/parzen.py [--quick] [--data uniform|mnist]
-                                   [--mnist PATH] [--device cpu] [--output PATH]
+Usage, from the repository root:
+
+    python -m benchmarks.parzen [--quick] [--data uniform|mnist] [--mnist PATH]
+                                [--device cpu] [--output PATH]
 
 n test rows against m samples in d=784 (10,000 x 10,000, or 2,000 x 2,000
 with --quick), sigma = 0.2. ``--data uniform`` (default): random values in
 [0, 1], where every distance is close to every other (the hardest case for
 skipping negligible terms); ``--data mnist``: MNIST test images against
 10,000 training images standing in for generated samples (read from
-``--mnist``, default ../shared/data/mnist.npz). Reports, for float32 and
+``--mnist``, else $SKGAN_MNIST, else ../shared/data/mnist.npz from the
+repository root). Reports, for float32 and
 float64 input:
 
 * our time for one bandwidth, as a ratio to the matrix-multiply floor
@@ -22,24 +25,27 @@ float64 input:
 * the max abs error against a float64 direct-difference reference on a subset;
 * the peak extra resident memory of one call (VmHWM, best effort).
 
-Writes benchmarks/results/parzen.json (parzen_quick.json with --quick).
+Writes benchmarks/results/parzen.json (parzen_mnist.json with --data mnist;
+``_quick`` added with --quick).
 """
 
 import argparse
-import json
-import os
-import platform
-import sys
 import time
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import torch
 from scipy.special import logsumexp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from _memory import peak_extra_mb  # noqa: E402  (benchmarks/ is on sys.path)
+from benchmarks._common import (
+    environment,
+    load_mnist,
+    mnist_path,
+    peak_extra_mb,
+    print_probe,
+    probe_in_subprocess,
+    write_result,
+)
 from skgan import metrics
 from skgan.metrics import (
     PAPER_BANDWIDTHS,
@@ -119,10 +125,8 @@ def original_script(X, S, sigma, batch_size=10):
 
 
 def make_data(n, m, d, data="uniform", mnist=None):
-    if data == "mnist":
-        with np.load(mnist) as f:
-            X64 = f["x_test"].reshape(len(f["x_test"]), -1)[:n] / 255.0
-            S64 = f["x_train"].reshape(len(f["x_train"]), -1)[:m] / 255.0
+    if data == "mnist":  # test images against the first m training images
+        S64, _, X64 = load_mnist(mnist, n_train=m, n_test=n)
         return X64, S64
     rng = np.random.RandomState(0)
     S64 = rng.rand(m, d)
@@ -135,21 +139,8 @@ def memory_probe(name, n, m, d, device, data, mnist):
     X, S = make_data(n, m, d, data, mnist)
     X, S = X.astype(name), S.astype(name)
     parzen_log_likelihood(X[:20], S[:200], SIGMA, device=device)  # imports, threads
-    _, extra = peak_extra_mb(lambda: parzen_log_likelihood(X, S, SIGMA, device=device))
-    print(json.dumps({"peak_extra_mb": extra}))
-
-
-def probe_in_subprocess(name, n, m, d, device, data, mnist):
-    import subprocess
-
-    cmd = [sys.executable, __file__, "--memory-probe", name, "--n", str(n),
-           "--m", str(m), "--device", str(device), "--data", data, "--mnist", mnist]
-    try:
-        res = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        return json.loads(res.stdout.strip().splitlines()[-1])["peak_extra_mb"]
-    except Exception as exc:  # best effort
-        print(f"memory probe failed: {exc}", file=sys.stderr)
-        return None
+    _, extra = peak_extra_mb(partial(parzen_log_likelihood, X, S, SIGMA, device=device))
+    print_probe(extra)
 
 
 # ---------------------------------------------------------------- main
@@ -160,13 +151,14 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="2,000 x 2,000 instead")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--data", choices=["uniform", "mnist"], default="uniform")
-    parser.add_argument("--mnist", default=str(
-        Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist.npz"))
+    parser.add_argument("--mnist", default=None,
+                        help="path of mnist.npz (default: $SKGAN_MNIST or ../shared/data/mnist.npz)")
     parser.add_argument("--output", default=None)
     parser.add_argument("--memory-probe", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--m", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.mnist = str(mnist_path(args.mnist).resolve())
     if args.memory_probe:
         memory_probe(args.memory_probe, args.n, args.m, 784, torch.device(args.device),
                      args.data, args.mnist)
@@ -198,13 +190,13 @@ def main(argv=None):
             r = max(matmul_rate(getattr(torch, name), rows, cols, d, device, repeat=30),
                     matmul_rate(getattr(torch, name), 4096, 4096, d, device, repeat=1))
             rate = r if rate is None else max(rate, r)
-            t, ll = timed(lambda: parzen_log_likelihood(X, S, SIGMA, device=device))
+            t, ll = timed(partial(parzen_log_likelihood, X, S, SIGMA, device=device))
             t_one = t if t_one is None else min(t_one, t)
-            t, _ = timed(lambda: parzen_log_likelihood_sweep(X, S, PAPER_BANDWIDTHS,
-                                                             device=device))
+            t, _ = timed(partial(parzen_log_likelihood_sweep, X, S, PAPER_BANDWIDTHS, device=device))
             t_sweep = t if t_sweep is None else min(t_sweep, t)
         floor = 2.0 * n * m * d / rate
-        mem = probe_in_subprocess(name, n, m, d, device, args.data, args.mnist)
+        mem = probe_in_subprocess("benchmarks.parzen", "--memory-probe", name, "--n", n, "--m", m,
+                                  "--device", device, "--data", args.data, "--mnist", args.mnist)
         sweep_stats = {}
         metrics._parzen_sweep(X[:n_err], S, PAPER_BANDWIDTHS, device, stats=sweep_stats)
         stats = {}
@@ -261,12 +253,7 @@ def main(argv=None):
         },
         "results": results,
         "baselines": baselines,
-        "environment": {
-            "torch": torch.__version__, "numpy": np.__version__,
-            "python": platform.python_version(), "machine": platform.machine(),
-            "torch_threads": torch.get_num_threads(), "cpu_count": os.cpu_count(),
-            "loadavg": os.getloadavg() if hasattr(os, "getloadavg") else None,
-        },
+        "environment": environment(),
         "wall_time_s": wall,
     }
 
@@ -301,15 +288,8 @@ def main(argv=None):
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"loadavg {report['environment']['loadavg']}, wall {wall:.0f} s")
 
-    out = args.output or (
-        Path(__file__).resolve().parent / "results"
-        / ("parzen" + ("_mnist" if args.data == "mnist" else "")
-           + ("_quick" if args.quick else "") + ".json")
-    )
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w") as fh:
-        json.dump(report, fh, indent=2)
-    print(f"wrote {out}")
+    name = "parzen" + ("_mnist" if args.data == "mnist" else "") + ("_quick" if args.quick else "")
+    write_result(report, name, path=args.output)
 
 
 if __name__ == "__main__":

@@ -20,27 +20,21 @@ rows per generator call. Writes ``benchmarks/results/sampling.json``
 (``sampling_784.json`` with ``--features 784``, ``sampling_quick.json`` with
 --quick).
 
-    python benchmarks/sampling.py [--quick] [--features 64] [--threads 2]
+    python -m benchmarks.sampling [--quick] [--features 64] [--threads 2]
+
+(from the repository root).
 """
 
 import argparse
-import json
-import platform
-import subprocess
-import sys
 import time
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from _memory import peak_extra_mb  # noqa: E402  (benchmarks/ is on sys.path)
-from skgan import GANSampler, _generation  # noqa: E402
-from skgan._noise import NOISE_BLOCK  # noqa: E402
-
-RESULTS = Path(__file__).parent / "results"
+from benchmarks._common import environment, peak_extra_mb, pin_threads, print_probe, probe_in_subprocess, write_result
+from skgan import GANSampler, _generation
+from skgan._noise import NOISE_BLOCK
 
 
 def fitted_sampler(n_features):
@@ -61,6 +55,11 @@ def linear_layers(module):
     return [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
 
 
+def _addmm_repeated(bias, a, weight_t, out, reps):
+    for _ in range(reps):
+        torch.addmm(bias, a, weight_t, out=out)
+
+
 def matmul_floor(generator, n_rows, block_rows):
     """Seconds for the generator's matrix multiplies at torch's rate on their shapes."""
     seconds = 0.0
@@ -71,7 +70,7 @@ def matmul_floor(generator, n_rows, block_rows):
         out = torch.empty(block_rows, layer.out_features)
         torch.addmm(b, a, w.T, out=out)
         reps = 20
-        t = best_time(lambda: [torch.addmm(b, a, w.T, out=out) for _ in range(reps)], 5)
+        t = best_time(partial(_addmm_repeated, b, a, w.T, out, reps), 5)
         rate = 2.0 * block_rows * layer.in_features * layer.out_features * reps / t
         seconds += 2.0 * n_rows * layer.in_features * layer.out_features / rate
     return seconds
@@ -92,18 +91,7 @@ def memory_probe(n_features, n_rows):
     gan = fitted_sampler(n_features)
     gan.sample(10)  # imports, threads
     rows, extra = peak_extra_mb(lambda: gan.sample(n_rows))
-    print(json.dumps({"peak_extra_mb": extra - rows.nbytes / 2**20}))
-
-
-def probe_in_subprocess(n_features, n_rows):
-    cmd = [sys.executable, __file__, "--memory-probe", "--features", str(n_features),
-           "--rows", str(n_rows)]
-    try:
-        res = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        return json.loads(res.stdout.strip().splitlines()[-1])["peak_extra_mb"]
-    except Exception as exc:  # best effort
-        print(f"memory probe failed: {exc}", file=sys.stderr)
-        return None
+    print_probe(extra - rows.nbytes / 2**20)
 
 
 def main(argv=None):
@@ -114,7 +102,7 @@ def main(argv=None):
     parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
+    pin_threads(args.threads)
     if args.memory_probe:
         memory_probe(args.features, args.rows)
         return
@@ -141,7 +129,8 @@ def main(argv=None):
     finally:
         _generation.GENERATE_ROWS = default_rows
     chunk_diff = float(np.abs(rows - small_chunks).max())
-    extra_mb = probe_in_subprocess(args.features, n_rows)
+    extra_mb = probe_in_subprocess("benchmarks.sampling", "--memory-probe", "--features", args.features,
+                                   "--rows", n_rows, "--threads", args.threads)
 
     figures = {
         "matmul_floor_s": floor,
@@ -166,9 +155,8 @@ def main(argv=None):
             "rows_per_generator_call": block_rows, "statistic": f"best of {repeat}",
             "threads": torch.get_num_threads(),
         },
-        "torch": torch.__version__,
         "device": "cpu",
-        "machine": platform.machine(),
+        "environment": environment(),
         "wall_seconds": time.perf_counter() - wall0,
     }
     print(f"sampling {n_rows:,} rows x {args.features} features, {torch.get_num_threads()} threads")
@@ -181,11 +169,8 @@ def main(argv=None):
     if extra_mb is not None:
         print(f"  peak memory above the {figures['output_mb']:.0f} MB output: {extra_mb:.0f} MB")
     print(f"  max |difference| between {block_rows} and {NOISE_BLOCK} rows per call: {chunk_diff:.1e}")
-    RESULTS.mkdir(exist_ok=True)
     suffix = ("" if args.features == 64 else f"_{args.features}") + ("_quick" if args.quick else "")
-    path = RESULTS / f"sampling{suffix}.json"
-    path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {path}")
+    write_result(report, f"sampling{suffix}")
 
 
 if __name__ == "__main__":

@@ -5,26 +5,25 @@ batch size, non-saturating loss and Adam settings on the same in-memory data;
 the hand-written loop is the plain textbook version (index batches from a
 tensor, one D step and one G step per batch). Prints seconds per epoch and
 the ratio GANSampler / hand-written, and writes
-``benchmarks/results/training.json``. Also timed: the same hand-written loop
+``benchmarks/results/training.json`` (``training_quick.json`` with --quick,
+so that a smoke run leaves the real figures alone). Also timed: the same hand-written loop
 with torch's own ``nn.Dropout`` in the discriminator instead of skgan's,
 whose CPU mask is drawn from uniforms.
 
-    python benchmarks/training.py [--quick]
+    python -m benchmarks.training [--quick] [--threads N]
+
+(from the repository root).
 """
 
 import argparse
-import json
-import platform
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from benchmarks._common import environment, pin_threads, write_result
 from skgan import GANSampler, MLPDiscriminator, MLPGenerator
-
-RESULTS = Path(__file__).parent / "results" / "training.json"
 
 
 def with_torch_dropout(module):
@@ -70,7 +69,9 @@ def hand_written_epochs(X, generator_spec, discriminator_spec, latent_dim, batch
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller data and fewer epochs")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args(argv)
+    pin_threads(args.threads)
     n_rows, n_features, n_epochs, n_rounds = (5_000, 64, 2, 2) if args.quick else (20_000, 64, 2, 4)
     latent_dim, batch_size, lr = 100, 64, 2e-4
     X = np.random.RandomState(0).uniform(-1, 1, size=(n_rows, n_features))
@@ -104,23 +105,24 @@ def main(argv=None):
         "fit_overhead_ratio": fit_seconds / (hand_epoch * n_epochs),
     }
     settings = {
-        "n_rows": n_rows, "n_features": n_features, "epochs_per_round": n_epochs, "rounds": n_rounds, "statistic": "minimum over epochs", "latent_dim": latent_dim,
-        "batch_size": batch_size, "networks": "MLP 256x256 both (D: dropout 0.3, skgan's Dropout)", "loss": "nonsaturating", "optimizer": "Adam",
-        "threads": torch.get_num_threads(),
+        "n_rows": n_rows, "n_features": n_features, "epochs_per_round": n_epochs, "rounds": n_rounds,
+        "statistic": "minimum over epochs", "latent_dim": latent_dim, "batch_size": batch_size,
+        "networks": "MLP 256x256 both (D: dropout 0.3, skgan's Dropout)", "loss": "nonsaturating",
+        "optimizer": "Adam", "threads": torch.get_num_threads(),
     }
-    print(f"Training, {n_rows} x {n_features} rows, batch {batch_size}; fastest epoch of {n_rounds} interleaved rounds:")
+    print(f"Training, {n_rows} x {n_features} rows, batch {batch_size}; "
+          f"fastest epoch of {n_rounds} interleaved rounds:")
     print(f"  hand-written PyTorch loop  {hand_epoch:8.3f} s/epoch   (baseline)")
     print(f"  GANSampler                 {our_epoch:8.3f} s/epoch   ratio {our_epoch / hand_epoch:5.3f}")
-    print(f"  GANSampler whole fit       {fit_seconds:8.3f} s        ratio {figures['fit_overhead_ratio']:5.3f} to {n_epochs} hand-written epochs")
+    print(f"  GANSampler whole fit       {fit_seconds:8.3f} s        "
+          f"ratio {figures['fit_overhead_ratio']:5.3f} to {n_epochs} hand-written epochs")
     print(f"  hand-written, torch's nn.Dropout in D  {torch_dropout_epoch:8.3f} s/epoch   "
           f"ratio {torch_dropout_epoch / hand_epoch:5.3f} to skgan's dropout")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "benchmark": "training", "figures": figures, "settings": settings,
-        "torch": torch.__version__, "device": "cpu", "machine": platform.machine(),
-        "wall_seconds": time.perf_counter() - wall,
-    }, indent=2) + "\n")
-    print(f"Wrote {RESULTS}")
+    name = "training_quick" if args.quick else "training"
+    write_result({
+        "benchmark": "training", "quick": args.quick, "figures": figures, "settings": settings,
+        "device": "cpu", "environment": environment(), "wall_seconds": time.perf_counter() - wall,
+    }, name)
 
 
 if __name__ == "__main__":
