@@ -1,8 +1,9 @@
 """skgan: generative adversarial networks as scikit-learn estimators."""
 
-from . import losses, metrics, networks
-from ._optim import GoodfellowSGD
+from . import callbacks, losses, metrics, networks, preprocessing
 from ._sampler import GANSampler
+from ._training import GoodfellowSGD
+from ._version import __version__
 from .augmentation import AugmentedEstimator, GANOversampler
 from .losses import HingeLoss, LeastSquaresLoss, MinimaxLoss, NonSaturatingLoss, WassersteinGPLoss
 from .metrics import (
@@ -24,8 +25,6 @@ from .networks import (
 )
 from .persistence import load
 
-__version__ = "0.1.0.dev0"
-
 __all__ = [
     "AugmentedEstimator",
     "DCGANDiscriminator",
@@ -45,6 +44,7 @@ __all__ = [
     "ParzenEvaluation",
     "ParzenScore",
     "WassersteinGPLoss",
+    "callbacks",
     "load",
     "losses",
     "metrics",

@@ -3,6 +3,7 @@
 import copy
 import warnings
 from numbers import Integral, Real
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -12,46 +13,21 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._averaging import ExponentialMovingAverage
-from ._device import resolve_device, to_cpu
-from ._generation import class_indices, generate_rows, prior_labels, requested_labels
-from ._scaling import AffineScaling, TransformedScaling, transformed_codes
-from ._progress import EpochReporter
-from ._training import EarlyStopping, report_stop, stateful_modules, train_gan
-from ._optim import OPTIMIZERS, make_optimizers, optimizer_settings
+from . import _fit_plan as plan
+from . import _model_file
+from ._device import resolve_device
+from ._fitted import FittedAttribute, FittedState, attach, build_networks, state_to_plain
+from ._generation import requested_labels
+from ._plain import params_to_config
+from ._scoring import ParzenScoringMixin
+from ._training import OPTIMIZERS, CallbackList, GameSettings, TrainingState, report_stop, train_gan
+from ._validation import MAX_SEED, check_positive_int
 from .losses import LOSSES, resolve_loss
-from .metrics import (
-    PAPER_BANDWIDTHS,
-    mean_and_std_error,
-    parzen_log_likelihood,
-    parzen_log_likelihood_sweep,
-    select_bandwidth,
-)
-from .networks import (
-    DISCRIMINATORS,
-    GENERATORS,
-    DCGANDiscriminator,
-    DCGANGenerator,
-    ModuleFactory,
-    build_network,
-    check_image_shape,
-    check_network_shapes,
-    output_range,
-)
-
-_MAX_SEED = np.iinfo(np.int32).max
+from .networks import DISCRIMINATORS, GENERATORS, ModuleFactory, check_image_shape, output_range
+from .preprocessing import AffineScaling, TransformedScaling, transformed_codes
 
 
-def _is_convolutional(network):
-    return network == "dcgan" or isinstance(network, (DCGANGenerator, DCGANDiscriminator))
-
-
-def _best_mean_log_likelihood(window, X_val, candidates, device):
-    """The validation score: mean Parzen log-likelihood at the best candidate bandwidth."""
-    return float(parzen_log_likelihood_sweep(X_val, window, candidates, device=device).mean(axis=1).max())
-
-
-class GANSampler(DensityMixin, BaseEstimator):
+class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
     """Generative adversarial network with a Parzen-window density score.
 
     Trains a generator G and a discriminator D on the rows of ``X`` with
@@ -190,7 +166,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         epoch (at the best candidate bandwidth, with the full window), stop
         when it has not improved by more than ``tol`` for
         ``n_iter_no_change`` epochs, and keep the networks of the best epoch.
-        Costs one Parzen evaluation per epoch.
+        Costs one Parzen evaluation per epoch. A shortcut for
+        ``callbacks=[EarlyStopping("val_score", n_iter_no_change=..., tol=...)]``.
     n_iter_no_change : int, default=10
         Epochs without improvement before early stopping.
     tol : float, default=1e-4
@@ -202,11 +179,20 @@ class GANSampler(DensityMixin, BaseEstimator):
     verbose : int, default=0
         Show progress when positive: a progress bar with the latest losses
         if tqdm is installed (``pip install "skgan[progress]"``), else one
-        line per epoch.
+        line per epoch (a :class:`~skgan.callbacks.ProgressBar`).
     warm_start : bool, default=False
         When True, ``fit`` continues training the fitted networks (with
         their optimizer state) for ``max_iter`` more epochs instead of
         starting afresh; ``history_`` and ``n_iter_`` keep counting.
+    callbacks : list of :class:`~skgan.callbacks.Callback`, default=None
+        Code to run during fit: at its start and end, and at each epoch and
+        batch (:mod:`skgan.callbacks`: ``EarlyStopping``, ``Checkpoint``,
+        ``CSVLogger``, ``ProgressBar``, ``History``, or a subclass of
+        ``Callback``). A callback stops training by returning True from
+        ``on_epoch_end``; the completed epochs are kept. ``early_stopping``
+        and ``verbose`` are shortcuts that add an ``EarlyStopping`` and a
+        ``ProgressBar``; a callback of the same class given here takes
+        their place. Callbacks are not saved with ``save``.
 
     Attributes
     ----------
@@ -225,9 +211,10 @@ class GANSampler(DensityMixin, BaseEstimator):
     n_iter_ : int
         Number of epochs completed, over all warm-started fits.
     best_validation_score_ : float or None
-        Best held-out Parzen log-likelihood seen by early stopping; None
-        without early stopping. ``history_`` records then hold each epoch's
-        ``val_score``.
+        Best held-out Parzen log-likelihood of the last fit's epochs, when
+        they were scored (early stopping, or a callback monitoring
+        ``val_score``); else None. ``history_`` records then hold each
+        epoch's ``val_score``.
     device_ : str
         Device the networks live on.
     transformer_ : transformer object
@@ -308,7 +295,19 @@ class GANSampler(DensityMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "callbacks": [list, tuple, None],
     }
+
+    # The fitted attributes: each reads one field of the fitted state (skgan._fitted owns them).
+    generator_ = FittedAttribute("generator")
+    discriminator_ = FittedAttribute("discriminator")
+    bandwidth_ = FittedAttribute("bandwidth")
+    history_ = FittedAttribute("history")
+    n_iter_ = FittedAttribute("n_iter")
+    best_validation_score_ = FittedAttribute("best_validation_score")
+    device_ = FittedAttribute("device")
+    transformer_ = FittedAttribute("transformer", optional=True)
+    classes_ = FittedAttribute("classes", optional=True)
 
     def __init__(
         self,
@@ -340,6 +339,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         warm_start=False,
+        callbacks=None,
     ):
         self.generator = generator
         self.discriminator = discriminator
@@ -368,6 +368,10 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.callbacks = callbacks
+
+    def __sklearn_is_fitted__(self):
+        return "_fitted" in self.__dict__
 
     def set_params(self, **params):
         """Set the parameters of this estimator.
@@ -450,264 +454,115 @@ class GANSampler(DensityMixin, BaseEstimator):
         """Fit; on any error or an interrupt before an epoch completed, undo."""
         previous = dict(self.__dict__)
         try:
-            return self._fit(X, y, n_epochs, resume and hasattr(self, "generator_"))
+            return self._fit(X, y, n_epochs, resume and self.__sklearn_is_fitted__())
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)
             raise
+        finally:
+            self.__dict__.pop("_run", None)
 
     def _fit(self, X, y, n_epochs, resume):
-        checks = dict(dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not resume)
-        if y is None:
-            X = validate_data(self, X, **checks)
-        else:
-            X, y = validate_data(self, X, y, **checks)
-            check_classification_targets(y)
-        if resume and (y is None) != (not hasattr(self, "classes_")):
-            raise ValueError(
-                "Continue training with labels if and only if the GANSampler was "
-                "fitted with labels (y)."
-            )
-        if y is None:
-            classes, y_idx = None, None
-        elif resume:
-            classes, y_idx = self.classes_, class_indices(self.classes_, y)
-        else:
-            classes, y_idx = np.unique(y, return_inverse=True)
-        X = X.astype(np.float64, copy=False)
-        with np.errstate(over="ignore", invalid="ignore"):
-            scalable = np.isfinite(X.max(0) - X.min(0)).all() and np.isfinite(X.std(0)).all()
-        if not scalable:
-            raise ValueError("X has values too large to scale: their range overflows float64.")
+        prior = self._fitted if resume else None
+        X, y_idx, classes = plan.validated_data(self, X, y, prior)
         rng = check_random_state(self.random_state)
-        torch_seed, parzen_seed = (int(s) for s in rng.randint(_MAX_SEED, size=2))
-        train, val = self._validation_split(X.shape[0], rng, y_idx)
+        torch_seed, parzen_seed = (int(s) for s in rng.randint(MAX_SEED, size=2))
+        needs_score = plan.needs_validation_score(self)
+        train, val = plan.validation_split(
+            X.shape[0], rng, self.validation_fraction, plan.chooses_bandwidth(self.bandwidth) or needs_score, y_idx
+        )
         X_train, X_val = X[train], (None if val is None else X[val])
         y_train = None if y_idx is None else y_idx[train]
-        n_classes = None if classes is None else len(classes)
-        class_prior = None if y_train is None else np.bincount(y_train, minlength=n_classes) / len(y_train)
-        prior_history = self.history_ if resume else []
+        class_prior = None if y_train is None else np.bincount(y_train, minlength=len(classes)) / len(y_train)
         if resume:  # a fresh, reproducible stream for the epochs to come
-            torch_seed = int(np.random.SeedSequence([torch_seed, len(prior_history)]).generate_state(1)[0])
-        device = torch.device(self.device_) if resume else resolve_device(self.device)
-        # what the fitted networks were built with; set_params after fit waits for the next cold fit
-        settings = self._fitted_settings if resume else {
-            "generator": copy.deepcopy(self.generator),
-            "discriminator": copy.deepcopy(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "noise": self.noise,
-            "n_parzen_samples": self.n_parzen_samples,
-            "image_shape": None if self.image_shape is None else check_image_shape(self.image_shape, X.shape[1]),
-        }
+            torch_seed = int(np.random.SeedSequence([torch_seed, prior.n_iter]).generate_state(1)[0])
+        device = torch.device(prior.device) if resume else resolve_device(self.device)
+        settings = prior.settings if resume else plan.fit_settings(self, X.shape[1])
+        candidates = plan.bandwidth_candidates(self.bandwidth, X)
 
         cuda_devices = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
         with torch.random.fork_rng(devices=cuda_devices):
             torch.manual_seed(torch_seed)
             if resume:
-                generator, discriminator, scaling = self._training_generator(), self.discriminator_, self._scaling
-                transformer = getattr(self, "transformer_", None)
+                generator, discriminator = prior.trained_generator, prior.discriminator
+                scaling, transformer = prior.scaling, prior.transformer
                 model_rows = scaling.to_model(X_train)
             else:
                 transformer = None if self.transformer is None else clone(self.transformer).fit(X_train)
-                codes = X_train if transformer is None else transformed_codes(transformer, X_train)
-                generator, discriminator = self._build_networks(settings, device, n_classes, codes.shape[1])
-                scaling = AffineScaling(output_range(generator)).fit(codes)
-                model_rows = scaling.to_model(codes)
-                if transformer is not None:
-                    scaling = TransformedScaling(transformer, scaling, X_train)
-                    scaling.to_data(model_rows[:1])  # fails early on a wrong inverse
-            average = self._generator_average(generator, resume)
-            sampled = generator if average is None else average.module
-            modules = stateful_modules(generator, discriminator, average)
-            loss = resolve_loss(self.loss)
-            optimizers = self._make_optimizers(generator, discriminator, loss, resume)
-            candidates = self._bandwidth_candidates(X)
-            on_epoch_end, early_stopping = self._epoch_end_hooks(
-                n_epochs, len(prior_history) + 1, sampled, modules, scaling, device, X_val, candidates,
-                settings, prior_labels(class_prior, settings["n_parzen_samples"], parzen_seed), parzen_seed,
-            )
-            try:
-                result = train_gan(
-                    generator,
-                    discriminator,
-                    torch.tensor(model_rows, dtype=torch.float32, device=device),
-                    loss=loss,
-                    g_optimizer=optimizers[0],
-                    d_optimizer=optimizers[1],
-                    latent_dim=settings["latent_dim"],
-                    noise=settings["noise"],
-                    d_steps=loss.default_d_steps if self.d_steps == "auto" else self.d_steps,
-                    batch_size=self.batch_size,
-                    max_iter=n_epochs,
-                    y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
-                    first_epoch=len(prior_history) + 1,
-                    on_epoch_end=on_epoch_end,
-                    autocast_dtype=None if self.mixed_precision is None else getattr(torch, self.mixed_precision),
-                    compile_options=self._compile_options(),
-                    average=average,
+                generator, discriminator, scaling, model_rows = plan.new_networks(
+                    settings, device, classes, X_train, transformer
                 )
+            average = plan.generator_average(generator, self.ema_decay, prior)
+            loss = resolve_loss(self.loss)
+            training = TrainingState(
+                generator, discriminator, *plan.fit_optimizers(self, generator, discriminator, loss, prior), average
+            )
+            attach(self, FittedState(
+                generator=training.sampled,
+                discriminator=discriminator,
+                raw_generator=None if average is None else generator,
+                n_average_updates=None if average is None else average.n_updates,
+                scaling=scaling,
+                settings=settings,
+                device=str(device),
+                parzen_seed=parzen_seed,
+                optimizer_state=() if prior is None else prior.optimizer_state,
+                history=[] if prior is None else list(prior.history),
+                bandwidth=self._fixed_bandwidth(prior),
+                classes=classes,
+                class_prior=prior.class_prior if resume else class_prior,
+                transformer=transformer,
+            ))
+            self._run = SimpleNamespace(training=training, X_val=X_val, candidates=candidates)
+            n_before = prior.n_iter if resume else 0
+            epochs = range(n_before + 1, n_before + 1 + n_epochs)
+            callbacks = CallbackList(plan.fit_callbacks(self, X_val, candidates), self, training=training)
+            error = None
+            try:
+                callbacks.on_fit_begin(epochs=epochs)
+                result = train_gan(
+                    training,
+                    torch.tensor(model_rows, dtype=torch.float32, device=device),
+                    plan.game_settings(self, settings, loss),
+                    epochs=epochs,
+                    y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
+                    callbacks=callbacks,
+                )
+                report_stop(result, n_before=n_before)
+                callbacks.on_train_end()
+                self._finish(training, n_before, X_val, candidates)
+            except BaseException as exc:
+                error = exc
+                raise
             finally:
-                on_epoch_end.close()
-        report_stop(result, n_before=len(prior_history))
-        if early_stopping is not None:
-            early_stopping.restore_best(*modules)
-        self.generator_, self.discriminator_, self._scaling = sampled, discriminator, scaling
-        if transformer is None:
-            self.__dict__.pop("transformer_", None)
-        else:
-            self.transformer_ = transformer
-        self._raw_generator = None if average is None else generator
-        self._n_average_updates = None if average is None else average.n_updates
-        self._optimizer_state = tuple(opt.state_dict() for opt in optimizers)
-        self.history_ = prior_history + result.history
-        self.n_iter_ = len(self.history_)
-        self.best_validation_score_ = None if early_stopping is None else early_stopping.best_score
-        self.device_ = str(device)
-        self._parzen_seed = parzen_seed
-        self._fitted_settings = settings
-        if classes is None:
-            self.__dict__.pop("classes_", None)
-            self._class_prior = None
-        elif not resume:
-            self.classes_, self._class_prior = classes, class_prior
-        self.bandwidth_ = self._choose_bandwidth(X_val, candidates)
+                callbacks.on_fit_end(error=error)
         return self
 
-    def _build_networks(self, settings, device, n_classes, n_features):
-        """The networks for rows of ``n_features`` (the transformer's codes, when there is one)."""
-        conditional = {} if n_classes is None else {"n_classes": n_classes}
-        if self.transformer is not None:  # image_shape then only describes X, for plots
-            for role in ("generator", "discriminator"):
-                if _is_convolutional(settings[role]):
-                    raise ValueError(
-                        f"The {role} is convolutional, but with a transformer the networks see its "
-                        "codes, not images; use MLP networks with a transformer, or no transformer."
-                    )
-        elif settings["image_shape"] is not None:
-            conditional["image_shape"] = settings["image_shape"]
-        latent_dim = settings["latent_dim"]
-        generator = build_network(
-            settings["generator"], GENERATORS, "generator",
-            latent_dim=latent_dim, n_features=n_features, **conditional,
-        ).to(device)
-        discriminator = build_network(
-            settings["discriminator"], DISCRIMINATORS, "discriminator", n_features=n_features, **conditional
-        ).to(device)
-        check_network_shapes(generator, discriminator, latent_dim, n_features, device, n_classes)
-        return generator, discriminator
-
-    def _training_generator(self):
-        """The fitted generator that training continues from: ``generator_`` unless that is an average."""
-        return self.generator_ if self._raw_generator is None else self._raw_generator
-
-    def _generator_average(self, generator, resume):
-        """The moving average of the generator's weights that training updates, or None."""
-        if self.ema_decay is None:
-            return None
-        if resume and self._raw_generator is not None:
-            return ExponentialMovingAverage(self.generator_, self.ema_decay, self._n_average_updates)
-        return ExponentialMovingAverage.of(generator, self.ema_decay)
-
-    def _make_optimizers(self, generator, discriminator, loss, resume):
-        """Optimizers of both networks; a warm start resumes their state when the kind is unchanged."""
-        cls, kwargs = optimizer_settings(self.optimizer, self.optimizer_kwargs, loss)
-        d_rate = self.learning_rate if self.discriminator_learning_rate is None else self.discriminator_learning_rate
-        states = self._optimizer_state if resume else None
-        return make_optimizers((generator, discriminator), (self.learning_rate, d_rate), cls, kwargs, states)
-
-    def _compile_options(self):
-        if self.compile is False:
-            return None
-        return {} if self.compile is True else dict(self.compile)
-
-    def _epoch_end_hooks(self, n_epochs, first_epoch, sampled, modules, scaling, device, X_val,
-                         candidates, settings, window_labels, parzen_seed):
-        """The per-epoch callback: progress display and early stopping.
-
-        Early stopping scores a window drawn from ``sampled`` (the generator
-        or its average) and remembers the state of all ``modules``.
-        """
-        reporter = EpochReporter(n_epochs, self.verbose, first_epoch)
-        early_stopping = EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
-
-        def on_epoch_end(record):
-            stop = False
-            if early_stopping is not None:
-                was_training = sampled.training
-                sampled.eval()
-                window = generate_rows(
-                    sampled, scaling, device, settings["latent_dim"], settings["noise"],
-                    settings["n_parzen_samples"], parzen_seed, window_labels,
-                )
-                sampled.train(was_training)
-                record["val_score"] = _best_mean_log_likelihood(window, X_val, candidates, device)
-                stop = early_stopping.update(record["val_score"], *modules)
-            reporter.update(record)
-            return stop
-
-        on_epoch_end.close = reporter.close
-        return on_epoch_end, early_stopping
-
-    def _validation_split(self, n_samples, rng, y_idx=None):
-        """Indices of the rows to train on and of the held-out rows (None when unused).
-
-        With labels, every class keeps at least one training row.
-        """
-        if not (self._chooses_bandwidth() or self.early_stopping):
-            return np.arange(n_samples), None
-        n_val = max(1, int(round(self.validation_fraction * n_samples)))
-        order = rng.permutation(n_samples)
-        val, train = order[:n_val], order[n_val:]
-        if y_idx is not None:
-            for label in np.setdiff1d(y_idx, y_idx[train]):
-                first = val[y_idx[val] == label][0]
-                train, val = np.append(train, first), val[val != first]
-        if len(train) < 2 or len(val) == 0:
-            raise ValueError(
-                f"GANSampler needs at least 2 training rows (one of each class) and 1 "
-                f"held-out row after holding out validation_fraction="
-                f"{self.validation_fraction} of the {n_samples} rows for bandwidth "
-                "selection or early stopping; pass more rows, or a float bandwidth "
-                "without early stopping."
-            )
-        return train, val
-
-    def _chooses_bandwidth(self):
-        return isinstance(self.bandwidth, str) or np.ndim(self.bandwidth) > 0
-
-    def _bandwidth_candidates(self, X):
-        """The bandwidths to choose from: the scaled paper grid, the user's, or the fixed one."""
-        if isinstance(self.bandwidth, str):
-            span = float(np.max(X.max(0) - X.min(0)))
-            return PAPER_BANDWIDTHS * (span if span > 0 else 1.0)
-        candidates = np.atleast_1d(np.asarray(self.bandwidth, dtype=np.float64))
-        if candidates.ndim != 1 or candidates.size == 0 or not np.all(np.isfinite(candidates) & (candidates > 0)):
-            raise ValueError(
-                "bandwidth candidates must be a non-empty 1-D array of positive "
-                f"finite floats, got {self.bandwidth!r}."
-            )
-        return candidates
-
-    def _choose_bandwidth(self, X_val, candidates):
-        if not self._chooses_bandwidth():
+    def _fixed_bandwidth(self, prior):
+        """The bandwidth during a fit, before it is chosen: the fixed one, or the earlier fit's."""
+        if not plan.chooses_bandwidth(self.bandwidth):
             return float(self.bandwidth)
-        return float(select_bandwidth(self._parzen_window(), X_val, candidates, device=self.device_))
+        return None if prior is None else prior.bandwidth
 
-    def _generate(self, n_samples, seed, labels=None):
-        """``n_samples`` generated rows in the user's units, float64."""
-        return generate_rows(
-            self.generator_, self._scaling, torch.device(self.device_), self._fitted_settings["latent_dim"],
-            self._fitted_settings["noise"], n_samples, seed, labels,
-        )
+    def _sync_training(self, training):
+        """Bring the fitted state's optimizer state and average count up to date with training."""
+        state = self._fitted
+        state.optimizer_state = tuple(opt.state_dict() for opt in (training.g_optimizer, training.d_optimizer))
+        if training.average is not None:
+            state.n_average_updates = training.average.n_updates
 
-    def _parzen_window(self):
-        """The fixed set of generated rows the Parzen estimate is built on.
+    def _finish(self, training, n_before, X_val, candidates):
+        """The end of a fit: the fitted state up to date and the bandwidth chosen."""
+        self._sync_training(training)
+        scores = [record["val_score"] for record in self._fitted.history[n_before:] if "val_score" in record]
+        self._fitted.best_validation_score = max(scores) if scores else None
+        self._fitted.bandwidth = self._choose_bandwidth(X_val, candidates)
 
-        A conditional GAN's window draws its classes from the training
-        frequencies, so the score is of the marginal density of X.
-        """
-        n_window = self._fitted_settings["n_parzen_samples"]
-        return self._generate(n_window, self._parzen_seed, prior_labels(self._class_prior, n_window, self._parzen_seed))
+    def _prepare_checkpoint(self):
+        """During fit: make the fitted state complete, so that ``save`` writes a loadable model."""
+        run = self._run
+        self._sync_training(run.training)
+        self._fitted.bandwidth = self._choose_bandwidth(run.X_val, run.candidates)
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows from the trained generator.
@@ -732,92 +587,24 @@ class GANSampler(DensityMixin, BaseEstimator):
             Generated rows in the units of the training data.
         """
         check_is_fitted(self)
-        if isinstance(n_samples, bool) or not isinstance(n_samples, Integral) or n_samples < 1:
-            raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+        n_samples = check_positive_int(n_samples, "n_samples")
         rng = check_random_state(self.random_state if random_state is None else random_state)
-        seed = int(rng.randint(_MAX_SEED))
-        labels = requested_labels(getattr(self, "classes_", None), self._class_prior, int(n_samples), y, seed)
-        return self._generate(int(n_samples), seed, labels)
-
-    def score_samples(self, X):
-        """Parzen-window log-likelihood of each row of X.
-
-        The window is ``n_parzen_samples`` generated rows, drawn with a seed
-        fixed at fit, so a row's score never depends on the other rows or on
-        the call.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ``n_features_in_``)
-            Rows to score, in the units of the training data.
-
-        Returns
-        -------
-        log_likelihood : ndarray of shape (n_samples,)
-            Log-likelihood of each row in nats; higher is better.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return parzen_log_likelihood(X, self._parzen_window(), self.bandwidth_, device=self.device_)
-
-    def score(self, X, y=None):
-        """Mean Parzen-window log-likelihood of X.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ``n_features_in_``)
-            Rows to score, in the units of the training data.
-        y : None
-            Ignored; present for API consistency.
-
-        Returns
-        -------
-        score : float
-            Mean log-likelihood in nats; higher is better.
-        """
-        return float(np.mean(self.score_samples(X)))
-
-    def parzen_score(self, X):
-        """Mean Parzen log-likelihood of X with its standard error.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ``n_features_in_``)
-            Rows to score, in the units of the training data.
-
-        Returns
-        -------
-        result : ParzenScore
-            ``mean`` and ``std_error`` (population standard deviation over
-            ``sqrt(n_samples)``, the paper's ± figure); prints as
-            ``mean ± std_error``.
-        """
-        return mean_and_std_error(self.score_samples(X))
+        seed = int(rng.randint(MAX_SEED))
+        state = self._fitted
+        labels = requested_labels(state.classes, state.class_prior, n_samples, y, seed)
+        return self._generate(n_samples, seed, labels)
 
     def __getstate__(self):
         state = super().__getstate__()
-        if torch.device(state.get("device_", "cpu")).type != "cpu":
-            for name in ("generator_", "discriminator_", "_raw_generator", "_optimizer_state"):
-                state[name] = to_cpu(copy.deepcopy(state[name]))
+        state.pop("_run", None)
+        if "_fitted" in state:
+            state["_fitted"] = state["_fitted"].for_pickle()
         return state
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        if "device_" not in state or torch.device(self.device_).type == "cpu":
-            return
-        try:
-            device = resolve_device(self.device_)
-        except ValueError:
-            warnings.warn(
-                f"This GANSampler was fitted on {self.device_!r}, which is not "
-                "available here; its networks were loaded on the CPU.",
-                UserWarning,
-            )
-            device = torch.device("cpu")
-        for network in (self.generator_, self.discriminator_, self._raw_generator):
-            if network is not None:
-                network.to(device)
-        self.device_ = str(device)
+        if "_fitted" in state:
+            state["_fitted"].after_unpickle(type(self).__name__)
 
     def save(self, path):
         """Save the fitted estimator to one file that loads without running code.
@@ -827,12 +614,13 @@ class GANSampler(DensityMixin, BaseEstimator):
         :func:`skgan.load` reads it back with
         ``torch.load(..., weights_only=True)``. Networks and the loss must be
         presets or skgan's own spec and loss objects, and the optimizer a
-        name; use pickle or joblib for custom ones.
+        name; use pickle or joblib for custom ones. Callbacks are not saved.
 
         Parameters
         ----------
         path : str or path-like
-            File to write.
+            File to write; an existing file is replaced only once the new
+            one is complete.
 
         Raises
         ------
@@ -860,7 +648,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         True
         >>> folder.cleanup()
         """
-        from . import persistence
-
-        persistence.save(self, path)
-
+        check_is_fitted(self)
+        config = params_to_config(self.get_params(deep=False))
+        state = state_to_plain(self._fitted, self.n_features_in_, getattr(self, "feature_names_in_", None))
+        _model_file.write(path, config, state)

@@ -59,7 +59,7 @@ def build_parser():
     >>> args.command, args.n_samples, args.output
     ('sample', 5, 'out.npy')
     """
-    from . import __version__
+    from ._version import __version__
 
     parser = _Parser(
         prog="skgan",

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from skgan import load
-from skgan._averaging import ExponentialMovingAverage
+from skgan._training import ExponentialMovingAverage
 
 from ._utils import tiny_sampler
 from .test_sampler import CALLS_PER_EPOCH, failing
@@ -46,10 +46,10 @@ def test_zero_decay_samples_and_stops_exactly_as_without_averaging(X):
 
 def test_generator_is_the_average_and_training_keeps_the_trained_weights(X):
     gan = tiny_sampler(max_iter=2, ema_decay=0.9).fit(X)
-    trained = gan._raw_generator
+    trained = gan._fitted.raw_generator
     assert trained is not gan.generator_
     # 108 training rows, batch 16: 6 generator steps an epoch
-    assert gan._n_average_updates == 12
+    assert gan._fitted.n_average_updates == 12
     assert any(not torch.equal(a, b) for a, b in zip(trained.parameters(), gan.generator_.parameters()))
     # sampling uses the average: it changes when the average does
     before = gan.sample(10)
@@ -60,20 +60,20 @@ def test_generator_is_the_average_and_training_keeps_the_trained_weights(X):
 
 def test_warm_start_continues_the_average_and_the_trained_weights(X):
     gan = tiny_sampler(max_iter=1, ema_decay=0.9, warm_start=True).fit(X)
-    trained, average = gan._raw_generator, gan.generator_
+    trained, average = gan._fitted.raw_generator, gan.generator_
     gan.fit(X)
-    assert gan._raw_generator is trained and gan.generator_ is average
-    assert gan._n_average_updates == 12
+    assert gan._fitted.raw_generator is trained and gan.generator_ is average
+    assert gan._fitted.n_average_updates == 12
     # switching averaging off continues from the trained weights, not from the average
     gan.set_params(ema_decay=None).fit(X)
-    assert gan.generator_ is trained and gan._raw_generator is None
+    assert gan.generator_ is trained and gan._fitted.raw_generator is None
 
 
 def test_cold_refit_starts_a_new_average(X):
     gan = tiny_sampler(max_iter=1, ema_decay=0.9).fit(X)
     first = gan.sample(10)
     gan.fit(X)
-    assert gan._n_average_updates == 6
+    assert gan._fitted.n_average_updates == 6
     np.testing.assert_array_equal(gan.sample(10), first)
 
 
@@ -83,7 +83,7 @@ def test_interrupt_restores_the_average_of_the_last_completed_epoch(X):
         interrupted = tiny_sampler(
             max_iter=5, ema_decay=0.5, discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt")
         ).fit(X)
-    assert interrupted._n_average_updates == complete._n_average_updates
+    assert interrupted._fitted.n_average_updates == complete._fitted.n_average_updates
     np.testing.assert_array_equal(interrupted.sample(20), complete.sample(20))
 
 
@@ -94,19 +94,19 @@ def test_save_and_load_keep_both_generators(X, tmp_path):
     loaded = load(path)
     np.testing.assert_array_equal(loaded.sample(10), gan.sample(10))
     np.testing.assert_array_equal(loaded.fit(X).sample(10), gan.fit(X).sample(10))
-    assert loaded._n_average_updates == gan._n_average_updates == 12
+    assert loaded._fitted.n_average_updates == gan._fitted.n_average_updates == 12
 
 
 def test_early_stopping_scores_the_average(X, monkeypatch):
-    import skgan._sampler as sampler_module
+    import skgan._scoring as scoring_module
 
     scored = []
-    original = sampler_module.generate_rows
+    original = scoring_module.generate_rows
 
     def recording_generate_rows(generator, *args):
         scored.append(generator)
         return original(generator, *args)
 
-    monkeypatch.setattr(sampler_module, "generate_rows", recording_generate_rows)
+    monkeypatch.setattr(scoring_module, "generate_rows", recording_generate_rows)
     gan = tiny_sampler(max_iter=2, ema_decay=0.9, early_stopping=True, n_iter_no_change=5).fit(X)
     assert scored and all(generator is gan.generator_ for generator in scored)

@@ -70,7 +70,7 @@ def test_every_class_keeps_a_training_row():
     y = np.array([0] * 19 + [1])  # the single row of class 1 may land in the held-out split
     for seed in range(5):
         gan = tiny_sampler(random_state=seed, validation_fraction=0.5).fit(X, y)
-        assert gan._class_prior[1] > 0
+        assert gan._fitted.class_prior[1] > 0
 
 
 def test_refit_without_labels_is_unconditional(blobs):

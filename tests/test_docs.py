@@ -20,6 +20,7 @@ EXAMPLES = ROOT / "examples"
 PUBLIC_MODULES = [
     "skgan",
     "skgan.augmentation",
+    "skgan.callbacks",
     "skgan.cli",
     "skgan.demo",
     "skgan.losses",
@@ -27,6 +28,7 @@ PUBLIC_MODULES = [
     "skgan.networks",
     "skgan.persistence",
     "skgan.plotting",
+    "skgan.preprocessing",
 ]
 
 

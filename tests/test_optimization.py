@@ -20,7 +20,7 @@ class CountingSGD(torch.optim.SGD):
 
 
 def _param_group(gan, network):
-    return gan._optimizer_state[{"generator": 0, "discriminator": 1}[network]]["param_groups"][0]
+    return gan._fitted.optimizer_state[{"generator": 0, "discriminator": 1}[network]]["param_groups"][0]
 
 
 @pytest.mark.parametrize(
@@ -68,10 +68,10 @@ def test_optimizer_errors_are_clear():
 
 def test_warm_start_resumes_moments_and_restarts_a_changed_optimizer():
     gan = tiny_sampler(warm_start=True, max_iter=1).fit(X)
-    first_state = gan._optimizer_state
+    first_state = gan._fitted.optimizer_state
     steps = float(first_state[0]["state"][0]["step"])
     gan.fit(X)
-    assert float(gan._optimizer_state[0]["state"][0]["step"]) == 2 * steps
+    assert float(gan._fitted.optimizer_state[0]["state"][0]["step"]) == 2 * steps
     assert float(first_state[0]["state"][0]["step"]) == steps  # the earlier fit's state is not mutated
     gan.set_params(optimizer="sgd").fit(X)
     assert "momentum" in _param_group(gan, "generator") and gan.n_iter_ == 3

@@ -87,7 +87,7 @@ def test_round_trip_of_every_parameter_kind(tmp_path):
     assert loaded.generator.get_params() == {**gan.generator.get_params(), "hidden_layer_sizes": (8, 6)}
     assert loaded.discriminator == "mlp" and loaded.loss == "minimax" and loaded.noise == "uniform"
     assert loaded.best_validation_score_ == gan.best_validation_score_ is not None
-    assert loaded._scaling.output_range == (0.0, 1.0)
+    assert loaded._fitted.scaling.output_range == (0.0, 1.0)
     np.testing.assert_array_equal(loaded.sample(20), gan.sample(20))
     np.testing.assert_array_equal(loaded.score_samples(X), gan.score_samples(X))
 
@@ -286,11 +286,11 @@ def test_damaged_contents_fail_the_checksum(model_path, damage):
 
 
 def test_inconsistent_contents_with_a_valid_checksum_are_a_value_error(model_path):
-    from skgan.persistence import _digest
+    from skgan._model_file import digest
 
     contents = torch.load(model_path, weights_only=True)
     del contents["state"]["generator_"]["0.weight"]
-    contents["sha256"] = _digest(contents["config"], contents["state"])
+    contents["sha256"] = digest(contents["config"], contents["state"])
     torch.save(contents, model_path)
     with pytest.raises(ValueError, match="corrupted skgan model file .*RuntimeError"):
         load(model_path)
@@ -368,7 +368,7 @@ def test_round_trip_of_a_class_conditional_gan(tmp_path):
     loaded = load(tmp_path / "m")
     np.testing.assert_array_equal(loaded.classes_, gan.classes_)
     assert loaded.classes_.dtype == gan.classes_.dtype
-    np.testing.assert_array_equal(loaded._class_prior, gan._class_prior)
+    np.testing.assert_array_equal(loaded._fitted.class_prior, gan._fitted.class_prior)
     np.testing.assert_array_equal(loaded.sample(10, y="high"), gan.sample(10, y="high"))
     np.testing.assert_array_equal(loaded.score_samples(X), gan.score_samples(X))
     resumed = loaded.set_params(warm_start=True).fit(X, y)

@@ -59,14 +59,14 @@ def test_sample_shape_units_and_bounds(X):
 )
 def test_data_is_scaled_to_the_generator_output_range(X, activation, low, high):
     gan = tiny_sampler(bandwidth=1.0, generator=MLPGenerator((16,), output_activation=activation)).fit(X)
-    Z = gan._scaling.to_model(X)
+    Z = gan._fitted.scaling.to_model(X)
     if low is None:  # unbounded output: standardised
         np.testing.assert_allclose(Z.mean(0), 0, atol=1e-9)
         np.testing.assert_allclose(Z.std(0), 1, rtol=1e-9)
     else:
         np.testing.assert_allclose(Z.min(0), low, atol=1e-9)
         np.testing.assert_allclose(Z.max(0), high, atol=1e-9)
-    np.testing.assert_allclose(gan._scaling.to_data(Z), X, rtol=1e-12)
+    np.testing.assert_allclose(gan._fitted.scaling.to_data(Z), X, rtol=1e-12)
 
 
 def test_constant_feature_is_reproduced_exactly():
@@ -165,7 +165,7 @@ def test_fixed_and_candidate_bandwidths(X):
 
 
 def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
-    import skgan._sampler
+    import skgan._scoring
 
     seen = {}
 
@@ -173,7 +173,7 @@ def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
         seen["X_val"] = X_val
         return candidates[0]
 
-    monkeypatch.setattr(skgan._sampler, "select_bandwidth", spy)
+    monkeypatch.setattr(skgan._scoring, "select_bandwidth", spy)
     gan = tiny_sampler(validation_fraction=0.25).fit(X)
     X_val = seen["X_val"]
     assert X_val.shape == (30, 3)
@@ -181,7 +181,7 @@ def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
     assert held_out.sum() == 30
     # the data scaling was fitted on the other 90 rows only
     X_train = X[~held_out]
-    np.testing.assert_allclose(gan._scaling.center_, (X_train.min(0) + X_train.max(0)) / 2)
+    np.testing.assert_allclose(gan._fitted.scaling.center_, (X_train.min(0) + X_train.max(0)) / 2)
 
 
 # --- networks and parameters ---------------------------------------------
@@ -475,26 +475,25 @@ def test_partial_fit_runs_one_epoch_each_call(X):
     for expected in (1, 2, 3):
         gan.partial_fit(X)
         assert gan.n_iter_ == expected
-    assert gan._optimizer_state[0]["state"]  # Adam moments carried over
+    assert gan._fitted.optimizer_state[0]["state"]  # Adam moments carried over
     with pytest.raises(ValueError, match="X has 2 features"):
         gan.partial_fit(X[:, :2])
 
 
 def test_early_stopping_stops_and_keeps_the_best_epoch(X, monkeypatch):
-    import skgan._sampler
+    import skgan.callbacks._validation as validation
+    from skgan.callbacks import Callback
 
     scores = iter([1.0, 3.0, 2.0, 2.5, 2.9, 2.0, 9.0])
-    monkeypatch.setattr(skgan._sampler, "_best_mean_log_likelihood", lambda *args: next(scores))
-    gan = tiny_sampler(max_iter=20, early_stopping=True, n_iter_no_change=3, tol=0.5)
+    monkeypatch.setattr(validation, "best_mean_log_likelihood", lambda *args: next(scores))
     best_weights = {}
-    original = skgan._training.EarlyStopping.update
 
-    def spy(self, score, generator, discriminator):
-        if score > self.best_score:
-            best_weights["G"] = [p.detach().clone() for p in generator.parameters()]
-        return original(self, score, generator, discriminator)
+    class RecordBest(Callback):
+        def on_epoch_end(self, estimator, record, **kwargs):
+            if record["val_score"] >= max(r["val_score"] for r in estimator.history_):
+                best_weights["G"] = [p.detach().clone() for p in estimator.generator_.parameters()]
 
-    monkeypatch.setattr(skgan._training.EarlyStopping, "update", spy)
+    gan = tiny_sampler(max_iter=20, early_stopping=True, n_iter_no_change=3, tol=0.5, callbacks=[RecordBest()])
     gan.fit(X)
     # epoch 2 scored 3.0; epochs 3, 4 and 5 do not beat it by more than tol
     assert gan.n_iter_ == 5
@@ -530,7 +529,8 @@ def test_verbose_prints_lines_without_tqdm(X, capsys, monkeypatch):
 def test_sample_same_rows_whatever_the_rows_per_generator_call(X, monkeypatch):
     from sklearn.utils import check_random_state
 
-    from skgan import _generation, _sampler
+    from skgan import _generation
+    from skgan._validation import MAX_SEED
     from skgan._noise import NOISE_BLOCK, noise_blocks
 
     gan = tiny_sampler(max_iter=2).fit(X)
@@ -541,11 +541,11 @@ def test_sample_same_rows_whatever_the_rows_per_generator_call(X, monkeypatch):
         monkeypatch.setattr(_generation, "FORWARD_ROWS", forward_rows)
         np.testing.assert_allclose(gan.sample(n, random_state=3), rows, rtol=1e-6, atol=1e-12)
     # the plain computation: all the noise at once, then the affine map back
-    seed = int(check_random_state(3).randint(_sampler._MAX_SEED))
+    seed = int(check_random_state(3).randint(MAX_SEED))
     z = torch.cat(list(noise_blocks(n, gan.latent_dim, gan.noise, seed)))
     with torch.no_grad():
         Z = gan.generator_(z).double().numpy()
-    scaling = gan._scaling
+    scaling = gan._fitted.scaling
     expected = (Z - scaling.model_center_) * scaling.data_per_model_ + scaling.center_
     assert rows.dtype == np.float64 and rows.shape == (n, X.shape[1])
     # (sampling folds the batch norms into the linear layers: float32 rounding)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from skgan._training import train_gan
+from skgan._training import GameSettings, TrainingState, train_gan
 from skgan.losses import NonSaturatingLoss
 from skgan.networks import MLPDiscriminator, MLPGenerator
 
@@ -16,16 +16,21 @@ class CountingAdam(torch.optim.Adam):
         return super().step(closure)
 
 
-def run(n_rows, batch_size, d_steps, max_iter=2):
-    torch.manual_seed(0)
+def training_state(optimizer=CountingAdam):
     G = MLPGenerator((8,))(latent_dim=2, n_features=3)
     D = MLPDiscriminator((8,))(n_features=3)
-    g_opt, d_opt = CountingAdam(G.parameters()), CountingAdam(D.parameters())
-    result = train_gan(
-        G, D, torch.randn(n_rows, 3), loss=NonSaturatingLoss(), g_optimizer=g_opt, d_optimizer=d_opt,
-        latent_dim=2, noise="normal", d_steps=d_steps, batch_size=batch_size, max_iter=max_iter,
-    )
-    return result, g_opt.steps, d_opt.steps
+    return TrainingState(G, D, optimizer(G.parameters()), optimizer(D.parameters()))
+
+
+def game(d_steps, batch_size, noise="normal"):
+    return GameSettings(loss=NonSaturatingLoss(), latent_dim=2, noise=noise, d_steps=d_steps, batch_size=batch_size)
+
+
+def run(n_rows, batch_size, d_steps, max_iter=2):
+    torch.manual_seed(0)
+    state = training_state()
+    result = train_gan(state, torch.randn(n_rows, 3), game(d_steps, batch_size), epochs=range(1, max_iter + 1))
+    return result, state.g_optimizer.steps, state.d_optimizer.steps
 
 
 @pytest.mark.parametrize(
@@ -36,18 +41,13 @@ def test_k_discriminator_steps_per_generator_step(n_rows, batch_size, d_steps, g
     result, g_steps, d_steps_done = run(n_rows, batch_size, d_steps)
     assert g_steps == 2 * g_per_epoch
     assert d_steps_done == d_steps * g_steps
-    assert len(result.history) == 2 and result.stop_reason is None
+    assert result.n_epochs == 2 and result.stop_reason is None
 
 
 def test_networks_end_in_eval_mode_with_trained_weights():
     torch.manual_seed(0)
-    G = MLPGenerator((8,))(latent_dim=2, n_features=3)
-    before = G[0].weight.detach().clone()
-    D = MLPDiscriminator((8,))(n_features=3)
-    train_gan(
-        G, D, torch.randn(32, 3), loss=NonSaturatingLoss(),
-        g_optimizer=torch.optim.Adam(G.parameters()), d_optimizer=torch.optim.Adam(D.parameters()),
-        latent_dim=2, noise="uniform", d_steps=1, batch_size=8, max_iter=1,
-    )
-    assert not G.training and not D.training
-    assert not torch.equal(G[0].weight, before)
+    state = training_state(lambda params: torch.optim.Adam(params))
+    before = state.generator[0].weight.detach().clone()
+    train_gan(state, torch.randn(32, 3), game(1, 8, noise="uniform"), epochs=range(1, 2))
+    assert not state.generator.training and not state.discriminator.training
+    assert not torch.equal(state.generator[0].weight, before)

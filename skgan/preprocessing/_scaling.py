@@ -3,6 +3,8 @@
 import numpy as np
 from scipy import sparse
 
+from ._layout import OutputLayout
+
 
 class AffineScaling:
     """Per-feature map ``x -> (x - center) / scale`` into the model's space.
@@ -46,6 +48,11 @@ class AffineScaling:
     def n_data_features(self):
         return len(self.center_)
 
+    @property
+    def output_layout(self):
+        """Every model column is a continuous scalar."""
+        return OutputLayout.continuous(len(self.center_))
+
 
 class TransformedScaling:
     """The map through a fitted transformer: the model sees scaled codes.
@@ -62,6 +69,11 @@ class TransformedScaling:
         self.n_data_features = X_train.shape[1]
         bounded = codes.output_range is not None
         self.low_, self.high_ = (X_train.min(0), X_train.max(0)) if bounded else (None, None)
+
+    @property
+    def output_layout(self):
+        """The codes' layout: every code is a continuous scalar."""
+        return self.codes.output_layout
 
     def to_model(self, X):
         return self.codes.to_model(transformed_codes(self.transformer, X))

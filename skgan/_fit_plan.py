@@ -1,0 +1,216 @@
+"""What a fit sets up before training: checked rows, the validation split, bandwidths, networks, callbacks.
+
+Functions of the estimator's parameters and data, so that ``GANSampler``
+itself reads as the order of a fit. Nothing here keeps state.
+"""
+
+import copy
+
+import numpy as np
+import torch
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import validate_data
+
+from ._fitted import build_networks
+from ._generation import class_indices
+from ._training import ExponentialMovingAverage, GameSettings, make_optimizers, optimizer_settings
+from .callbacks import Callback, EarlyStopping, History, ProgressBar
+from .callbacks._validation import ParzenValidation
+from .metrics import PAPER_BANDWIDTHS
+from .metrics._checks import check_bandwidths
+from .networks import DCGANDiscriminator, DCGANGenerator, check_image_shape, output_range
+from .preprocessing import AffineScaling, TransformedScaling, transformed_codes
+
+
+def check_scalable(X):
+    """A ValueError when the per-feature range or spread of ``X`` overflows float64."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        scalable = np.isfinite(X.max(0) - X.min(0)).all() and np.isfinite(X.std(0)).all()
+    if not scalable:
+        raise ValueError("X has values too large to scale: their range overflows float64.")
+
+
+def chooses_bandwidth(bandwidth):
+    """Whether the ``bandwidth`` parameter asks fit to choose among candidates."""
+    return isinstance(bandwidth, str) or np.ndim(bandwidth) > 0
+
+
+def bandwidth_candidates(bandwidth, X):
+    """The bandwidths to choose from: the paper's grid scaled to ``X``, the user's, or the fixed one."""
+    if isinstance(bandwidth, str):
+        span = float(np.max(X.max(0) - X.min(0)))
+        return PAPER_BANDWIDTHS * (span if span > 0 else 1.0)
+    return check_bandwidths(bandwidth, name="bandwidth candidates")
+
+
+def validation_split(n_samples, rng, validation_fraction, needed, y_idx=None):
+    """Indices of the rows to train on and of the held-out rows (None when not ``needed``).
+
+    With labels, every class keeps at least one training row.
+    """
+    if not needed:
+        return np.arange(n_samples), None
+    n_val = max(1, int(round(validation_fraction * n_samples)))
+    order = rng.permutation(n_samples)
+    val, train = order[:n_val], order[n_val:]
+    if y_idx is not None:
+        for label in np.setdiff1d(y_idx, y_idx[train]):
+            first = val[y_idx[val] == label][0]
+            train, val = np.append(train, first), val[val != first]
+    if len(train) < 2 or len(val) == 0:
+        raise ValueError(
+            f"GANSampler needs at least 2 training rows (one of each class) and 1 "
+            f"held-out row after holding out validation_fraction="
+            f"{validation_fraction} of the {n_samples} rows for bandwidth "
+            "selection or early stopping; pass more rows, or a float bandwidth "
+            "without early stopping."
+        )
+    return train, val
+
+
+def is_convolutional(network):
+    return network == "dcgan" or isinstance(network, (DCGANGenerator, DCGANDiscriminator))
+
+
+def check_networks_see_rows(settings):
+    """With a transformer the networks see codes, not images: convolutional networks are an error."""
+    for role in ("generator", "discriminator"):
+        if is_convolutional(settings[role]):
+            raise ValueError(
+                f"The {role} is convolutional, but with a transformer the networks see its "
+                "codes, not images; use MLP networks with a transformer, or no transformer."
+            )
+
+
+def generator_average(generator, ema_decay, prior=None):
+    """The moving average of the generator's weights that training updates, or None.
+
+    ``prior`` (a warm start's fitted state) continues its average.
+    """
+    if ema_decay is None:
+        return None
+    if prior is not None and prior.raw_generator is not None:
+        return ExponentialMovingAverage(prior.generator, ema_decay, prior.n_average_updates)
+    return ExponentialMovingAverage.of(generator, ema_decay)
+
+
+def fit_optimizers(estimator, generator, discriminator, loss, prior=None):
+    """Optimizers of both networks; a warm start resumes their state when the kind is unchanged."""
+    cls, kwargs = optimizer_settings(estimator.optimizer, estimator.optimizer_kwargs, loss)
+    g_rate = estimator.learning_rate
+    d_rate = g_rate if estimator.discriminator_learning_rate is None else estimator.discriminator_learning_rate
+    states = None if prior is None else prior.optimizer_state
+    return make_optimizers((generator, discriminator), (g_rate, d_rate), cls, kwargs, states)
+
+
+def user_callbacks(callbacks):
+    """The ``callbacks`` parameter as a list of :class:`~skgan.callbacks.Callback`, or a TypeError."""
+    callbacks = list(callbacks or [])
+    for callback in callbacks:
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                "callbacks must be skgan.callbacks.Callback instances (subclass Callback for your own), "
+                f"got {type(callback).__name__}."
+            )
+    return callbacks
+
+
+def needs_validation_score(estimator):
+    """Whether each epoch scores the held-out rows: early stopping, or a callback monitoring ``val_score``."""
+    return estimator.early_stopping or any(
+        getattr(callback, "monitor", None) == "val_score" for callback in user_callbacks(estimator.callbacks)
+    )
+
+
+def fit_callbacks(estimator, X_val, candidates):
+    """The callbacks of one fit, in calling order: the defaults the parameters configure, then the user's.
+
+    ``History`` first, the validation score when needed, ``EarlyStopping``
+    with ``early_stopping=True``, the user's callbacks, and ``ProgressBar``
+    last with ``verbose``. A user callback of a default's class (or a subclass) takes that
+    default's place.
+    """
+    user = user_callbacks(estimator.callbacks)
+
+    def take(cls, default):
+        for callback in user:
+            if isinstance(callback, cls):
+                user.remove(callback)
+                return callback
+        return default
+
+    early_stopping = EarlyStopping(
+        "val_score", n_iter_no_change=estimator.n_iter_no_change, tol=estimator.tol
+    ) if estimator.early_stopping else None
+    ordered = [
+        take(History, History()),
+        ParzenValidation(X_val, candidates) if needs_validation_score(estimator) else None,
+        take(EarlyStopping, early_stopping),
+        *user,
+        take(ProgressBar, ProgressBar() if estimator.verbose else None),
+    ]
+    return [callback for callback in ordered if callback is not None]
+
+
+def validated_data(estimator, X, y, prior):
+    """``X`` as float64, and the labels as class indices with the classes (None without labels)."""
+    checks = dict(dtype=[np.float64, np.float32], ensure_min_samples=2, reset=prior is None)
+    if y is None:
+        X = validate_data(estimator, X, **checks)
+    else:
+        X, y = validate_data(estimator, X, y, **checks)
+        check_classification_targets(y)
+    if prior is not None and (y is None) != (prior.classes is None):
+        raise ValueError(
+            "Continue training with labels if and only if the GANSampler was "
+            "fitted with labels (y)."
+        )
+    if y is None:
+        classes, y_idx = None, None
+    elif prior is not None:
+        classes, y_idx = prior.classes, class_indices(prior.classes, y)
+    else:
+        classes, y_idx = np.unique(y, return_inverse=True)
+    X = X.astype(np.float64, copy=False)
+    check_scalable(X)
+    return X, y_idx, classes
+
+def fit_settings(estimator, n_features):
+    """What the networks are built with; ``set_params`` after fit waits for the next cold fit."""
+    image_shape = None if estimator.image_shape is None else check_image_shape(estimator.image_shape, n_features)
+    return {
+        "generator": copy.deepcopy(estimator.generator),
+        "discriminator": copy.deepcopy(estimator.discriminator),
+        "latent_dim": estimator.latent_dim,
+        "noise": estimator.noise,
+        "n_parzen_samples": estimator.n_parzen_samples,
+        "image_shape": image_shape,
+    }
+
+def new_networks(settings, device, classes, X_train, transformer):
+    """Fresh networks, the scaling to their output range, and the training rows in model units."""
+    codes = X_train if transformer is None else transformed_codes(transformer, X_train)
+    if transformer is not None:  # image_shape then only describes X, for plots
+        check_networks_see_rows(settings)
+    generator, discriminator = build_networks(
+        settings, codes.shape[1], device, None if classes is None else len(classes),
+        settings["image_shape"] if transformer is None else None,
+    )
+    scaling = AffineScaling(output_range(generator)).fit(codes)
+    model_rows = scaling.to_model(codes)
+    if transformer is not None:
+        scaling = TransformedScaling(transformer, scaling, X_train)
+        scaling.to_data(model_rows[:1])  # fails early on a wrong inverse
+    return generator, discriminator, scaling, model_rows
+
+def game_settings(estimator, settings, loss):
+    compile_options = None if estimator.compile is False else ({} if estimator.compile is True else dict(estimator.compile))
+    return GameSettings(
+        loss=loss,
+        latent_dim=settings["latent_dim"],
+        noise=settings["noise"],
+        d_steps=loss.default_d_steps if estimator.d_steps == "auto" else estimator.d_steps,
+        batch_size=estimator.batch_size,
+        autocast_dtype=None if estimator.mixed_precision is None else getattr(torch, estimator.mixed_precision),
+        compile_options=compile_options,
+    )

@@ -1,0 +1,316 @@
+"""What ``GANSampler.fit`` learns: one owner for every fitted attribute.
+
+:class:`FittedState` holds everything a fit produces. The estimator keeps one
+of them (``_fitted``) and shows its public fields as the scikit-learn fitted
+attributes (``generator_``, ``bandwidth_``, ...) through
+:class:`FittedAttribute`. :func:`state_to_plain` and :func:`state_from_plain`
+turn it into the plain values and tensors of a model file and back; nothing
+else reads or writes the fitted state from outside the estimator.
+
+Adding a fitted value is a field here, with its entry in the two converters
+(and a :class:`FittedAttribute` line in the estimator if it is public).
+"""
+
+import copy
+import warnings
+from dataclasses import dataclass, field, replace
+from numbers import Real
+
+import numpy as np
+import torch
+
+from ._device import resolve_device, to_cpu
+from ._plain import NETWORK_ROLES, network_config, network_from_config, plain, short_repr, tuples
+from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
+from .preprocessing import AffineScaling
+
+#: The fit-time settings that shape the networks and the Parzen window; they
+#: are kept, because ``set_params`` after fit waits for the next cold fit.
+SETTINGS = ("generator", "discriminator", "latent_dim", "noise", "n_parzen_samples", "image_shape")
+
+
+@dataclass
+class FittedState:
+    """Everything a fit produces.
+
+    ``generator`` is the network that samples (the weight average with
+    ``ema_decay``), ``raw_generator`` the trained one behind an average (else
+    None); ``scaling`` maps between the user's units and the networks'.
+    """
+
+    generator: torch.nn.Module
+    discriminator: torch.nn.Module
+    scaling: object
+    settings: dict
+    device: str
+    parzen_seed: int
+    raw_generator: torch.nn.Module = None
+    n_average_updates: int = None
+    optimizer_state: tuple = ()
+    history: list = field(default_factory=list)
+    best_validation_score: float = None
+    bandwidth: float = None
+    classes: np.ndarray = None
+    class_prior: np.ndarray = None
+    transformer: object = None
+
+    @property
+    def n_iter(self):
+        return len(self.history)
+
+    @property
+    def trained_generator(self):
+        """The generator that training continues from."""
+        return self.generator if self.raw_generator is None else self.raw_generator
+
+    def modules(self):
+        return tuple(m for m in (self.generator, self.discriminator, self.raw_generator) if m is not None)
+
+    def to(self, device):
+        """Move the networks to ``device`` in place."""
+        for module in self.modules():
+            module.to(device)
+        self.device = str(device)
+        return self
+
+    def for_pickle(self):
+        """This state, or a CPU copy of it when the networks are on an accelerator."""
+        return self if torch.device(self.device).type == "cpu" else self.cpu_copy()
+
+    def after_unpickle(self, owner="GANSampler"):
+        """Back to the device it was fitted on, or to the CPU (with a warning) when that one is missing here."""
+        if torch.device(self.device).type == "cpu":
+            return
+        try:
+            device = resolve_device(self.device)
+        except ValueError:
+            warnings.warn(
+                f"This {owner} was fitted on {self.device!r}, which is not "
+                "available here; its networks were loaded on the CPU.",
+                UserWarning,
+                stacklevel=3,
+            )
+            device = torch.device("cpu")
+        self.to(device)
+
+    def cpu_copy(self):
+        """A copy whose networks and optimizer state are on the CPU (this one is unchanged)."""
+        moved = {
+            name: to_cpu(copy.deepcopy(getattr(self, name)))
+            for name in ("generator", "discriminator", "raw_generator", "optimizer_state")
+        }
+        return replace(self, **moved)
+
+
+def attach(estimator, state, n_features_in=None, feature_names_in=None):
+    """Make ``state`` the estimator's fitted state (and set its input features when given, as load does)."""
+    estimator.__dict__["_fitted"] = state
+    if n_features_in is not None:
+        estimator.n_features_in_ = int(n_features_in)
+    if feature_names_in is not None:
+        estimator.feature_names_in_ = feature_names_in
+
+
+class FittedAttribute:
+    """A public fitted attribute that reads (and writes) one field of the estimator's :class:`FittedState`.
+
+    Unfitted, or when the field is None and ``optional``, the attribute does
+    not exist (``hasattr`` is False), as scikit-learn expects of attributes
+    defined only in some fits (``classes_``).
+    """
+
+    def __init__(self, field_name, optional=False):
+        self.field_name = field_name
+        self.optional = optional
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, estimator, owner=None):
+        if estimator is None:
+            return self
+        state = estimator.__dict__.get("_fitted")
+        value = None if state is None else getattr(state, self.field_name)
+        if state is None or (self.optional and value is None):
+            raise AttributeError(f"{type(estimator).__name__!r} object has no attribute {self.name!r}")
+        return value
+
+    def __set__(self, estimator, value):
+        state = estimator.__dict__.get("_fitted")
+        if state is None:
+            raise AttributeError(f"{self.name} can be set only on a fitted {type(estimator).__name__}.")
+        setattr(state, self.field_name, value)
+
+
+def build_networks(settings, n_features, device, n_classes=None, image_shape=None):
+    """The generator and discriminator described by ``settings``, for rows of ``n_features``.
+
+    ``image_shape`` is given to convolutional networks (None when the
+    networks see codes rather than images).
+    """
+    sizes = {"n_features": n_features}
+    if n_classes is not None:
+        sizes["n_classes"] = n_classes
+    if image_shape is not None:
+        sizes["image_shape"] = image_shape
+    latent_dim = settings["latent_dim"]
+    generator = build_network(settings["generator"], GENERATORS, "generator", latent_dim=latent_dim, **sizes)
+    discriminator = build_network(settings["discriminator"], DISCRIMINATORS, "discriminator", **sizes)
+    generator, discriminator = generator.to(device), discriminator.to(device)
+    check_network_shapes(generator, discriminator, latent_dim, n_features, device, n_classes)
+    return generator, discriminator
+
+
+# --------------------------------------------------------------------------
+# plain values and tensors (the model file's "state")
+# --------------------------------------------------------------------------
+
+
+def state_to_plain(state, n_features_in, feature_names_in=None):
+    """The fitted state as plain values and CPU tensors.
+
+    The keys are those of model-file version 1, so files stay readable by
+    every skgan that reads that version.
+    """
+    raw = state.raw_generator
+    plain_state = {
+        "generator_": _cpu_weights(state.generator),
+        "discriminator_": _cpu_weights(state.discriminator),
+        "raw_generator": None if raw is None else _cpu_weights(raw),
+        "scaling": _scaling_to_plain(state.scaling),
+        "optimizer_state": to_cpu(_detached(tuple(state.optimizer_state))),
+        "history_": plain(state.history, "history_"),
+        "fitted_settings": _settings_to_plain(state.settings),
+        "n_iter_": state.n_iter,
+        "best_validation_score_": plain(state.best_validation_score, "best_validation_score_"),
+        "device_": state.device,
+        "_parzen_seed": int(state.parzen_seed),
+        "bandwidth_": plain(state.bandwidth, "bandwidth_"),
+        "n_features_in_": int(n_features_in),
+        "_n_average_updates": plain(state.n_average_updates, "n_average_updates"),
+        "class_prior": None if state.class_prior is None else _float_tensor(state.class_prior),
+    }
+    if feature_names_in is not None:
+        plain_state["feature_names_in_"] = [str(name) for name in feature_names_in]
+    if state.classes is not None:
+        plain_state["classes_"] = _labels_to_plain(state.classes)
+    if state.transformer is not None:
+        raise ValueError(
+            f"skgan cannot save the fitted transformer {short_repr(state.transformer)} to its model file; "
+            "use pickle or joblib for this estimator."
+        )
+    return plain_state
+
+
+def state_from_plain(plain_state, device):
+    """``(state, n_features_in, feature_names_in)`` from :func:`state_to_plain`'s values.
+
+    The networks are rebuilt as fit built them, with the saved weights, on
+    ``device``; a file from before weight averaging has no averaged network.
+    """
+    plain_state = {"raw_generator": None, "_n_average_updates": None, **plain_state}
+    n_features = plain_state["n_features_in_"]
+    names = plain_state.get("feature_names_in_")
+    classes = _labels_from_plain(plain_state["classes_"]) if "classes_" in plain_state else None
+    prior = plain_state["class_prior"]
+    settings = _settings_from_plain(plain_state["fitted_settings"])
+    n_classes = None if classes is None else len(classes)
+
+    with torch.random.fork_rng(devices=[]):  # initialisation draws are overwritten by the weights
+        built = [build_networks(settings, n_features, torch.device("cpu"), n_classes, settings["image_shape"])
+                 for _ in range(1 if plain_state["raw_generator"] is None else 2)]
+
+    def loaded(network, weights):
+        network.load_state_dict(weights)
+        return network.to(device).eval()
+
+    raw = plain_state["raw_generator"]
+    state = FittedState(
+        generator=loaded(built[0][0], plain_state["generator_"]),
+        discriminator=loaded(built[0][1], plain_state["discriminator_"]),
+        raw_generator=None if raw is None else loaded(built[1][0], raw),
+        n_average_updates=plain_state["_n_average_updates"],
+        scaling=_scaling_from_plain(plain_state["scaling"]),
+        settings=settings,
+        device=str(device),
+        parzen_seed=plain_state["_parzen_seed"],
+        optimizer_state=tuple(plain_state["optimizer_state"]),
+        history=[dict(record) for record in plain_state["history_"]],
+        best_validation_score=plain_state["best_validation_score_"],
+        bandwidth=plain_state["bandwidth_"],
+        classes=classes,
+        class_prior=None if prior is None else prior.numpy().astype(np.float64),
+    )
+    return state, n_features, None if names is None else np.asarray(names, dtype=object)
+
+
+def _cpu_weights(module):
+    return {key: value.detach().to("cpu") for key, value in module.state_dict().items()}
+
+
+def _detached(obj):
+    if isinstance(obj, torch.Tensor):
+        return obj.detach()
+    if isinstance(obj, dict):
+        return {key: _detached(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_detached(value) for value in obj)
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
+
+
+def _float_tensor(array):
+    return torch.as_tensor(np.asarray(array, dtype=np.float64)).clone()
+
+
+def _scaling_to_plain(scaling):
+    if not isinstance(scaling, AffineScaling):
+        raise ValueError("skgan cannot save a GANSampler fitted with a transformer; use pickle or joblib.")
+    return {
+        "output_range": plain(scaling.output_range, "output_range"),
+        "center_": _float_tensor(scaling.center_),
+        "model_center_": float(scaling.model_center_),
+        "data_per_model_": _float_tensor(scaling.data_per_model_),
+        "model_per_data_": _float_tensor(scaling.model_per_data_),
+    }
+
+
+def _scaling_from_plain(values):
+    output_range = values["output_range"]
+    scaling = AffineScaling(None if output_range is None else tuple(output_range))
+    scaling.center_ = values["center_"].numpy().astype(np.float64)
+    scaling.model_center_ = float(values["model_center_"])
+    scaling.data_per_model_ = values["data_per_model_"].numpy().astype(np.float64)
+    scaling.model_per_data_ = values["model_per_data_"].numpy().astype(np.float64)
+    return scaling
+
+
+def _settings_to_plain(settings):
+    config = {name: plain(settings[name], name) for name in SETTINGS if name not in NETWORK_ROLES}
+    for role, presets in NETWORK_ROLES.items():
+        config[role] = network_config(role, settings[role], presets)
+    return config
+
+
+def _settings_from_plain(config):
+    settings = {"image_shape": None, **config}
+    settings["image_shape"] = tuples(settings["image_shape"])
+    for role in NETWORK_ROLES:
+        settings[role] = network_from_config(settings[role])
+    return settings
+
+
+def _labels_to_plain(classes):
+    """Class labels as their plain values and numpy dtype, so that they come back with the same dtype."""
+    values = classes.tolist()
+    if not all(isinstance(value, (str, Real, np.bool_)) for value in values):
+        raise ValueError(
+            f"skgan can store class labels that are strings, numbers or booleans, got {short_repr(values)}; "
+            "use pickle or joblib for this estimator."
+        )
+    return {"values": plain(values, "classes_"), "dtype": classes.dtype.str if classes.dtype != object else "object"}
+
+
+def _labels_from_plain(values):
+    return np.asarray(values["values"], dtype=np.dtype(values["dtype"]))

@@ -1,0 +1,29 @@
+"""Training: the adversarial loop, its callbacks' machinery, optimizers, weight averaging, precision and execution.
+
+Private to skgan. The estimator builds a :class:`TrainingState` and a
+:class:`GameSettings`, and calls :func:`train_gan` with a
+:class:`CallbackList`; :mod:`._execution` is the one place that decides how
+and where the loop runs.
+"""
+
+from ._averaging import ExponentialMovingAverage
+from ._callbacks import CallbackList
+from ._execution import LocalExecution, local_execution
+from ._loop import GameSettings, TrainingResult, TrainingState, report_stop, train_gan
+from ._optim import OPTIMIZERS, GoodfellowSGD, make_optimizers, optimizer_settings
+
+__all__ = [
+    "OPTIMIZERS",
+    "CallbackList",
+    "ExponentialMovingAverage",
+    "GameSettings",
+    "GoodfellowSGD",
+    "LocalExecution",
+    "TrainingResult",
+    "TrainingState",
+    "local_execution",
+    "make_optimizers",
+    "optimizer_settings",
+    "report_stop",
+    "train_gan",
+]

@@ -1,0 +1,220 @@
+"""The adversarial training loop: Algorithm 1 of Goodfellow et al. (2014)."""
+
+import copy
+import math
+import time
+import warnings
+from dataclasses import dataclass
+
+import torch
+from sklearn.exceptions import ConvergenceWarning
+
+from .._noise import sample_noise
+from ._callbacks import CallbackList
+from ._execution import local_execution
+from ._precision import Stepper, autocast_context
+
+
+@dataclass(frozen=True)
+class GameSettings:
+    """How one epoch plays the game: the loss, the noise, ``d_steps`` (k) and the batch size.
+
+    ``autocast_dtype`` (``torch.bfloat16`` or ``torch.float16``) runs the
+    forward passes under autocast; ``compile_options`` (a dict, possibly
+    empty) trains through ``torch.compile``'d forward passes.
+    """
+
+    loss: object
+    latent_dim: int
+    noise: str
+    d_steps: int
+    batch_size: int
+    autocast_dtype: torch.dtype = None
+    compile_options: dict = None
+
+
+@dataclass
+class TrainingState:
+    """What training changes: both networks, their optimizers and the generator's weight average."""
+
+    generator: torch.nn.Module
+    discriminator: torch.nn.Module
+    g_optimizer: torch.optim.Optimizer
+    d_optimizer: torch.optim.Optimizer
+    average: object = None
+
+    @property
+    def modules(self):
+        return (self.generator, self.discriminator) + (() if self.average is None else (self.average,))
+
+    @property
+    def sampled(self):
+        """The generator that samples: the weight average when there is one."""
+        return self.generator if self.average is None else self.average.module
+
+    def snapshot(self):
+        """A copy of the modules' weights (and the average's count), for :meth:`restore`."""
+        return [copy.deepcopy(module.state_dict()) for module in self.modules]
+
+    def restore(self, snapshot):
+        for module, weights in zip(self.modules, snapshot):
+            module.load_state_dict(weights)
+
+    def train(self, mode=True):
+        self.generator.train(mode)
+        self.discriminator.train(mode)
+
+
+@dataclass
+class TrainingResult:
+    """What :func:`train_gan` did.
+
+    ``n_epochs`` epochs completed. ``stop_reason`` is None (all epochs ran or
+    a callback stopped training), ``"diverged"`` (a non-finite loss; the
+    weights of the last finite epoch were restored) or ``"interrupted"``
+    (KeyboardInterrupt; the weights after the last completed epoch were
+    restored), at epoch ``stopped_at_epoch``.
+    """
+
+    n_epochs: int = 0
+    stop_reason: str = None
+    stopped_at_epoch: int = None
+
+
+def _real_batches(n_samples, batch_size, n_steps, device):
+    """Indices of ``n_steps`` minibatches from fresh permutations of the rows."""
+    n_perms = -(-n_steps * batch_size // n_samples)
+    order = torch.cat([torch.randperm(n_samples, device=device) for _ in range(n_perms)])
+    return order[: n_steps * batch_size].view(n_steps, batch_size)
+
+
+def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None):
+    """Train ``state``'s networks on the rows of tensor ``X`` for the epochs numbered ``epochs``.
+
+    One epoch is one pass of the discriminator over the data in minibatches
+    of ``game.batch_size`` (rounded up to a multiple of ``game.d_steps``):
+    every ``d_steps`` discriminator steps are followed by one generator step,
+    as in Algorithm 1 with ``k = d_steps``. ``y`` (class indices) conditions
+    both networks. Random draws come from torch's global generators, which
+    the caller seeds.
+
+    ``callbacks`` (a :class:`~skgan._training.CallbackList`) hears
+    ``on_epoch_begin``, ``on_batch_end`` (only callbacks that define it) and,
+    with the networks in evaluation mode, ``on_epoch_end`` with the epoch's
+    record; a true return value of ``on_epoch_end`` stops training. The losses
+    are accumulated on the device and read once per epoch. A non-finite loss
+    stops training with the last finite weights restored; a KeyboardInterrupt
+    stops it with the weights of the last completed epoch. The networks end in
+    evaluation mode.
+    """
+    callbacks = CallbackList([]) if callbacks is None else callbacks
+    execution = local_execution() if execution is None else execution
+    loss, latent_dim, noise, d_steps = game.loss, game.latent_dim, game.noise, game.d_steps
+    n_samples, device = X.shape[0], X.device
+    batch_size = min(game.batch_size, n_samples)
+    n_g_steps = -(-max(1, n_samples // batch_size) // d_steps)
+    n_d_steps = n_g_steps * d_steps
+    result = TrainingResult()
+    generator, discriminator, average = state.generator, state.discriminator, state.average
+    last_good = state.snapshot()
+    g_forward, d_forward = execution.forward_modules(generator, discriminator, game.compile_options)
+    autocast = autocast_context(device, game.autocast_dtype)
+    g_step = Stepper(state.g_optimizer, device, game.autocast_dtype)
+    d_step = Stepper(state.d_optimizer, device, game.autocast_dtype)
+    hears_batches = callbacks.hears_batches
+    try:
+        for epoch in epochs:
+            start = time.perf_counter()
+            state.train()
+            callbacks.on_epoch_begin(epoch)
+            batches = _real_batches(n_samples, batch_size, n_d_steps, device)
+            sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
+            for step, rows in enumerate(batches, start=1):
+                labels = () if y is None else (y[rows],)
+                real = X[rows]
+                with autocast:
+                    with torch.no_grad():
+                        fake = g_forward(sample_noise(batch_size, latent_dim, noise, device=device), *labels)
+                    real_out = d_forward(real, *labels).float()
+                    fake_out = d_forward(fake, *labels).float()
+                d_loss = loss.discriminator_loss(real_out, fake_out)
+                penalty = loss.penalty(discriminator, real, fake.float(), labels)
+                d_step(d_loss if penalty is None else d_loss + penalty)
+                sums[:3] += torch.stack(
+                    [d_loss.detach(), loss.report(real_out.detach()).mean(), loss.report(fake_out.detach()).mean()]
+                )
+                g_loss = None
+                if step % d_steps == 0:
+                    z = sample_noise(batch_size, latent_dim, noise, device=device)
+                    if y is not None:
+                        labels = (y[torch.randint(n_samples, (batch_size,), device=device)],)
+                    with autocast:
+                        fake_out = d_forward(g_forward(z, *labels), *labels).float()
+                    g_loss = loss.generator_loss(fake_out)
+                    g_step(g_loss)
+                    sums[3] += g_loss.detach()
+                    if average is not None:
+                        average.update(generator)
+                if hears_batches:
+                    callbacks.on_batch_end(step, d_loss=d_loss.detach(), g_loss=None if g_loss is None else g_loss.detach())
+            for optimizer in (state.g_optimizer, state.d_optimizer):
+                if hasattr(optimizer, "on_epoch_end"):  # epoch-based schedules
+                    optimizer.on_epoch_end()
+            d_loss, d_real, d_fake, g_loss = execution.mean_over_processes(sums).tolist()
+            record = {
+                "epoch": epoch,
+                "d_loss": d_loss / n_d_steps,
+                "g_loss": g_loss / n_g_steps,
+                "d_real": d_real / n_d_steps,
+                "d_fake": d_fake / n_d_steps,
+                "dur": time.perf_counter() - start,
+            }
+            if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
+                state.restore(last_good)
+                result.stop_reason, result.stopped_at_epoch = "diverged", epoch
+                break
+            last_good = state.snapshot()
+            result.n_epochs += 1
+            state.train(False)
+            if callbacks.on_epoch_end(record):
+                break
+    except KeyboardInterrupt:
+        state.restore(last_good)
+        result.stop_reason = "interrupted"
+        result.stopped_at_epoch = epochs[0] + result.n_epochs
+    finally:
+        state.train(False)
+    return result
+
+
+def report_stop(result, n_before):
+    """Warn about, or raise for, a training run that stopped early.
+
+    ``n_before`` epochs were completed by earlier fits (warm start).
+    """
+    if result.stop_reason is None:
+        return
+    epoch = result.stopped_at_epoch
+    if result.stop_reason == "diverged":
+        if n_before + result.n_epochs == 0:
+            raise ValueError(
+                "Training diverged in the first epoch (non-finite loss). "
+                "Try a lower learning_rate, scaled or standardised input, or "
+                "a smaller network."
+            )
+        warnings.warn(
+            f"Training diverged in epoch {epoch} (non-finite loss); stopped "
+            f"and restored the weights of epoch {epoch - 1}. Try a lower "
+            "learning_rate.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    elif result.n_epochs == 0:
+        raise KeyboardInterrupt
+    else:
+        warnings.warn(
+            f"Training interrupted in epoch {epoch}; kept the weights of the "
+            f"{n_before + result.n_epochs} completed epoch(s).",
+            UserWarning,
+            stacklevel=4,
+        )

@@ -1,0 +1,14 @@
+"""Encoding the user's rows for the networks, and decoding generated rows.
+
+Every encoder maps rows in the user's units to the model's columns and back
+(``to_model`` / ``to_data``), and describes the model's columns with an
+:class:`OutputLayout`: which are continuous scalars and which form one
+categorical block. Numeric data is scaled per feature to the generator's
+output range; with ``GANSampler(transformer=...)`` the networks see the
+transformer's codes.
+"""
+
+from ._layout import OutputBlock, OutputLayout
+from ._scaling import AffineScaling, TransformedScaling, transformed_codes
+
+__all__ = ["OutputBlock", "OutputLayout"]

@@ -1,0 +1,109 @@
+"""The layout of the columns the networks see: which are continuous, which form one categorical block."""
+
+from dataclasses import dataclass
+
+_KINDS = ("continuous", "categorical")
+
+
+@dataclass(frozen=True)
+class OutputBlock:
+    """A run of model columns ``[start, stop)`` of one kind.
+
+    A ``"continuous"`` block is one scalar column per feature; a
+    ``"categorical"`` block is one one-hot group (its columns sum to one),
+    which a generator should end with a softmax over the block.
+
+    Examples
+    --------
+    >>> from skgan.preprocessing import OutputBlock
+    >>> OutputBlock("categorical", 3, 6, name="colour").width
+    3
+    """
+
+    kind: str
+    start: int
+    stop: int
+    name: str = None
+
+    def __post_init__(self):
+        if self.kind not in _KINDS:
+            raise ValueError(f"kind must be one of {_KINDS}, got {self.kind!r}.")
+        if not (0 <= self.start < self.stop):
+            raise ValueError(f"A block needs 0 <= start < stop, got [{self.start}, {self.stop}).")
+        if self.kind == "categorical" and self.stop - self.start < 2:
+            raise ValueError("A categorical block needs at least 2 columns.")
+
+    @property
+    def width(self):
+        """Number of columns."""
+        return self.stop - self.start
+
+
+class OutputLayout:
+    """The contract between an encoder and the networks: what each model column is.
+
+    An encoder (a scaling, a tabular encoder) describes the columns it
+    produces as contiguous :class:`OutputBlock` runs that cover
+    ``0 .. n_columns`` in order; a generator can read it to give each
+    categorical block its own softmax.
+
+    Parameters
+    ----------
+    blocks : sequence of OutputBlock
+        Contiguous blocks, starting at column 0.
+
+    Examples
+    --------
+    >>> from skgan.preprocessing import OutputBlock, OutputLayout
+    >>> layout = OutputLayout([OutputBlock("continuous", 0, 2), OutputBlock("categorical", 2, 5, name="colour")])
+    >>> layout.n_columns, layout.continuous_columns
+    (5, [0, 1])
+    >>> [(block.name, block.width) for block in layout.categorical_blocks]
+    [('colour', 3)]
+    >>> OutputLayout.continuous(3).continuous_columns
+    [0, 1, 2]
+    """
+
+    def __init__(self, blocks):
+        blocks = tuple(blocks)
+        if not blocks:
+            raise ValueError("An output layout needs at least one block.")
+        position = 0
+        for block in blocks:
+            if not isinstance(block, OutputBlock):
+                raise TypeError(f"blocks must be OutputBlock objects, got {type(block).__name__}.")
+            if block.start != position:
+                raise ValueError(
+                    f"Blocks must be contiguous from column 0: a block starts at {block.start}, expected {position}."
+                )
+            position = block.stop
+        self.blocks = blocks
+
+    @classmethod
+    def continuous(cls, n_columns):
+        """A layout of ``n_columns`` continuous columns (what a numeric scaling produces)."""
+        return cls([OutputBlock("continuous", 0, int(n_columns))])
+
+    @property
+    def n_columns(self):
+        """Number of model columns."""
+        return self.blocks[-1].stop
+
+    @property
+    def continuous_columns(self):
+        """Indices of the continuous columns."""
+        return [i for block in self.blocks if block.kind == "continuous" for i in range(block.start, block.stop)]
+
+    @property
+    def categorical_blocks(self):
+        """The categorical blocks, in column order."""
+        return [block for block in self.blocks if block.kind == "categorical"]
+
+    def __eq__(self, other):
+        return isinstance(other, OutputLayout) and self.blocks == other.blocks
+
+    def __hash__(self):
+        return hash(self.blocks)
+
+    def __repr__(self):
+        return f"OutputLayout({list(self.blocks)!r})"
