@@ -117,7 +117,7 @@ print(f"balanced accuracy, GAN minus SMOTE: {difference.mean():+.3f} on average;
 
 fig, axes = plt.subplots(1, 2, figsize=(8, 3), sharey=True)
 names = list(models)
-for ax, metric in zip(axes, ("balanced accuracy", "F1 (malignant)")):
+for ax, metric in zip(axes, ("balanced accuracy", "F1 (malignant)"), strict=True):
     means = [np.mean(scores[name][metric]) for name in names]
     stds = [np.std(scores[name][metric]) for name in names]
     ax.barh(names, means, xerr=stds, color=["C7", "C7", "C1", "C0"])

@@ -73,7 +73,7 @@ print(f"{len(search.cv_results_['params'])} candidates x 3 folds in {time.perf_c
 # standard deviation over the folds.
 results = search.cv_results_
 for rank, params, mean, std in sorted(zip(results["rank_test_score"], results["params"],
-                                          results["mean_test_score"], results["std_test_score"]),
+                                          results["mean_test_score"], results["std_test_score"], strict=True),
                                       key=lambda row: row[0]):
     print(f"{rank}. {mean:7.3f} ± {std:.3f}   {params}")
 print("best:", search.best_params_)

@@ -47,7 +47,8 @@ print(f"{on_codes.transformer_.explained_variance_ratio_.sum():.0%} of the pixel
       f"is in {N_COMPONENTS} components")
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.5))
-for ax, gan, title in zip(axes, (on_pixels, on_codes), ("GAN on pixels", f"GAN on PCA({N_COMPONENTS}) codes")):
+titles = ("GAN on pixels", f"GAN on PCA({N_COMPONENTS}) codes")
+for ax, gan, title in zip(axes, (on_pixels, on_codes), titles, strict=True):
     plot_samples(gan, image_shape=(8, 8), n_samples=64, random_state=0, ax=ax)
     ax.set_title(title)
 fig.tight_layout()
