@@ -3,7 +3,7 @@
 from . import callbacks, losses, metrics, networks, preprocessing
 from ._sampler import GANSampler
 from ._training import GoodfellowSGD
-from ._version import __version__
+from ._version import __version__ as __version__
 from .augmentation import AugmentedEstimator, GANOversampler
 from .losses import HingeLoss, LeastSquaresLoss, MinimaxLoss, NonSaturatingLoss, WassersteinGPLoss
 from .metrics import (
@@ -49,6 +49,7 @@ __all__ = [
     "losses",
     "metrics",
     "networks",
+    "preprocessing",
     "paper_parzen_evaluation",
     "parzen_log_likelihood",
     "parzen_score",

@@ -1,5 +1,6 @@
 """Choosing the torch device."""
 
+import numpy as np
 import torch
 
 
@@ -27,11 +28,19 @@ def resolve_device(device):
 
 
 def to_cpu(obj):
-    """A module, tensor or nest of dicts, lists and tuples with its tensors on the CPU."""
-    if isinstance(obj, (torch.nn.Module, torch.Tensor)):
+    """A module, tensor or nest of dicts, lists and tuples with its tensors on the CPU.
+
+    Tensors come detached from any graph and numpy scalars as Python
+    numbers, so the result holds only what a model file may hold.
+    """
+    if isinstance(obj, torch.nn.Module):
         return obj.to("cpu")
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().to("cpu")
     if isinstance(obj, dict):
         return {key: to_cpu(value) for key, value in obj.items()}
     if isinstance(obj, (list, tuple)):
         return type(obj)(to_cpu(value) for value in obj)
+    if isinstance(obj, np.generic):
+        return obj.item()
     return obj

@@ -8,10 +8,11 @@ import copy
 
 import numpy as np
 import torch
+from sklearn.base import clone
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
-from ._fitted import build_networks
+from ._fitted import SETTINGS, build_networks
 from ._generation import class_indices
 from ._training import ExponentialMovingAverage, GameSettings, make_optimizers, optimizer_settings
 from .callbacks import Callback, EarlyStopping, History, ProgressBar
@@ -19,7 +20,7 @@ from .callbacks._validation import ParzenValidation
 from .metrics import PAPER_BANDWIDTHS
 from .metrics._checks import check_bandwidths
 from .networks import DCGANDiscriminator, DCGANGenerator, check_image_shape, output_range
-from .preprocessing import AffineScaling, TransformedScaling, transformed_codes
+from .preprocessing._scaling import AffineScaling, TransformedScaling, transformed_codes
 
 
 def check_scalable(X):
@@ -33,6 +34,13 @@ def check_scalable(X):
 def chooses_bandwidth(bandwidth):
     """Whether the ``bandwidth`` parameter asks fit to choose among candidates."""
     return isinstance(bandwidth, str) or np.ndim(bandwidth) > 0
+
+
+def bandwidth_before_choice(bandwidth, prior=None):
+    """The bandwidth during a fit, before it is chosen: the fixed one, or the earlier fit's (``prior``)."""
+    if not chooses_bandwidth(bandwidth):
+        return float(bandwidth)
+    return None if prior is None else prior.bandwidth
 
 
 def bandwidth_candidates(bandwidth, X):
@@ -123,14 +131,17 @@ def needs_validation_score(estimator):
 
 
 def fit_callbacks(estimator, X_val, candidates):
-    """The callbacks of one fit, in calling order: the defaults the parameters configure, then the user's.
+    """``(in_order, fitted)``: the callbacks one fit calls, in order, and the clones of the user's.
 
-    ``History`` first, the validation score when needed, ``EarlyStopping``
-    with ``early_stopping=True``, the user's callbacks, and ``ProgressBar``
-    last with ``verbose``. A user callback of a default's class (or a subclass) takes that
-    default's place.
+    The order is ``History``, the held-out score when needed,
+    ``EarlyStopping`` with ``early_stopping=True``, the user's callbacks, and
+    ``ProgressBar`` with ``verbose``; a user callback of a default's class (or
+    a subclass) takes that default's place. Fit uses clones of the user's
+    callbacks, so its parameters stay unchanged; ``fitted[i]`` is the clone
+    of ``callbacks[i]`` (the estimator's ``callbacks_``).
     """
-    user = user_callbacks(estimator.callbacks)
+    fitted = [clone(callback) for callback in user_callbacks(estimator.callbacks)]
+    user = list(fitted)
 
     def take(cls, default):
         for callback in user:
@@ -142,14 +153,12 @@ def fit_callbacks(estimator, X_val, candidates):
     early_stopping = EarlyStopping(
         "val_score", n_iter_no_change=estimator.n_iter_no_change, tol=estimator.tol
     ) if estimator.early_stopping else None
-    ordered = [
-        take(History, History()),
-        ParzenValidation(X_val, candidates) if needs_validation_score(estimator) else None,
-        take(EarlyStopping, early_stopping),
-        *user,
-        take(ProgressBar, ProgressBar() if estimator.verbose else None),
-    ]
-    return [callback for callback in ordered if callback is not None]
+    history = take(History, History())
+    early_stopping = take(EarlyStopping, early_stopping)
+    progress = take(ProgressBar, ProgressBar() if estimator.verbose else None)
+    validation = ParzenValidation(X_val, candidates) if needs_validation_score(estimator) else None
+    in_order = [history, validation, early_stopping, *user, progress]
+    return [callback for callback in in_order if callback is not None], fitted
 
 
 def validated_data(estimator, X, y, prior):
@@ -175,17 +184,14 @@ def validated_data(estimator, X, y, prior):
     check_scalable(X)
     return X, y_idx, classes
 
+
 def fit_settings(estimator, n_features):
-    """What the networks are built with; ``set_params`` after fit waits for the next cold fit."""
-    image_shape = None if estimator.image_shape is None else check_image_shape(estimator.image_shape, n_features)
-    return {
-        "generator": copy.deepcopy(estimator.generator),
-        "discriminator": copy.deepcopy(estimator.discriminator),
-        "latent_dim": estimator.latent_dim,
-        "noise": estimator.noise,
-        "n_parzen_samples": estimator.n_parzen_samples,
-        "image_shape": image_shape,
-    }
+    """The parameters a fit keeps (``_fitted.SETTINGS``); ``set_params`` after fit waits for the next cold fit."""
+    settings = {name: copy.deepcopy(getattr(estimator, name)) for name in SETTINGS}
+    if settings["image_shape"] is not None:
+        settings["image_shape"] = check_image_shape(settings["image_shape"], n_features)
+    return settings
+
 
 def new_networks(settings, device, classes, X_train, transformer):
     """Fresh networks, the scaling to their output range, and the training rows in model units."""
@@ -204,7 +210,9 @@ def new_networks(settings, device, classes, X_train, transformer):
     return generator, discriminator, scaling, model_rows
 
 def game_settings(estimator, settings, loss):
-    compile_options = None if estimator.compile is False else ({} if estimator.compile is True else dict(estimator.compile))
+    compile_options = None
+    if estimator.compile is not False:
+        compile_options = {} if estimator.compile is True else dict(estimator.compile)
     return GameSettings(
         loss=loss,
         latent_dim=settings["latent_dim"],

@@ -22,11 +22,14 @@ import torch
 from ._device import resolve_device, to_cpu
 from ._plain import NETWORK_ROLES, network_config, network_from_config, plain, short_repr, tuples
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
-from .preprocessing import AffineScaling
+from .preprocessing._scaling import AffineScaling
 
-#: The fit-time settings that shape the networks and the Parzen window; they
-#: are kept, because ``set_params`` after fit waits for the next cold fit.
+#: The parameters a fit keeps in its state, because they shape the fitted
+#: networks or the Parzen window and ``set_params`` after fit waits for the
+#: next cold fit.
 SETTINGS = ("generator", "discriminator", "latent_dim", "noise", "n_parzen_samples", "image_shape")
+#: Values of settings added after the first model files, for files without them.
+_SETTINGS_ADDED = {"image_shape": None}
 
 
 @dataclass
@@ -53,6 +56,7 @@ class FittedState:
     classes: np.ndarray = None
     class_prior: np.ndarray = None
     transformer: object = None
+    callbacks: list = None  # the callbacks of the last fit; not stored in model files
 
     @property
     def n_iter(self):
@@ -65,6 +69,12 @@ class FittedState:
 
     def modules(self):
         return tuple(m for m in (self.generator, self.discriminator, self.raw_generator) if m is not None)
+
+    def sync(self, training):
+        """Take the optimizer state and the average's count from ``training`` (a fit in progress)."""
+        self.optimizer_state = tuple(opt.state_dict() for opt in (training.g_optimizer, training.d_optimizer))
+        if training.average is not None:
+            self.n_average_updates = training.average.n_updates
 
     def to(self, device):
         """Move the networks to ``device`` in place."""
@@ -178,7 +188,7 @@ def state_to_plain(state, n_features_in, feature_names_in=None):
         "discriminator_": _cpu_weights(state.discriminator),
         "raw_generator": None if raw is None else _cpu_weights(raw),
         "scaling": _scaling_to_plain(state.scaling),
-        "optimizer_state": to_cpu(_detached(tuple(state.optimizer_state))),
+        "optimizer_state": to_cpu(tuple(state.optimizer_state)),
         "history_": plain(state.history, "history_"),
         "fitted_settings": _settings_to_plain(state.settings),
         "n_iter_": state.n_iter,
@@ -245,19 +255,7 @@ def state_from_plain(plain_state, device):
 
 
 def _cpu_weights(module):
-    return {key: value.detach().to("cpu") for key, value in module.state_dict().items()}
-
-
-def _detached(obj):
-    if isinstance(obj, torch.Tensor):
-        return obj.detach()
-    if isinstance(obj, dict):
-        return {key: _detached(value) for key, value in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_detached(value) for value in obj)
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
+    return to_cpu(dict(module.state_dict()))
 
 
 def _float_tensor(array):
@@ -294,7 +292,7 @@ def _settings_to_plain(settings):
 
 
 def _settings_from_plain(config):
-    settings = {"image_shape": None, **config}
+    settings = {**_SETTINGS_ADDED, **config}
     settings["image_shape"] = tuples(settings["image_shape"])
     for role in NETWORK_ROLES:
         settings[role] = network_from_config(settings[role])

@@ -5,7 +5,6 @@ import torch
 
 from ._noise import NOISE_BLOCK, noise_blocks
 
-
 #: Rows of noise drawn at a time when sampling, a whole number of noise
 #: blocks; the rows drawn do not depend on it.
 GENERATE_ROWS = 4 * NOISE_BLOCK

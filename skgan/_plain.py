@@ -12,8 +12,15 @@ from numbers import Integral, Real
 import numpy as np
 
 from .losses import LOSSES
-from .networks import DISCRIMINATORS, GENERATORS, DCGANDiscriminator, DCGANGenerator, MaxoutDiscriminator
-from .networks import MLPDiscriminator, MLPGenerator
+from .networks import (
+    DISCRIMINATORS,
+    GENERATORS,
+    DCGANDiscriminator,
+    DCGANGenerator,
+    MaxoutDiscriminator,
+    MLPDiscriminator,
+    MLPGenerator,
+)
 
 #: Parameters that hold a network preset name or one of skgan's spec objects for it.
 NETWORK_ROLES = {"generator": GENERATORS, "discriminator": DISCRIMINATORS}

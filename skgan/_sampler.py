@@ -1,7 +1,5 @@
 """GANSampler: a generative adversarial network as a scikit-learn estimator."""
 
-import copy
-import warnings
 from numbers import Integral, Real
 from types import SimpleNamespace
 
@@ -10,21 +8,19 @@ import torch
 from sklearn.base import BaseEstimator, DensityMixin, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from . import _fit_plan as plan
 from . import _model_file
 from ._device import resolve_device
-from ._fitted import FittedAttribute, FittedState, attach, build_networks, state_to_plain
+from ._fitted import FittedAttribute, FittedState, attach, state_to_plain
 from ._generation import requested_labels
 from ._plain import params_to_config
 from ._scoring import ParzenScoringMixin
-from ._training import OPTIMIZERS, CallbackList, GameSettings, TrainingState, report_stop, train_gan
+from ._training import OPTIMIZERS, CallbackList, TrainingState, report_stop, train_gan
 from ._validation import MAX_SEED, check_positive_int
 from .losses import LOSSES, resolve_loss
-from .networks import DISCRIMINATORS, GENERATORS, ModuleFactory, check_image_shape, output_range
-from .preprocessing import AffineScaling, TransformedScaling, transformed_codes
+from .networks import DISCRIMINATORS, GENERATORS, ModuleFactory
 
 
 class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
@@ -192,7 +188,8 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
         ``on_epoch_end``; the completed epochs are kept. ``early_stopping``
         and ``verbose`` are shortcuts that add an ``EarlyStopping`` and a
         ``ProgressBar``; a callback of the same class given here takes
-        their place. Callbacks are not saved with ``save``.
+        their place. Fit uses clones of these (``callbacks_`` holds them,
+        with their state); they are not saved with ``save``.
 
     Attributes
     ----------
@@ -220,6 +217,11 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
     transformer_ : transformer object
         The fitted clone of ``transformer``. Defined only when
         ``transformer`` is given.
+    callbacks_ : list of Callback
+        The callbacks the last fit used, with what they recorded (e.g.
+        ``EarlyStopping.best_epoch_``): ``callbacks_[i]`` is the fitted clone
+        of ``callbacks[i]``. Defined after a fit with ``callbacks``; not
+        after ``skgan.load``.
     classes_ : ndarray of shape (n_classes,)
         Class labels of a conditional GAN (fitted with ``y``). Defined only
         then.
@@ -308,6 +310,7 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
     device_ = FittedAttribute("device")
     transformer_ = FittedAttribute("transformer", optional=True)
     classes_ = FittedAttribute("classes", optional=True)
+    callbacks_ = FittedAttribute("callbacks", optional=True)
 
     def __init__(
         self,
@@ -508,7 +511,7 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
                 parzen_seed=parzen_seed,
                 optimizer_state=() if prior is None else prior.optimizer_state,
                 history=[] if prior is None else list(prior.history),
-                bandwidth=self._fixed_bandwidth(prior),
+                bandwidth=plan.bandwidth_before_choice(self.bandwidth, prior),
                 classes=classes,
                 class_prior=prior.class_prior if resume else class_prior,
                 transformer=transformer,
@@ -516,7 +519,8 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
             self._run = SimpleNamespace(training=training, X_val=X_val, candidates=candidates)
             n_before = prior.n_iter if resume else 0
             epochs = range(n_before + 1, n_before + 1 + n_epochs)
-            callbacks = CallbackList(plan.fit_callbacks(self, X_val, candidates), self, training=training)
+            in_order, self._fitted.callbacks = plan.fit_callbacks(self, X_val, candidates)
+            callbacks = CallbackList(in_order, self, training=training)
             error = None
             try:
                 callbacks.on_fit_begin(epochs=epochs)
@@ -538,22 +542,9 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
                 callbacks.on_fit_end(error=error)
         return self
 
-    def _fixed_bandwidth(self, prior):
-        """The bandwidth during a fit, before it is chosen: the fixed one, or the earlier fit's."""
-        if not plan.chooses_bandwidth(self.bandwidth):
-            return float(self.bandwidth)
-        return None if prior is None else prior.bandwidth
-
-    def _sync_training(self, training):
-        """Bring the fitted state's optimizer state and average count up to date with training."""
-        state = self._fitted
-        state.optimizer_state = tuple(opt.state_dict() for opt in (training.g_optimizer, training.d_optimizer))
-        if training.average is not None:
-            state.n_average_updates = training.average.n_updates
-
     def _finish(self, training, n_before, X_val, candidates):
         """The end of a fit: the fitted state up to date and the bandwidth chosen."""
-        self._sync_training(training)
+        self._fitted.sync(training)
         scores = [record["val_score"] for record in self._fitted.history[n_before:] if "val_score" in record]
         self._fitted.best_validation_score = max(scores) if scores else None
         self._fitted.bandwidth = self._choose_bandwidth(X_val, candidates)
@@ -561,7 +552,7 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
     def _prepare_checkpoint(self):
         """During fit: make the fitted state complete, so that ``save`` writes a loadable model."""
         run = self._run
-        self._sync_training(run.training)
+        self._fitted.sync(run.training)
         self._fitted.bandwidth = self._choose_bandwidth(run.X_val, run.candidates)
 
     def sample(self, n_samples=1, *, y=None, random_state=None):

@@ -26,7 +26,7 @@ from skgan.augmentation import check_oversampling_strategy
 from ._utils import tiny_sampler
 
 try:
-    import imblearn  # noqa: F401
+    import imblearn
 except ImportError:  # imbalanced-learn is optional
     imblearn = None
 
@@ -409,7 +409,8 @@ def test_cross_val_score_never_shows_validation_rows_to_fit(imbalanced):
     scores = cross_val_score(AugmentedEstimator(SpyLogisticRegression(), spy_sampler()), X, y, cv=cv)
     assert scores.shape == (3,) and np.all(scores > 0.5)
     assert len(SpySampler.log) == len(SpyLogisticRegression.log) == 3
-    for (train, test), (X_gan, y_gan), X_clf in zip(cv.split(X, y), SpySampler.log, SpyLogisticRegression.log):
+    logs = zip(cv.split(X, y), SpySampler.log, SpyLogisticRegression.log, strict=True)
+    for (train, test), (X_gan, y_gan), X_clf in logs:
         assert rows(X_gan) == rows(X[train])  # the GAN learns from the training fold only
         np.testing.assert_array_equal(np.sort(y_gan), np.sort(y[train]))
         assert not rows(X_gan) & rows(X[test])
@@ -485,7 +486,7 @@ def test_works_without_imblearn(monkeypatch, imbalanced):
         monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setitem(sys.modules, "imblearn", None)
     with pytest.raises(ImportError):
-        import imblearn  # noqa: F401, F811
+        import imblearn  # noqa: F401
     # the package and its modules import afresh without imbalanced-learn
     original = sys.modules["skgan.augmentation"]
     monkeypatch.setattr(skgan, "augmentation", original)  # restored afterwards, as is sys.modules

@@ -50,7 +50,7 @@ def test_generator_is_the_average_and_training_keeps_the_trained_weights(X):
     assert trained is not gan.generator_
     # 108 training rows, batch 16: 6 generator steps an epoch
     assert gan._fitted.n_average_updates == 12
-    assert any(not torch.equal(a, b) for a, b in zip(trained.parameters(), gan.generator_.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(trained.parameters(), gan.generator_.parameters(), strict=True))
     # sampling uses the average: it changes when the average does
     before = gan.sample(10)
     with torch.no_grad():

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.base import clone
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skgan
 from skgan.callbacks import Callback, Checkpoint, CSVLogger, EarlyStopping, History, ProgressBar
@@ -39,10 +40,12 @@ class StopAfter(Callback):
 
 
 class Recorder(Callback):
-    def __init__(self, events=None):
-        self.events = events
+    """Records the events it hears in ``events_`` (and in the class's ``log``, which outlives a failed fit)."""
+
+    log = []
 
     def on_fit_begin(self, estimator, epochs=None, **kwargs):
+        self.events = self.events_ = Recorder.log = []
         self.events.append(("fit_begin", list(epochs)))
 
     def on_epoch_begin(self, estimator, epoch, **kwargs):
@@ -64,7 +67,8 @@ class Recorder(Callback):
 def test_a_custom_callback_sees_every_epoch_stops_training_and_the_model_keeps_the_epochs(X):
     stop = StopAfter(3)
     gan = tiny_sampler(max_iter=10, callbacks=[stop]).fit(X)
-    assert stop.seen_ == [1, 2, 3]
+    assert gan.callbacks_[0].seen_ == [1, 2, 3]
+    assert not hasattr(stop, "seen_")  # fit used a clone: the parameter is unchanged
     assert gan.n_iter_ == 3 and [r["epoch"] for r in gan.history_] == [1, 2, 3]
     # the kept model is the one of a 3-epoch fit: the same weights and samples
     three = tiny_sampler(max_iter=3).fit(X)
@@ -77,8 +81,8 @@ def test_a_custom_callback_sees_every_epoch_stops_training_and_the_model_keeps_t
 
 
 def test_events_come_in_order_with_the_networks_in_eval_mode_at_epoch_end(X):
-    events = []
-    tiny_sampler(max_iter=2, batch_size=20, d_steps=2, callbacks=[Recorder(events)]).fit(X)
+    gan = tiny_sampler(max_iter=2, batch_size=20, d_steps=2, callbacks=[Recorder()]).fit(X)
+    events = gan.callbacks_[0].events_
     assert events[0] == ("fit_begin", [1, 2])
     assert events[-2:] == [("train_end",), ("fit_end", None)]
     epoch_1 = events[1 : events.index(("epoch_end", 1, False)) + 1]
@@ -94,7 +98,7 @@ def test_batch_events_are_sent_only_to_callbacks_that_listen(X, monkeypatch):
     from skgan._training import CallbackList
 
     assert not CallbackList([StopAfter(), History()]).hears_batches
-    assert CallbackList([Recorder([])]).hears_batches
+    assert CallbackList([Recorder()]).hears_batches
     called = []
     monkeypatch.setattr(CallbackList, "on_batch_end", lambda self, *a, **k: called.append(a))
     tiny_sampler(max_iter=1, callbacks=[StopAfter()]).fit(X)
@@ -106,10 +110,10 @@ def test_fit_end_hears_the_error_and_the_estimator_is_unchanged(X):
         def on_epoch_end(self, estimator, record, **kwargs):
             raise RuntimeError("boom")
 
-    events = []
-    gan = tiny_sampler(max_iter=3, callbacks=[Recorder(events), Fails()])
+    gan = tiny_sampler(max_iter=3, callbacks=[Recorder(), Fails()])
     with pytest.raises(RuntimeError, match="boom"):
         gan.fit(X)
+    events = Recorder.log
     assert events[-1][0] == "fit_end" and isinstance(events[-1][1], RuntimeError)
     assert not hasattr(gan, "generator_")
 
@@ -122,8 +126,8 @@ def test_callbacks_sample_during_fit(X):
         def on_epoch_end(self, estimator, record, **kwargs):
             self.rows_.append(estimator.sample(4, random_state=0))
 
-    samples = Samples()
-    gan = tiny_sampler(max_iter=2, callbacks=[samples]).fit(X)
+    gan = tiny_sampler(max_iter=2, callbacks=[Samples()]).fit(X)
+    samples = gan.callbacks_[0]
     assert len(samples.rows_) == 2
     np.testing.assert_array_equal(samples.rows_[-1], gan.sample(4, random_state=0))
     assert not np.array_equal(samples.rows_[0], samples.rows_[1])
@@ -151,8 +155,8 @@ def test_callbacks_clone_pickle_and_are_not_needed_to_load(X, tmp_path):
 
 def test_early_stopping_on_any_record_key_restores_the_best_epoch(X):
     # "epoch" only grows: with lower_is_better, epoch 1 stays the best
-    stopper = EarlyStopping("epoch", n_iter_no_change=2, lower_is_better=True)
-    gan = tiny_sampler(max_iter=10, callbacks=[stopper]).fit(X)
+    gan = tiny_sampler(max_iter=10, callbacks=[EarlyStopping("epoch", n_iter_no_change=2, lower_is_better=True)])
+    stopper = gan.fit(X).callbacks_[0]
     assert gan.n_iter_ == 3 and stopper.stopped_epoch_ == 3
     assert stopper.best_epoch_ == 1 and stopper.best_score_ == 1
     assert_same_weights(gan.generator_, tiny_sampler(max_iter=1).fit(X).generator_)
@@ -171,7 +175,7 @@ def test_early_stopping_names_a_missing_key_and_checks_its_parameters(X):
 def test_a_user_early_stopping_replaces_the_shortcuts_one(X):
     stopper = EarlyStopping(n_iter_no_change=1, tol=1e9)  # no epoch improves by 1e9
     gan = tiny_sampler(max_iter=10, early_stopping=True, n_iter_no_change=50, callbacks=[stopper]).fit(X)
-    assert gan.n_iter_ == 2 and stopper.stopped_epoch_ == 2
+    assert gan.n_iter_ == 2 and gan.callbacks_[0].stopped_epoch_ == 2
     assert all("val_score" in record for record in gan.history_)
 
 
@@ -183,9 +187,8 @@ def test_monitoring_val_score_scores_held_out_rows_without_early_stopping(X):
 
 
 def test_checkpoint_every_n_epochs_writes_loadable_models_of_those_epochs(X, tmp_path):
-    checkpoint = Checkpoint(tmp_path / "epoch{epoch}.skgan", every=2)
-    tiny_sampler(max_iter=4, callbacks=[checkpoint]).fit(X)
-    assert checkpoint.saved_epochs_ == [2, 4]
+    gan = tiny_sampler(max_iter=4, callbacks=[Checkpoint(tmp_path / "epoch{epoch}.skgan", every=2)]).fit(X)
+    assert gan.callbacks_[0].saved_epochs_ == [2, 4]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["epoch2.skgan", "epoch4.skgan"]
     at_2 = skgan.load(tmp_path / "epoch2.skgan")
     two = tiny_sampler(max_iter=2).fit(X)
@@ -196,8 +199,8 @@ def test_checkpoint_every_n_epochs_writes_loadable_models_of_those_epochs(X, tmp
 
 def test_checkpoint_keeps_the_best_monitored_epoch(X, tmp_path):
     path = tmp_path / "best.skgan"
-    checkpoint = Checkpoint(path, monitor="val_score")
-    gan = tiny_sampler(max_iter=4, callbacks=[checkpoint]).fit(X)
+    gan = tiny_sampler(max_iter=4, callbacks=[Checkpoint(path, monitor="val_score")]).fit(X)
+    checkpoint = gan.callbacks_[0]
     scores = [r["val_score"] for r in gan.history_]
     expected = [r["epoch"] for i, r in enumerate(gan.history_) if scores[i] > max(scores[:i], default=-np.inf)]
     assert checkpoint.saved_epochs_ == expected
@@ -234,3 +237,8 @@ def test_history_is_a_default_callback_that_a_user_history_replaces(X):
     assert len(gan.history_) == 2  # the user's History replaced the default: no record twice
     gan = tiny_sampler(max_iter=2, callbacks=[CountingHistory()]).fit(X)
     assert [r.get("counted") for r in gan.history_] == [True, True]
+
+
+@parametrize_with_checks([tiny_sampler(max_iter=2, callbacks=[EarlyStopping("d_loss", lower_is_better=True), History()])])
+def test_sklearn_compatible_with_callbacks(estimator, check):
+    check(estimator)

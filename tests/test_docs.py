@@ -143,7 +143,9 @@ def test_public_modules_are_documented():
     assert set(PUBLIC_MODULES) - {"skgan"} <= documented
 
 
-@pytest.mark.parametrize("name, obj", list(public_callables()), ids=lambda value: value if isinstance(value, str) else "")
+@pytest.mark.parametrize(
+    "name, obj", list(public_callables()), ids=lambda value: value if isinstance(value, str) else ""
+)
 def test_public_docstring_has_examples(name, obj):
     doc = inspect.getdoc(obj)
     assert doc, f"{name} has no docstring"

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 import torch
-
 from sklearn.base import clone
 
 from skgan.losses import (

@@ -94,7 +94,8 @@ def test_round_trip_of_every_parameter_kind(tmp_path):
 
 def test_round_trip_of_the_papers_networks(tmp_path):
     X = np.random.RandomState(0).uniform(size=(40, 16))
-    gan = tiny_sampler(generator="goodfellow2014", discriminator=skgan.MaxoutDiscriminator((8,), n_pieces=3), max_iter=1)
+    maxout = skgan.MaxoutDiscriminator((8,), n_pieces=3)
+    gan = tiny_sampler(generator="goodfellow2014", discriminator=maxout, max_iter=1)
     gan.fit(X).save(tmp_path / "m")
     loaded = load(tmp_path / "m")
     assert loaded.generator == "goodfellow2014"

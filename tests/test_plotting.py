@@ -4,9 +4,9 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-from skgan.plotting import plot_history, plot_samples
+from skgan.plotting import plot_history, plot_samples  # noqa: E402  (after the skip above)
 
-from ._utils import tiny_sampler
+from ._utils import tiny_sampler  # noqa: E402
 
 
 def test_plot_samples_lays_images_out_in_a_grid():

@@ -77,7 +77,7 @@ def test_constant_feature_is_reproduced_exactly():
 
 def test_same_random_state_gives_identical_fit_and_samples(X):
     a, b = tiny_sampler(random_state=3).fit(X), tiny_sampler(random_state=3).fit(X)
-    for pa, pb in zip(a.generator_.state_dict().values(), b.generator_.state_dict().values()):
+    for pa, pb in zip(a.generator_.state_dict().values(), b.generator_.state_dict().values(), strict=True):
         assert torch.equal(pa, pb)
     assert [dict(r, dur=0) for r in a.history_] == [dict(r, dur=0) for r in b.history_]
     assert np.array_equal(a.sample(50), b.sample(50))
@@ -278,7 +278,11 @@ def test_factory_must_return_a_module(X):
 @pytest.mark.parametrize(
     "generator, discriminator, match",
     [
-        (lambda latent_dim, n_features: nn.Linear(latent_dim, n_features + 1), "mlp", r"generator must map.*shape \(2, 4\)"),
+        (
+            lambda latent_dim, n_features: nn.Linear(latent_dim, n_features + 1),
+            "mlp",
+            r"generator must map.*shape \(2, 4\)",
+        ),
         ("mlp", lambda n_features: nn.Linear(n_features, 2), r"discriminator must map.*shape \(2, 2\)"),
         ("mlp", lambda n_features: nn.Identity(), "one logit per row"),
     ],
@@ -455,7 +459,7 @@ def test_warm_start_continues_training(X):
     weights = [p.detach().clone() for p in gan.generator_.parameters()]
     gan.fit(X)
     assert gan.n_iter_ == 4 and [r["epoch"] for r in gan.history_] == [1, 2, 3, 4]
-    assert any(not torch.equal(a, b) for a, b in zip(weights, gan.generator_.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(weights, gan.generator_.parameters(), strict=True))
     # and it continues from the trained weights, not from a fresh start:
     # the same as two epochs of warm continuation in a second, identical run
     twin = tiny_sampler(max_iter=2, warm_start=True).fit(X).fit(X)
@@ -499,7 +503,7 @@ def test_early_stopping_stops_and_keeps_the_best_epoch(X, monkeypatch):
     assert gan.n_iter_ == 5
     assert [r["val_score"] for r in gan.history_] == [1.0, 3.0, 2.0, 2.5, 2.9]
     assert gan.best_validation_score_ == 3.0
-    for kept, best in zip(gan.generator_.parameters(), best_weights["G"]):
+    for kept, best in zip(gan.generator_.parameters(), best_weights["G"], strict=True):
         assert torch.equal(kept, best)
 
 
@@ -530,8 +534,8 @@ def test_sample_same_rows_whatever_the_rows_per_generator_call(X, monkeypatch):
     from sklearn.utils import check_random_state
 
     from skgan import _generation
-    from skgan._validation import MAX_SEED
     from skgan._noise import NOISE_BLOCK, noise_blocks
+    from skgan._validation import MAX_SEED
 
     gan = tiny_sampler(max_iter=2).fit(X)
     n = 2 * NOISE_BLOCK + 5

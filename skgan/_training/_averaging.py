@@ -41,7 +41,7 @@ class ExponentialMovingAverage:
         t = self.n_updates
         weight = 1.0 - min(self.decay, (1.0 + t) / (10.0 + t))
         averaged, latest = [], []
-        for avg, new in zip(_tensors(self.module), _tensors(source)):
+        for avg, new in zip(_tensors(self.module), _tensors(source), strict=True):
             if avg.is_floating_point():
                 averaged.append(avg)
                 latest.append(new)

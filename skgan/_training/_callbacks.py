@@ -62,7 +62,7 @@ class CallbackList:
         for callback in self.callbacks:
             try:
                 callback.on_fit_end(self.estimator, error=error, **self.context)
-            except Exception as exc:  # noqa: BLE001 - re-raised below, after all callbacks closed
+            except Exception as exc:
                 first = first or exc
         if first is not None and error is None:
             raise first

@@ -57,7 +57,7 @@ class TrainingState:
         return [copy.deepcopy(module.state_dict()) for module in self.modules]
 
     def restore(self, snapshot):
-        for module, weights in zip(self.modules, snapshot):
+        for module, weights in zip(self.modules, snapshot, strict=True):
             module.load_state_dict(weights)
 
     def train(self, mode=True):
@@ -156,7 +156,8 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
                     if average is not None:
                         average.update(generator)
                 if hears_batches:
-                    callbacks.on_batch_end(step, d_loss=d_loss.detach(), g_loss=None if g_loss is None else g_loss.detach())
+                    g_loss = None if g_loss is None else g_loss.detach()
+                    callbacks.on_batch_end(step, d_loss=d_loss.detach(), g_loss=g_loss)
             for optimizer in (state.g_optimizer, state.d_optimizer):
                 if hasattr(optimizer, "on_epoch_end"):  # epoch-based schedules
                     optimizer.on_epoch_end()

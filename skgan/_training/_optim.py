@@ -4,6 +4,7 @@ import copy
 
 import torch
 
+
 def optimizer_settings(optimizer, optimizer_kwargs, loss):
     """The optimizer class and its keyword arguments (without the learning rate).
 
@@ -38,7 +39,7 @@ def make_optimizers(networks, learning_rates, cls, kwargs, states=None):
     rate and keyword arguments.
     """
     optimizers = []
-    for i, (network, lr) in enumerate(zip(networks, learning_rates)):
+    for i, (network, lr) in enumerate(zip(networks, learning_rates, strict=True)):
         try:
             optimizer = cls(network.parameters(), lr=lr, **kwargs)
         except (TypeError, ValueError) as exc:

@@ -35,7 +35,7 @@ _SAMPLING_STRATEGY_CONSTRAINTS = [
 
 def _class_counts(y):
     labels, counts = np.unique(y, return_counts=True)
-    return dict(zip(labels.tolist(), counts.tolist()))
+    return dict(zip(labels.tolist(), counts.tolist(), strict=True))
 
 
 def _up_to_majority(y, select):

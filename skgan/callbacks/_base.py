@@ -39,7 +39,10 @@ class Callback(BaseEstimator):
 
     Callbacks are scikit-learn style objects: constructor parameters only,
     so they clone and pickle; state from a fit lives in attributes ending in
-    ``_``. A model saved with ``save`` does not store its callbacks.
+    ``_``. As ``fit`` leaves the estimator's parameters unchanged, it calls
+    clones of ``callbacks``: the estimator's ``callbacks_[i]`` is the fitted
+    clone of ``callbacks[i]``, with that state. A model saved with ``save``
+    does not store its callbacks.
 
     Examples
     --------

@@ -14,7 +14,8 @@ class Checkpoint(Callback):
 
     Each file is a complete model file that :func:`skgan.load` reads (the
     Parzen bandwidth is chosen before saving, as at the end of ``fit``), and
-    is replaced atomically, so an interrupted run keeps the last checkpoint.
+    is replaced atomically, so an interrupted run keeps the last checkpoint. Its attributes are set on the
+    fitted clone in the estimator's ``callbacks_``.
 
     Parameters
     ----------
@@ -45,9 +46,9 @@ class Checkpoint(Callback):
     >>> folder = tempfile.TemporaryDirectory()
     >>> path = os.path.join(folder.name, "epoch{epoch}.skgan")
     >>> X = np.random.RandomState(0).normal(size=(100, 2))
-    >>> checkpoint = Checkpoint(path, every=2)
-    >>> gan = skgan.GANSampler(max_iter=4, n_parzen_samples=100, random_state=0, callbacks=[checkpoint]).fit(X)
-    >>> checkpoint.saved_epochs_
+    >>> gan = skgan.GANSampler(max_iter=4, n_parzen_samples=100, random_state=0,
+    ...                        callbacks=[Checkpoint(path, every=2)]).fit(X)
+    >>> gan.callbacks_[0].saved_epochs_
     [2, 4]
     >>> skgan.load(path.format(epoch=2)).n_iter_
     2

@@ -17,7 +17,8 @@ class EarlyStopping(Callback):
     networks (and the weight average) of the best epoch are restored at the
     end of training, whatever the margin. ``GANSampler(early_stopping=True)``
     adds one of these, monitoring ``"val_score"`` with the estimator's
-    ``n_iter_no_change`` and ``tol``.
+    ``n_iter_no_change`` and ``tol``. Its attributes are set on the
+    fitted clone in the estimator's ``callbacks_``.
 
     Parameters
     ----------
@@ -51,7 +52,10 @@ class EarlyStopping(Callback):
     >>> X = np.random.RandomState(0).normal(size=(200, 2))
     >>> stopper = EarlyStopping(monitor="val_score", n_iter_no_change=2)
     >>> gan = GANSampler(max_iter=30, n_parzen_samples=200, random_state=0, callbacks=[stopper]).fit(X)
-    >>> stopper.best_score_ == max(record["val_score"] for record in gan.history_)
+    >>> fitted = gan.callbacks_[0]
+    >>> fitted.best_score_ == max(record["val_score"] for record in gan.history_)
+    True
+    >>> gan.n_iter_ == fitted.stopped_epoch_ == fitted.best_epoch_ + 2
     True
     """
 

@@ -141,7 +141,7 @@ class CSVLogger(Callback):
         """Open the file (appending with ``append``)."""
         self._validate_params()
         has_rows = self.append and os.path.exists(self.path) and os.path.getsize(self.path) > 0
-        self._file = open(self.path, "a" if self.append else "w", newline="", encoding="utf-8")  # noqa: SIM115
+        self._file = open(self.path, "a" if self.append else "w", newline="", encoding="utf-8")
         self._writer, self._header_written = None, has_rows
 
     def on_epoch_end(self, estimator, record, **kwargs):

@@ -125,7 +125,7 @@ class DCGANGenerator(BaseEstimator):
         project += [nn.BatchNorm2d(widths[0])] if self.batch_norm else []
         project.append(nn.ReLU())
         upsample = []
-        for n_in, n_out in zip(widths, widths[1:]):
+        for n_in, n_out in zip(widths, widths[1:], strict=False):
             upsample.append(nn.ConvTranspose2d(n_in, n_out, 4, stride=2, padding=1, bias=not self.batch_norm))
             upsample += [nn.BatchNorm2d(n_out)] if self.batch_norm else []
             upsample.append(nn.ReLU())

@@ -9,6 +9,5 @@ transformer's codes.
 """
 
 from ._layout import OutputBlock, OutputLayout
-from ._scaling import AffineScaling, TransformedScaling, transformed_codes
 
 __all__ = ["OutputBlock", "OutputLayout"]
