@@ -216,6 +216,21 @@ def test_float32_input_multiplies_in_float64_when_most_rows_would_be_redone(rng)
                         ll[:3], rtol=1e-12, atol=0)
 
 
+def test_float32_sweep_multiplies_in_float64_and_exponentiates_in_float32(rng):
+    X, samples = mnist_like(rng, 40, 80, d=784, dtype=np.float32)
+    stats = {}
+    ll = engine.parzen_sweep(X, samples, PAPER_BANDWIDTHS, None, stats=stats)
+    # the widest bandwidth needs float64 for nearly every term: the whole sweep multiplies in float64
+    assert stats["compute_dtype"] == "float64" and stats["n_dense_rows"] == 0
+    assert stats["exp_dtype"] == "float32"
+    ref = np.stack([reference(X, samples, s) for s in PAPER_BANDWIDTHS])
+    assert np.abs(ll - ref).max() < 1e-5
+    assert_allclose(engine.parzen_sweep(X[:3], samples, PAPER_BANDWIDTHS, None), ll[:, :3], rtol=1e-12, atol=0)
+    stats = {}
+    engine.parzen_sweep(X.astype(np.float64), samples.astype(np.float64), PAPER_BANDWIDTHS, None, stats=stats)
+    assert stats["exp_dtype"] == "float64"
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_rows_are_independent(rng, monkeypatch, dtype):
     X, samples = mnist_like(rng, 40, 100, d=100, dtype=dtype)

@@ -11,8 +11,6 @@ set. See I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
 # _protocol (the paper's evaluation in one call). Each imports only the ones
 # before it and skgan's own private helpers.
 
-# _check_bandwidths: the old private name, until skgan._fit_plan imports ._checks.check_bandwidths
-from ._checks import check_bandwidths as _check_bandwidths  # noqa: F401
 from ._parzen import PAPER_BANDWIDTHS as _PAPER_BANDWIDTHS
 from ._parzen import (
     ParzenScore,

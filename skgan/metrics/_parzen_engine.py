@@ -35,8 +35,9 @@ below are private knobs; the tests shrink them to exercise the blocks.
 # Speed: a block (rows x samples) is as large as the last-level cache allows,
 # so that one multiply packs its samples for many rows, and it is reused for
 # every bandwidth of a sweep; the recomputed pairs are summed apart in float64
-# (the block's own exponentials are taken in its dtype, which adds ~1e-6 nats
-# for float32); they are taken as exp2 (faster than exp) of exponents floored
+# (the block's own exponentials are taken in float32 for float32 input, which
+# adds ~1e-6 nats, even where the multiply runs in float64: a wide sweep then
+# costs less than a float64 sweep); they are taken as exp2 (faster than exp) of exponents floored
 # at -125 (float32) / -1000 (float64), since a subnormal result is many times
 # slower and the row maximum term is 1;
 # and a bandwidth skips the block rows whose every term is negligible in the
@@ -287,25 +288,28 @@ def _mostly_redone_in_float64(St, center, cols, coefs, w, tol, T):
     return dense.numel() > p / 2
 
 
-def _log_sum_terms(G, offset, w, w_list, acc, L, d_low, T, rows=None, g_min=None):
+def _log_sum_terms(G, offset, w, w_list, acc, L, d_low, T, rows=None, g_min=None,
+                   exp_dtype=None):
     """acc[:, rows] <- logaddexp(acc[:, rows], log sum_j exp(-w (G_ij + offset_i))).
 
     ``G`` (k, c) may be overwritten; its +inf entries are left out (pass its
     row minima ``g_min`` only if it has none). A bandwidth
     skips the rows whose every term is below ``exp(L - T)`` (``d_low``: lower
     bounds of the rows' distances); with the screening's negligible terms,
-    they move log p by at most ~tol.
+    they move log p by at most ~tol. The exponentials are taken in
+    ``exp_dtype`` (default: ``G``'s dtype), after the row minima are taken off.
     """
-    low = _EXP2_FLOOR[G.dtype]  # exp2() of anything lower is subnormal: slow, and negligible
     no_terms = None
     if g_min is None:
         g_min = G.amin(dim=1)
         no_terms = torch.isinf(g_min)
         g_min.masked_fill_(no_terms, 0)
     base = g_min.to(torch.float64) + offset  # (k,)
-    fused = G.dtype == torch.float64  # else subtract first: float32 w * G loses digits
+    exp_dtype = G.dtype if exp_dtype is None else exp_dtype
+    fused = exp_dtype == torch.float64  # else subtract first: float32 w * G loses digits
     if not fused:
-        G.sub_(g_min[:, None])
+        G = G.sub_(g_min[:, None]).to(exp_dtype)
+    low = _EXP2_FLOOR[exp_dtype]  # exp2() of anything lower is subnormal: slow, and negligible
     L_rows = L if rows is None else L[:, rows]
     keep = (-w[:, None] * d_low[None, :]) >= L_rows - T  # (B, k)
     counts = keep.sum(dim=1).tolist()
@@ -358,7 +362,8 @@ def parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=Non
 
     ``X`` (n, d) and ``samples`` (m, d) as :func:`._checks.check_data` returns
     them, ``bandwidths`` as :func:`._checks.check_bandwidths` does. A dict
-    ``stats`` is filled with the compute dtype, the counts of recomputed
+    ``stats`` is filled with the dtypes of the multiply and of the block's
+    exponentials, the counts of recomputed
     pairs, of rows redone in float64 and of skipped block rows, and the block.
     """
     n, d = X.shape
@@ -390,6 +395,7 @@ def parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=Non
         center += St[c0 : c0 + cols].to(f64).sum(dim=0)
     center /= m
     coefs = _error_coefficients(cdtype, d, dev)
+    exp_dtype = cdtype  # float32 input: exponentials in float32 (~1e-6 nats), whatever multiplies
     if cdtype == torch.float32 and _mostly_redone_in_float64(St, center, cols, coefs, w, tol, T):
         cdtype, coefs = f64, coefs64  # the float32 multiply would only cost time
 
@@ -448,7 +454,7 @@ def parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=Non
             _log_sum_pairs(i, exact, w, acc)
         excluded = bool(i.numel() or dense.numel())
         counts["skipped"] += _log_sum_terms(G, xn2, w, w_list, acc, L, d_low, T,
-                                            g_min=None if excluded else g_min)
+                                            g_min=None if excluded else g_min, exp_dtype=exp_dtype)
 
     out = torch.empty((n_bw, n), dtype=f64, device=dev)
     with torch.no_grad():
@@ -471,6 +477,7 @@ def parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=Non
     if stats is not None:
         stats.update(
             compute_dtype=str(cdtype).replace("torch.", ""),
+            exp_dtype=str(exp_dtype).replace("torch.", ""),
             n_recomputed=counts["recomputed"],
             n_dense_rows=counts["dense"],
             n_skipped_rows=counts["skipped"],
