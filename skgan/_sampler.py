@@ -549,6 +549,14 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
         self._fitted.best_validation_score = max(scores) if scores else None
         self._fitted.bandwidth = self._choose_bandwidth(X_val, candidates)
 
+    def _check_savable(self):
+        """A ValueError now if ``save`` could not store this estimator (custom networks, a transformer)."""
+        params_to_config(self.get_params(deep=False))
+        if self.transformer is not None:
+            raise ValueError(
+                "skgan cannot save a GANSampler with a transformer to its model file; use pickle or joblib."
+            )
+
     def _prepare_checkpoint(self):
         """During fit: make the fitted state complete, so that ``save`` writes a loadable model."""
         run = self._run

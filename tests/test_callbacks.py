@@ -207,6 +207,21 @@ def test_checkpoint_keeps_the_best_monitored_epoch(X, tmp_path):
     assert skgan.load(path).n_iter_ == expected[-1]
 
 
+def test_checkpoint_refuses_an_estimator_it_cannot_save_before_training(X, tmp_path):
+    from sklearn.decomposition import PCA
+
+    class Counter(Callback):
+        def on_epoch_begin(self, estimator, epoch, **kwargs):
+            raise AssertionError("no epoch should start")
+
+    with pytest.raises(ValueError, match="transformer"):
+        tiny_sampler(transformer=PCA(2), callbacks=[Checkpoint(tmp_path / "m.skgan"), Counter()]).fit(X)
+    with pytest.raises(ValueError, match="cannot save the generator"):
+        tiny_sampler(generator=lambda latent_dim, n_features: torch.nn.Linear(latent_dim, n_features),
+                     callbacks=[Checkpoint(tmp_path / "m.skgan"), Counter()]).fit(X)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_csv_logger_writes_the_history_and_appends_over_warm_starts(X, tmp_path):
     path = tmp_path / "log.csv"
     gan = tiny_sampler(max_iter=2, warm_start=True, callbacks=[CSVLogger(path, append=True)]).fit(X)

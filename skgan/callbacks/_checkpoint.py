@@ -69,8 +69,9 @@ class Checkpoint(Callback):
         self.lower_is_better = lower_is_better
 
     def on_fit_begin(self, estimator, **kwargs):
-        """Check the parameters and forget any earlier fit."""
+        """Check the parameters, and that the estimator can be saved, before any epoch is spent."""
         self._validate_params()
+        estimator._check_savable()
         self._best = Best(self.lower_is_better)
         self.saved_epochs_ = []
 
