@@ -49,7 +49,7 @@ from sklearn.decomposition import PCA
 
 from benchmarks._common import RESULTS, environment, load_mnist, pin_threads, result_path, write_result
 from skgan import GANSampler
-from skgan._optim import OPTIMIZERS
+from skgan._training import OPTIMIZERS
 from skgan.losses import LOSSES
 from skgan.metrics import PAPER_BANDWIDTHS, paper_parzen_evaluation
 from skgan.networks import DISCRIMINATORS, GENERATORS, OUTPUT_RANGES
@@ -211,7 +211,7 @@ def save_model(gan, path):
     network, so the saved file loads with the trained weights.
     """
     if isinstance(gan.generator, MarginalBiasGenerator):
-        gan.generator = gan._fitted_settings["generator"] = gan.generator.spec
+        gan.generator = gan._fitted.settings["generator"] = gan.generator.spec
     gan.save(path)
 
 

@@ -46,12 +46,12 @@ from benchmarks._common import (
     probe_in_subprocess,
     write_result,
 )
-from skgan import metrics
 from skgan.metrics import (
     PAPER_BANDWIDTHS,
     parzen_log_likelihood,
     parzen_log_likelihood_sweep,
 )
+from skgan.metrics._parzen_engine import block_sizes, parzen_sweep
 
 SIGMA = 0.2
 
@@ -175,7 +175,7 @@ def main(argv=None):
     X64, S64 = make_data(n, m, d, args.data, args.mnist)
     data = {"float32": (X64.astype(np.float32), S64.astype(np.float32)),
             "float64": (X64, S64)}
-    rows, cols = metrics._block_sizes(n, m, d)
+    rows, cols = block_sizes(n, m, d)
 
     # warm-up (threads, MKL, allocator)
     parzen_log_likelihood(X64[:50].astype(np.float32), S64[:500].astype(np.float32),
@@ -198,10 +198,9 @@ def main(argv=None):
         mem = probe_in_subprocess("benchmarks.parzen", "--memory-probe", name, "--n", n, "--m", m,
                                   "--device", device, "--data", args.data, "--mnist", args.mnist)
         sweep_stats = {}
-        metrics._parzen_sweep(X[:n_err], S, PAPER_BANDWIDTHS, device, stats=sweep_stats)
+        parzen_sweep(X[:n_err], S, PAPER_BANDWIDTHS, device, stats=sweep_stats)
         stats = {}
-        ours_sub = metrics._parzen_sweep(X[:n_err], S, np.array([SIGMA]), device,
-                                         stats=stats)[0]
+        ours_sub = parzen_sweep(X[:n_err], S, np.array([SIGMA]), device, stats=stats)[0]
         ref = reference(X[:n_err], S, SIGMA)
         results[name] = {
             "matmul_gflops": rate / 1e9,
