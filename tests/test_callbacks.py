@@ -254,6 +254,8 @@ def test_history_is_a_default_callback_that_a_user_history_replaces(X):
     assert [r.get("counted") for r in gan.history_] == [True, True]
 
 
-@parametrize_with_checks([tiny_sampler(max_iter=2, callbacks=[EarlyStopping("d_loss", lower_is_better=True), History()])])
+@parametrize_with_checks(
+    [tiny_sampler(max_iter=2, callbacks=[EarlyStopping("d_loss", lower_is_better=True), History()])]
+)
 def test_sklearn_compatible_with_callbacks(estimator, check):
     check(estimator)
