@@ -1,4 +1,4 @@
-"""What a fit sets up before training: checked rows, the validation split, bandwidths, networks, callbacks.
+"""The steps of a fit around the training loop: checks, the validation split, networks, callbacks, the end.
 
 Functions of the estimator's parameters and data, so that ``GANSampler``
 itself reads as the order of a fit. Nothing here keeps state.
@@ -17,7 +17,7 @@ from ._generation import class_indices
 from ._training import ExponentialMovingAverage, GameSettings, make_optimizers, optimizer_settings
 from .callbacks import Callback, EarlyStopping, History, ProgressBar
 from .callbacks._validation import ParzenValidation
-from .metrics import PAPER_BANDWIDTHS
+from .metrics import PAPER_BANDWIDTHS, select_bandwidth
 from .metrics._checks import check_bandwidths
 from .networks import DCGANDiscriminator, DCGANGenerator, check_image_shape, output_range
 from .preprocessing._scaling import AffineScaling, TransformedScaling, transformed_codes
@@ -128,6 +128,23 @@ def needs_validation_score(estimator):
     return estimator.early_stopping or any(
         getattr(callback, "monitor", None) == "val_score" for callback in user_callbacks(estimator.callbacks)
     )
+
+
+def finish_fit(estimator, training, n_before, X_val, candidates):
+    """The end of a fit: the fitted state up to date with training, the bandwidth chosen.
+
+    ``n_before`` epochs came from earlier fits; the best held-out score is of
+    this fit's epochs (None: leave it, as a checkpoint during fit does).
+    """
+    state = estimator._fitted
+    state.sync(training)
+    if n_before is not None:
+        scores = [record["val_score"] for record in state.history[n_before:] if "val_score" in record]
+        state.best_validation_score = max(scores) if scores else None
+    if chooses_bandwidth(estimator.bandwidth):
+        state.bandwidth = float(select_bandwidth(state.parzen_window(), X_val, candidates, device=state.device))
+    else:
+        state.bandwidth = float(estimator.bandwidth)
 
 
 def fit_callbacks(estimator, X_val, candidates):

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from ._device import resolve_device, to_cpu
+from ._generation import generate_rows, prior_labels
 from ._plain import NETWORK_ROLES, network_config, network_from_config, plain, short_repr, tuples
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
 from .preprocessing._scaling import AffineScaling
@@ -58,6 +59,25 @@ class FittedState:
     transformer: object = None
     callbacks: list = None  # the callbacks of the last fit; not stored in model files
 
+    @classmethod
+    def begin(cls, training, prior=None, **fields):
+        """The state a fit starts with: the networks of ``training`` (a ``TrainingState``) and ``fields``.
+
+        A warm start (``prior``, the earlier fit's state) carries over its
+        history, optimizer state and class frequencies.
+        """
+        average = training.average
+        if prior is not None:
+            fields.update(optimizer_state=prior.optimizer_state, history=list(prior.history),
+                          class_prior=prior.class_prior)
+        return cls(
+            generator=training.sampled,
+            discriminator=training.discriminator,
+            raw_generator=None if average is None else training.generator,
+            n_average_updates=None if average is None else average.n_updates,
+            **fields,
+        )
+
     @property
     def n_iter(self):
         return len(self.history)
@@ -69,6 +89,22 @@ class FittedState:
 
     def modules(self):
         return tuple(m for m in (self.generator, self.discriminator, self.raw_generator) if m is not None)
+
+    def generate(self, n_samples, seed, labels=None):
+        """``n_samples`` generated rows in the user's units, float64 (``labels``: class indices)."""
+        return generate_rows(
+            self.generator, self.scaling, torch.device(self.device), self.settings["latent_dim"],
+            self.settings["noise"], n_samples, seed, labels,
+        )
+
+    def parzen_window(self):
+        """The fixed set of generated rows the Parzen estimate is built on.
+
+        A conditional GAN's window draws its classes from the training
+        frequencies, so the score is of the marginal density of X.
+        """
+        n_window = self.settings["n_parzen_samples"]
+        return self.generate(n_window, self.parzen_seed, prior_labels(self.class_prior, n_window, self.parzen_seed))
 
     def sync(self, training):
         """Take the optimizer state and the average's count from ``training`` (a fit in progress)."""

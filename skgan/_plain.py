@@ -108,6 +108,13 @@ def params_to_config(params):
     return config
 
 
+def check_savable(params):
+    """A ValueError if an estimator with these parameters could not be saved to a model file."""
+    params_to_config(params)
+    if params.get("transformer") is not None:
+        raise ValueError("skgan cannot save a GANSampler with a transformer to its model file; use pickle or joblib.")
+
+
 def params_from_config(config):
     """Constructor parameters back from :func:`params_to_config`."""
     params = dict(config)

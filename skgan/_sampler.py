@@ -8,22 +8,22 @@ import torch
 from sklearn.base import BaseEstimator, DensityMixin, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _fit_plan as plan
 from . import _model_file
 from ._device import resolve_device
 from ._fitted import FittedAttribute, FittedState, attach, state_to_plain
 from ._generation import requested_labels
-from ._plain import params_to_config
-from ._scoring import ParzenScoringMixin
+from ._plain import check_savable, params_to_config
 from ._training import OPTIMIZERS, CallbackList, TrainingState, report_stop, train_gan
 from ._validation import MAX_SEED, check_positive_int
 from .losses import LOSSES, resolve_loss
+from .metrics import mean_and_std_error, parzen_log_likelihood
 from .networks import DISCRIMINATORS, GENERATORS, ModuleFactory
 
 
-class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
+class GANSampler(DensityMixin, BaseEstimator):
     """Generative adversarial network with a Parzen-window density score.
 
     Trains a generator G and a discriminator D on the rows of ``X`` with
@@ -500,21 +500,10 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
             training = TrainingState(
                 generator, discriminator, *plan.fit_optimizers(self, generator, discriminator, loss, prior), average
             )
-            attach(self, FittedState(
-                generator=training.sampled,
-                discriminator=discriminator,
-                raw_generator=None if average is None else generator,
-                n_average_updates=None if average is None else average.n_updates,
-                scaling=scaling,
-                settings=settings,
-                device=str(device),
-                parzen_seed=parzen_seed,
-                optimizer_state=() if prior is None else prior.optimizer_state,
-                history=[] if prior is None else list(prior.history),
-                bandwidth=plan.bandwidth_before_choice(self.bandwidth, prior),
-                classes=classes,
-                class_prior=prior.class_prior if resume else class_prior,
-                transformer=transformer,
+            attach(self, FittedState.begin(
+                training, prior, scaling=scaling, settings=settings, device=str(device), parzen_seed=parzen_seed,
+                bandwidth=plan.bandwidth_before_choice(self.bandwidth, prior), classes=classes,
+                class_prior=class_prior, transformer=transformer,
             ))
             self._run = SimpleNamespace(training=training, X_val=X_val, candidates=candidates)
             n_before = prior.n_iter if resume else 0
@@ -534,7 +523,7 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
                 )
                 report_stop(result, n_before=n_before)
                 callbacks.on_train_end()
-                self._finish(training, n_before, X_val, candidates)
+                plan.finish_fit(self, training, n_before, X_val, candidates)
             except BaseException as exc:
                 error = exc
                 raise
@@ -542,26 +531,13 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
                 callbacks.on_fit_end(error=error)
         return self
 
-    def _finish(self, training, n_before, X_val, candidates):
-        """The end of a fit: the fitted state up to date and the bandwidth chosen."""
-        self._fitted.sync(training)
-        scores = [record["val_score"] for record in self._fitted.history[n_before:] if "val_score" in record]
-        self._fitted.best_validation_score = max(scores) if scores else None
-        self._fitted.bandwidth = self._choose_bandwidth(X_val, candidates)
-
     def _check_savable(self):
-        """A ValueError now if ``save`` could not store this estimator (custom networks, a transformer)."""
-        params_to_config(self.get_params(deep=False))
-        if self.transformer is not None:
-            raise ValueError(
-                "skgan cannot save a GANSampler with a transformer to its model file; use pickle or joblib."
-            )
+        """A ValueError now if ``save`` could not store this estimator (for Checkpoint)."""
+        check_savable(self.get_params(deep=False))
 
     def _prepare_checkpoint(self):
         """During fit: make the fitted state complete, so that ``save`` writes a loadable model."""
-        run = self._run
-        self._fitted.sync(run.training)
-        self._fitted.bandwidth = self._choose_bandwidth(run.X_val, run.candidates)
+        plan.finish_fit(self, self._run.training, None, self._run.X_val, self._run.candidates)
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows from the trained generator.
@@ -591,7 +567,62 @@ class GANSampler(ParzenScoringMixin, DensityMixin, BaseEstimator):
         seed = int(rng.randint(MAX_SEED))
         state = self._fitted
         labels = requested_labels(state.classes, state.class_prior, n_samples, y, seed)
-        return self._generate(n_samples, seed, labels)
+        return self._fitted.generate(n_samples, seed, labels)
+
+    def score_samples(self, X):
+        """Parzen-window log-likelihood of each row of X.
+
+        The window is ``n_parzen_samples`` generated rows, drawn with a seed
+        fixed at fit, so a row's score never depends on the other rows or on
+        the call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ``n_features_in_``)
+            Rows to score, in the units of the training data.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            Log-likelihood of each row in nats; higher is better.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return parzen_log_likelihood(X, self._fitted.parzen_window(), self.bandwidth_, device=self.device_)
+
+    def score(self, X, y=None):
+        """Mean Parzen-window log-likelihood of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ``n_features_in_``)
+            Rows to score, in the units of the training data.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        score : float
+            Mean log-likelihood in nats; higher is better.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def parzen_score(self, X):
+        """Mean Parzen log-likelihood of X with its standard error.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ``n_features_in_``)
+            Rows to score, in the units of the training data.
+
+        Returns
+        -------
+        result : ParzenScore
+            ``mean`` and ``std_error`` (population standard deviation over
+            ``sqrt(n_samples)``, the paper's ± figure); prints as
+            ``mean ± std_error``.
+        """
+        return mean_and_std_error(self.score_samples(X))
 
     def __getstate__(self):
         state = super().__getstate__()

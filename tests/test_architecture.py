@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "skgan"
-MAX_LINES = 660  # "about 600"
+MAX_LINES = 600  # of code and comments: docstrings (numpydoc parameter tables, examples) are not counted
+MAX_TOTAL_LINES = 700  # docstrings included
 
 
 def module_name(path):
@@ -83,10 +84,30 @@ def test_no_upward_imports(name):
     assert not upward, f"{name} imports {upward}"
 
 
+def docstring_lines(tree):
+    """Line numbers that docstrings (of the module, classes and functions) span."""
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return lines
+
+
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_modules_stay_small(name):
-    n_lines = len(MODULES[name].read_text().splitlines())
-    assert n_lines <= MAX_LINES, f"{name} has {n_lines} lines; split it along its concepts"
+    text = MODULES[name].read_text()
+    n_lines = len(text.splitlines())
+    n_code = n_lines - len(docstring_lines(ast.parse(text)))
+    assert n_code <= MAX_LINES, f"{name} has {n_code} lines besides docstrings; split it along its concepts"
+    assert n_lines <= MAX_TOTAL_LINES, f"{name} has {n_lines} lines; split it along its concepts"
+
+
+def test_docstring_lines_are_counted():
+    tree = ast.parse('"""Module."""\n\n\ndef f():\n    """One\n    two."""\n    return 1\n')
+    assert docstring_lines(tree) == {1, 5, 6}
 
 
 def test_a_package_import_does_not_import_the_estimator_from_the_lower_layers():

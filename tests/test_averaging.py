@@ -98,15 +98,15 @@ def test_save_and_load_keep_both_generators(X, tmp_path):
 
 
 def test_early_stopping_scores_the_average(X, monkeypatch):
-    import skgan._scoring as scoring_module
+    import skgan._fitted as fitted_module
 
     scored = []
-    original = scoring_module.generate_rows
+    original = fitted_module.generate_rows
 
     def recording_generate_rows(generator, *args):
         scored.append(generator)
         return original(generator, *args)
 
-    monkeypatch.setattr(scoring_module, "generate_rows", recording_generate_rows)
+    monkeypatch.setattr(fitted_module, "generate_rows", recording_generate_rows)
     gan = tiny_sampler(max_iter=2, ema_decay=0.9, early_stopping=True, n_iter_no_change=5).fit(X)
     assert scored and all(generator is gan.generator_ for generator in scored)

@@ -122,7 +122,7 @@ def test_each_noise_and_loss_fits(X, noise, loss):
 
 def test_score_samples_is_parzen_of_the_fixed_window(X):
     gan = tiny_sampler().fit(X)
-    window = gan._parzen_window()
+    window = gan._fitted.parzen_window()
     assert window.shape == (200, 3)
     expected = parzen_reference(X[:30], window, gan.bandwidth_)
     np.testing.assert_allclose(gan.score_samples(X[:30]), expected, rtol=1e-6)
@@ -165,7 +165,7 @@ def test_fixed_and_candidate_bandwidths(X):
 
 
 def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
-    import skgan._scoring
+    import skgan._fit_plan
 
     seen = {}
 
@@ -173,7 +173,7 @@ def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
         seen["X_val"] = X_val
         return candidates[0]
 
-    monkeypatch.setattr(skgan._scoring, "select_bandwidth", spy)
+    monkeypatch.setattr(skgan._fit_plan, "select_bandwidth", spy)
     gan = tiny_sampler(validation_fraction=0.25).fit(X)
     X_val = seen["X_val"]
     assert X_val.shape == (30, 3)

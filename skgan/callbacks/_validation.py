@@ -22,5 +22,5 @@ class ParzenValidation(Callback):
         self.candidates = candidates
 
     def on_epoch_end(self, estimator, record, **kwargs):
-        window = estimator._parzen_window()
+        window = estimator._fitted.parzen_window()
         record["val_score"] = best_mean_log_likelihood(window, self.X_val, self.candidates, estimator.device_)
