@@ -168,7 +168,10 @@ GALLERY = sorted(EXAMPLES.glob("plot_*.py"))
 
 def test_gallery_has_the_examples():
     names = [path.stem for path in GALLERY]
-    for topic in ("digits_demo", "paper_table1", "augmentation_smote", "custom_module", "grid_search", "pca_codes"):
+    topics = (
+        "digits_demo", "paper_table1", "augmentation_smote", "custom_module", "grid_search", "pca_codes", "callbacks",
+    )
+    for topic in topics:
         assert any(topic in name for name in names), f"no gallery example about {topic}: {names}"
     assert (EXAMPLES / "GALLERY_HEADER.rst").is_file()
 
