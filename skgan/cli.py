@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._csv import CSVTable, parse_separator, read_csv
+
 __all__ = ["main"]
 
 _DATA_SUFFIXES = (".csv", ".npy")
@@ -89,8 +91,9 @@ def _add_fit(commands):
         epilog="example: skgan fit train.csv -o model.skgan --set max_iter=50 "
         "--set generator__hidden_layer_sizes=(64,64) --set loss=minimax",
     )
-    fit.add_argument("data", metavar="DATA", help="training data: .csv with a header row, or .npy")
+    fit.add_argument("data", metavar="DATA", help="training data: a numeric .csv (header row optional) or .npy")
     fit.add_argument("-o", "--output", metavar="MODEL", required=True, help="model file to write")
+    _add_reading(fit, "say how DATA was read, and show the fit's progress")
     fit.add_argument(
         "--set",
         metavar="KEY=VALUE",
@@ -126,7 +129,33 @@ def _add_score(commands):
         "in nats, with its standard error.",
     )
     score.add_argument("model", metavar="MODEL", help="model file written by skgan fit")
-    score.add_argument("data", metavar="DATA", help="rows to score: .csv with a header row, or .npy")
+    score.add_argument("data", metavar="DATA", help="rows to score: a numeric .csv (header row optional) or .npy")
+    _add_reading(score, "say how DATA was read")
+
+
+def _add_reading(command, verbose_help):
+    group = command.add_argument_group("reading a .csv file")
+    group.add_argument(
+        "--header", action=argparse.BooleanOptionalAction, default=None,
+        help="whether the first row names the columns (default: decided from the row: numbers are data, "
+        "names are a header; anything else is an error)",
+    )
+    group.add_argument(
+        "--delimiter", metavar="CHAR", type=_separator, default=",",
+        help="the character between cells: e.g. ';', tab or space (default: ',')",
+    )
+    group.add_argument(
+        "--decimal", metavar="CHAR", type=_separator, default=".",
+        help="the decimal mark of the numbers, e.g. ',' for 1,5 (default: '.')",
+    )
+    command.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
+
+
+def _separator(text):
+    try:
+        return parse_separator(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parse_param(text):
@@ -161,19 +190,20 @@ def _suffix(path, role):
     return suffix
 
 
-def read_data(path):
-    """Rows of a .csv file with a header row, or of a .npy file.
+def read_data(path, **options):
+    """Rows of a numeric .csv file or of a .npy file, as a float array.
 
     Parameters
     ----------
     path : str or path-like
-        A .csv file (read with pandas when installed, so that the column
-        names become the estimator's feature names) or a .npy file (read
-        without pickle).
+        A .csv file (see :func:`read_table`) or a .npy file (read without
+        pickle).
+    **options
+        ``header``, ``delimiter`` and ``decimal`` of :func:`read_table`.
 
     Returns
     -------
-    X : pandas.DataFrame or ndarray of shape (n_samples, n_features)
+    X : ndarray of shape (n_samples, n_features)
         The rows.
 
     Examples
@@ -188,13 +218,56 @@ def read_data(path):
            [0., 1.]])
     >>> folder.cleanup()
     """
+    return read_table(path, **options).X
+
+
+def read_table(path, header=None, delimiter=",", decimal="."):
+    """Rows, column names and how the file was read, from a .csv or .npy file.
+
+    A .csv file is read by one reader of skgan's own, with or without pandas
+    installed: a first row that reads as numbers is data, a first row of
+    names is the header (``header=True`` or ``False`` says so instead), and
+    anything that is not a complete table of finite numbers is an error that
+    names the line and the column.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A .csv or .npy file.
+    header : bool or None, default=None
+        Whether the first row of a .csv file names the columns; None decides.
+    delimiter : str, default=","
+        The character between the cells of a .csv file (``" "``: spaces).
+    decimal : str, default="."
+        The decimal mark of a .csv file's numbers.
+
+    Returns
+    -------
+    table : skgan._csv.CSVTable
+        ``X`` (float64), ``feature_names`` (the header's, or None) and a
+        one-line ``description``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "rows.csv")
+    >>> _ = open(path, "w").write("height,weight\\n1.5,60\\n1.8,80\\n")
+    >>> table = read_table(path)
+    >>> table.feature_names, table.X.shape
+    (['height', 'weight'], (2, 2))
+    >>> folder.cleanup()
+    """
     if _suffix(path, "DATA") == ".npy":
+        if header is not None or delimiter != "," or decimal != ".":
+            raise _UsageError("--header, --delimiter and --decimal apply to .csv files, not .npy")
         X = _read_npy(path)
-    else:
-        X = _read_csv(path)
-    if np.ndim(X) != 2:
-        raise ValueError(f"{path} holds an array of shape {np.shape(X)}; skgan needs a 2-D table of rows and features")
-    return X
+        if np.ndim(X) != 2:
+            raise ValueError(
+                f"{path} holds an array of shape {np.shape(X)}; skgan needs a 2-D table of rows and features"
+            )
+        return CSVTable(X, None, f"read {path}: {X.shape[0]} rows of {X.shape[1]} columns")
+    return read_csv(path, header=header, delimiter=delimiter, decimal=decimal)
 
 
 def _read_npy(path):
@@ -205,25 +278,6 @@ def _read_npy(path):
         return np.load(path, allow_pickle=False)
     except ValueError as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None
-
-
-def _read_csv(path):
-    try:
-        import pandas
-    except ImportError:
-        return np.genfromtxt(path, delimiter=",", skip_header=1, ndmin=2)
-    try:
-        frame = pandas.read_csv(path)
-    except pandas.errors.ParserError as exc:
-        raise ValueError(f"cannot read {path} as CSV: {exc}") from None
-    except pandas.errors.EmptyDataError:
-        raise ValueError(f"{path} is empty") from None
-    if frame.empty:
-        raise ValueError(f"{path} has no rows of data")
-    text_columns = [str(name) for name, dtype in frame.dtypes.items() if not pandas.api.types.is_numeric_dtype(dtype)]
-    if text_columns:
-        raise ValueError(f"{path} has columns that are not numbers: {', '.join(text_columns)}")
-    return frame
 
 
 def write_rows(path, X, feature_names):
@@ -257,15 +311,38 @@ def _fit(args):
         if key.split("__")[0] not in estimator.get_params(deep=False):
             raise _UsageError(f"--set {key}=...: GANSampler has no parameter {key.split('__')[0]!r}")
         estimator.set_params(**{key: value})
-    X = read_data(args.data)
+    if args.verbose and "verbose" not in dict(args.params):
+        estimator.set_params(verbose=1)
+    table = _read(args)
     start = time.perf_counter()
-    estimator.fit(X)
+    estimator.fit(table.X)
     seconds = time.perf_counter() - start
+    if table.feature_names is not None:  # what validate_data sets from a DataFrame's columns
+        estimator.feature_names_in_ = np.asarray(table.feature_names, dtype=object)
     estimator.save(args.output)
     print(
-        f"Trained {estimator.n_iter_} epochs on {estimator.n_features_in_} features in {seconds:.1f} s "
-        f"on {estimator.device_}; Parzen bandwidth {estimator.bandwidth_:.4g}. Saved {args.output}."
+        f"Trained {_count(estimator.n_iter_, 'epoch')} on {_count(estimator.n_features_in_, 'feature')} "
+        f"in {seconds:.1f} s on {estimator.device_}; Parzen bandwidth {estimator.bandwidth_:.4g}. "
+        f"Saved {args.output}."
     )
+
+
+def _count(n, noun):
+    """``"1 epoch"``, ``"2 epochs"``.
+
+    Examples
+    --------
+    >>> _count(1, "epoch"), _count(2, "epoch"), _count(0, "row")
+    ('1 epoch', '2 epochs', '0 rows')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _read(args):
+    table = read_table(args.data, header=args.header, delimiter=args.delimiter, decimal=args.decimal)
+    if args.verbose:
+        print(table.description[0].upper() + table.description[1:] + ".")
+    return table
 
 
 def _sample(args):
@@ -277,7 +354,7 @@ def _sample(args):
     X = estimator.sample(args.n_samples, random_state=args.random_state)
     names = getattr(estimator, "feature_names_in_", [f"x{i}" for i in range(estimator.n_features_in_)])
     write_rows(args.output, X, list(names))
-    print(f"Wrote {len(X)} rows of {X.shape[1]} features to {args.output}.")
+    print(f"Wrote {_count(len(X), 'row')} of {_count(X.shape[1], 'feature')} to {args.output}.")
 
 
 def _score(args):
@@ -285,9 +362,17 @@ def _score(args):
 
     _suffix(args.data, "DATA")
     estimator = load(args.model)
-    X = read_data(args.data)
-    score = estimator.parzen_score(X)
-    print(f"Parzen log-likelihood: {score} nats (mean ± standard error over {len(X)} rows)")
+    table = _read(args)
+    fitted_names = getattr(estimator, "feature_names_in_", None)
+    if table.feature_names is not None and fitted_names is not None and list(fitted_names) != table.feature_names:
+        raise ValueError(
+            f"the header of {args.data} names the columns {', '.join(table.feature_names)}; the model was fitted "
+            f"on {', '.join(map(str, fitted_names))}, in that order"
+        )
+    with warnings.catch_warnings():  # the columns were matched by name above, or are taken in order
+        warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
+        score = estimator.parzen_score(table.X)
+    print(f"Parzen log-likelihood: {score} nats (mean ± standard error over {_count(len(table.X), 'row')})")
 
 
 def _demo(argv):

@@ -8,7 +8,7 @@ import torch
 
 import skgan
 from skgan import GANSampler
-from skgan.cli import main, read_data
+from skgan.cli import main, read_data, read_table
 
 FAST = [
     "--set", "max_iter=2",
@@ -59,6 +59,7 @@ def assert_one_error_line(capsys, status, expected_status=(1, 2), match=""):
 # --- fit, sample, score ---------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
 def test_fit_sample_score_on_csv_keep_feature_names(csv_data, rows, tmp_path, capsys):
     model, out = tmp_path / "model.skgan", tmp_path / "samples.csv"
     assert main(["fit", str(csv_data), "-o", str(model), *FAST]) == 0
@@ -106,9 +107,6 @@ def test_string_values_of_set_stay_strings(npy_data, tmp_path):
     assert gan.loss == "minimax" and gan.device == "cpu"
 
 
-def test_csv_without_pandas_is_read_with_numpy(csv_data, rows, monkeypatch):
-    monkeypatch.setitem(sys.modules, "pandas", None)
-    np.testing.assert_allclose(read_data(csv_data), rows, rtol=1e-15)
 
 
 def test_main_reads_sys_argv(monkeypatch, capsys):
@@ -175,7 +173,8 @@ def test_invalid_parameter_values_are_one_line(setting, match, npy_data, tmp_pat
 @pytest.mark.parametrize(
     "name, contents, match",
     [
-        ("words.csv", "a,b\nx,y\nz,w\n", "columns that are not numbers: a, b"),
+        ("words.csv", "a,b\n1,2\nz,w\n", "line 3, column 1 ('a'): 'z' is not a number; skgan's command line "
+         "reads numeric tables only"),
         ("header_only.csv", "a,b\n", "no rows of data"),
         ("empty.csv", "", "is empty"),
         ("junk.npy", "not numpy", "is not a .npy file"),
@@ -229,3 +228,158 @@ def test_warnings_are_one_line(model, tmp_path, monkeypatch, capsys):
 def test_demo_help_names_the_skgan_command(capsys):
     assert main(["demo", "--help"]) == 0
     assert capsys.readouterr().out.startswith("usage: skgan demo")
+
+
+# --- reading CSV files ----------------------------------------------------
+
+
+def fit_and_load(path, tmp_path, capsys, *options):
+    model = tmp_path / "fitted.skgan"
+    status = main(["fit", str(path), "-o", str(model), *FAST, *options])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    return skgan.load(model), out
+
+
+def test_headerless_csv_keeps_every_row(rows, tmp_path, capsys):
+    path = tmp_path / "plain.csv"
+    np.savetxt(path, rows, delimiter=",")  # no header, as numpy writes
+    np.testing.assert_array_equal(read_data(path), rows)
+    gan, _ = fit_and_load(path, tmp_path, capsys)
+    assert not hasattr(gan, "feature_names_in_")
+    assert main(["score", str(tmp_path / "fitted.skgan"), str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "over 60 rows" in out and not err
+    assert main(["sample", str(tmp_path / "fitted.skgan"), "-n", "3", "-o", str(tmp_path / "s.csv")]) == 0
+    assert (tmp_path / "s.csv").read_text().splitlines()[0] == "x0,x1,x2"
+
+
+def test_verbose_says_whether_a_header_was_assumed(rows, csv_data, tmp_path, capsys):
+    path = tmp_path / "plain.csv"
+    np.savetxt(path, rows, delimiter=",")
+    _, out = fit_and_load(path, tmp_path, capsys, "--verbose")
+    assert "60 rows of 3 columns" in out and "no header row (the first row reads as numbers)" in out
+    _, out = fit_and_load(csv_data, tmp_path, capsys, "-v")
+    assert "header row assumed (the first row reads as names)" in out
+    assert "Epoch" in out or "epoch" in out.lower()
+
+
+def test_header_and_no_header_options(rows, tmp_path, capsys):
+    path = tmp_path / "counted.csv"
+    np.savetxt(path, rows, delimiter=",", header="0,1,2", comments="")  # pandas' names for unnamed columns
+    status = main(["fit", str(path), "-o", str(tmp_path / "m.skgan"), *FAST])
+    assert_one_error_line(capsys, status, (1,), "counts the columns")
+    gan, _ = fit_and_load(path, tmp_path, capsys, "--header")
+    np.testing.assert_array_equal(gan.feature_names_in_, ["0", "1", "2"])
+    np.testing.assert_array_equal(read_data(path, header=True), rows)
+
+    np.savetxt(path, rows, delimiter=",")
+    assert read_table(path, header=False).X.shape == (60, 3)
+    table = read_table(path, header=True)  # the user said so: the first row names the columns
+    assert table.X.shape == (59, 3) and len(table.feature_names) == 3
+    _, out = fit_and_load(path, tmp_path, capsys, "--no-header", "--verbose")
+    assert "60 rows" in out and "--no-header" in out
+
+
+def test_semicolons_and_decimal_commas(rows, tmp_path, capsys):
+    path = tmp_path / "european.csv"
+    lines = ["height;weight;age"] + [";".join(f"{v:.6f}".replace(".", ",") for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n")
+    table = read_table(path, delimiter=";", decimal=",")
+    np.testing.assert_allclose(table.X, rows, atol=1e-6)
+    assert table.feature_names == ["height", "weight", "age"]
+    gan, _ = fit_and_load(path, tmp_path, capsys, "--delimiter", ";", "--decimal", ",")
+    np.testing.assert_array_equal(gan.feature_names_in_, ["height", "weight", "age"])
+
+    status = main(["fit", str(path), "-o", str(tmp_path / "m.skgan"), *FAST])
+    err = assert_one_error_line(capsys, status, (1,), "line 2")
+    assert "--delimiter ';'" in err and "--decimal ','" in err
+    status = main(["fit", str(path), "-o", str(tmp_path / "m.skgan"), *FAST, "--delimiter", ";"])
+    assert_one_error_line(capsys, status, (1,), "pass --decimal ','")
+    status = main(["fit", str(path), "-o", str(tmp_path / "m.skgan"), "--delimiter", ",", "--decimal", ","])
+    assert_one_error_line(capsys, status, (1,), "the decimal mark and the delimiter are both ','")
+
+
+@pytest.mark.parametrize(
+    "contents, match",
+    [
+        ("a\tb\n1.5\t2\n3\t4\n", "holds a tab although the delimiter is ','; if tabs separate the columns"),
+        ("a;b\n1;2\n3;4\n", "holds ';' although the delimiter is ','"),
+        ("1.5 2.5\n3 4\n", "numbers separated by spaces although the delimiter is ','; "
+         "if spaces separate the columns, pass --delimiter space"),
+        ("a,1.5\n2,3\n", "the first row ('a', '1.5') mixes names and numbers: pass --header"),
+        ("a,b\n1,2\n3\n", "line 3: 1 cells where line 1 has 2"),
+        (",a,b\n0,1,2\n1,3,4\n", "column 1 has no name in the header; a column without a name is often a row index"),
+        ("a,a\n1,2\n", "names the column 'a' twice"),
+        ("a,b\n1,\n", "line 2, column 2 ('b') is empty"),
+        ("a,b\n1,nan\n", "'nan' is not a finite number"),
+        ("a,b\n1,1e999\n", "'1e999' is not a finite number"),
+        ("a,b\n1,1_000\n", "'1_000' is not a number"),
+        ("a,b\n1,red\n", "line 2, column 2 ('b'): 'red' is not a number; skgan's command line reads numeric tables"),
+        ("1.5,2\n3,blue\n", "line 2, column 2: 'blue' is not a number"),
+    ],
+)
+def test_implausible_tables_are_errors(contents, match, tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text(contents)
+    status = main(["fit", str(path), "-o", str(tmp_path / "m.skgan"), *FAST])
+    assert_one_error_line(capsys, status, (1,), match)
+    assert not (tmp_path / "m.skgan").exists()
+
+
+def test_tabs_and_spaces_read_with_their_delimiter(rows, tmp_path):
+    for name, delimiter, option in (("tabs.csv", "\t", "tab"), ("spaces.csv", "   ", "space")):
+        path = tmp_path / name
+        np.savetxt(path, rows, delimiter=delimiter, header="x y z".replace(" ", delimiter), comments="")
+        table = read_table(path, delimiter=skgan.cli.parse_separator(option))
+        np.testing.assert_array_equal(table.X, rows)
+        assert table.feature_names == ["x", "y", "z"]
+
+
+def test_csv_options_are_refused_for_npy(npy_data, tmp_path, capsys):
+    status = main(["fit", str(npy_data), "-o", str(tmp_path / "m.skgan"), "--no-header"])
+    assert_one_error_line(capsys, status, (2,), "apply to .csv files")
+    status = main(["fit", str(npy_data), "-o", str(tmp_path / "m.skgan"), "--delimiter", "ab"])
+    assert_one_error_line(capsys, status, (2,), "expected one separator character")
+
+
+def test_reading_is_identical_without_pandas(csv_data, tmp_path, capsys, monkeypatch):
+    with_pandas = read_table(csv_data)
+    gan, _ = fit_and_load(csv_data, tmp_path, capsys)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    with pytest.raises(ImportError):
+        import pandas  # noqa: F401
+    without = read_table(csv_data)
+    np.testing.assert_array_equal(without.X, with_pandas.X)
+    assert without.feature_names == with_pandas.feature_names == ["height", "weight", "age"]
+    gan_without, _ = fit_and_load(csv_data, tmp_path, capsys)
+    np.testing.assert_array_equal(gan_without.feature_names_in_, gan.feature_names_in_)
+    np.testing.assert_array_equal(gan_without.sample(5), gan.sample(5))
+    path = tmp_path / "words.csv"
+    path.write_text("a,b\n1,x\n")
+    status = main(["fit", str(path), "-o", str(tmp_path / "m.skgan"), *FAST])
+    err = assert_one_error_line(capsys, status, (1,), "'x' is not a number")
+    assert "HistGradientBoosting" not in err and "NaN" not in err
+
+
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
+def test_score_matches_columns_by_header(csv_data, rows, tmp_path, capsys):
+    gan, _ = fit_and_load(csv_data, tmp_path, capsys)
+    model = tmp_path / "fitted.skgan"
+    renamed = tmp_path / "renamed.csv"
+    np.savetxt(renamed, rows, delimiter=",", header="weight,height,age", comments="")
+    status = main(["score", str(model), str(renamed)])
+    assert_one_error_line(capsys, status, (1,), "names the columns weight, height, age; the model was fitted on "
+                          "height, weight, age")
+    plain = tmp_path / "plain.csv"
+    np.savetxt(plain, rows, delimiter=",")
+    assert main(["score", str(model), str(plain)]) == 0  # no header: the model's columns, in order
+    out, err = capsys.readouterr()
+    assert out.startswith(f"Parzen log-likelihood: {gan.parzen_score(rows)} nats") and not err
+
+
+def test_one_epoch_is_singular(npy_data, tmp_path, capsys):
+    assert main(["fit", str(npy_data), "-o", str(tmp_path / "m.skgan"), *FAST, "--set", "max_iter=1"]) == 0
+    assert "Trained 1 epoch on 3 features" in capsys.readouterr().out
+    assert main(["sample", str(tmp_path / "m.skgan"), "-n", "1", "-o", str(tmp_path / "s.npy")]) == 0
+    assert "Wrote 1 row of 3 features" in capsys.readouterr().out
