@@ -10,6 +10,7 @@ Run it with ``python -m skgan.demo``; ``--help`` lists the options.
 """
 
 import argparse
+import re
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from ._sampler import GANSampler
+from .callbacks import Callback
 from .metrics import PAPER_BANDWIDTHS, parzen_score, select_bandwidth
 from .networks import MLPDiscriminator, MLPGenerator
 
@@ -103,7 +105,7 @@ def build_sampler(max_iter, random_state, verbose):
     )
 
 
-def run(output_dir="demo_output", max_iter=400, random_state=0, verbose=0, out=print):
+def run(output_dir="demo_output", max_iter=400, random_state=0, verbose=0, out=print, progress=True):
     """Train, plot and evaluate: the whole demo.
 
     Splits scikit-learn's digits into training, validation and test rows,
@@ -122,9 +124,12 @@ def run(output_dir="demo_output", max_iter=400, random_state=0, verbose=0, out=p
     random_state : int, default=0
         Seed of the data split, the fit and the samples.
     verbose : int, default=0
-        Progress output of the fit.
+        Progress output of the fit: 1 shows the losses of every epoch.
     out : callable, default=print
         Called with each line of the report.
+    progress : bool, default=True
+        Report the fit's progress about every tenth of the epochs, and each
+        stage as it starts (with ``verbose=0``).
 
     Returns
     -------
@@ -154,9 +159,15 @@ def run(output_dir="demo_output", max_iter=400, random_state=0, verbose=0, out=p
     )
 
     start = time.perf_counter()
-    gan = build_sampler(max_iter, random_state, verbose).fit(X_train)
+    gan = build_sampler(max_iter, random_state, verbose)
+    if progress and not verbose:
+        out(f"Training the GAN for {_count(max_iter, 'epoch')} (Ctrl-C stops early and keeps the epochs done)...")
+        gan.set_params(callbacks=[_EpochProgress(out=_Sink(out))])
+    gan.fit(X_train)
     fit_seconds = time.perf_counter() - start
-    out(f"Trained {gan.n_iter_} epochs in {fit_seconds:.0f} s on {gan.device_}.")
+    out(f"Trained {_count(gan.n_iter_, 'epoch')} in {fit_seconds:.0f} s on {gan.device_}.")
+    if progress:
+        out(f"Sampling {N_WINDOW} rows from each model and scoring the test digits...")
 
     rng = np.random.default_rng(random_state)
     gaussian = rng.multivariate_normal(X_train.mean(0), np.cov(X_train, rowvar=False), size=N_WINDOW, method="eigh")
@@ -178,6 +189,66 @@ def run(output_dir="demo_output", max_iter=400, random_state=0, verbose=0, out=p
     _save_figures(gan, output_dir, random_state)
     out(f"\nWrote {output_dir / 'samples.png'} and {output_dir / 'history.png'}.")
     return {"fit_seconds": fit_seconds, "epochs": gan.n_iter_, "scores": results}
+
+
+def _count(n, noun):
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+class _Sink:
+    """Passes lines to ``out``; a copy is the same sink (callbacks are cloned, which deep-copies parameters)."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def __call__(self, line):
+        self.out(line)
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class _EpochProgress(Callback):
+    """One line after the first epoch and about every tenth of the epochs: elapsed and remaining time.
+
+    Parameters
+    ----------
+    out : callable, default=print
+        Called with each line.
+    n_lines : int, default=10
+        About how many lines a fit prints.
+    """
+
+    def __init__(self, out=print, n_lines=10):
+        self.out = out
+        self.n_lines = n_lines
+
+    def on_fit_begin(self, estimator, epochs=range(1, 2), **kwargs):
+        """Note the epochs to come and the start time."""
+        self.epochs_ = epochs
+        self.every_ = max(1, len(epochs) // self.n_lines)
+        self.start_ = time.perf_counter()
+
+    def on_epoch_end(self, estimator, record, **kwargs):
+        """Print a line after the first epoch, every ``every_`` epochs and after the last."""
+        done = record["epoch"] - self.epochs_.start + 1
+        total = len(self.epochs_)
+        if done == 1 or done % self.every_ == 0 or done == total:
+            elapsed = time.perf_counter() - self.start_
+            left = elapsed / done * (total - done)
+            self.out(f"  epoch {record['epoch']}/{self.epochs_[-1]}: {elapsed:.0f} s elapsed, about {left:.0f} s to go")
+
+
+def _plain(text):
+    """Text without Sphinx markup, for the terminal.
+
+    Examples
+    --------
+    >>> _plain("Trains a :class:`~skgan.GANSampler` with ``verbose=1``.")
+    'Trains a GANSampler with verbose=1.'
+    """
+    text = re.sub(r":[a-z:]+:`~?([^`]+)`", lambda match: match.group(1).rpartition(".")[2], text)
+    return " ".join(text.replace("``", "").split())
 
 
 def _save_figures(gan, output_dir, random_state):
@@ -216,13 +287,31 @@ def main(argv=None, prog="python -m skgan.demo"):
     ...
     SystemExit: 0
     """
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[1])
+    parser = argparse.ArgumentParser(prog=prog, description=_plain(__doc__.split("\n\n")[1]), epilog=_EPILOG)
     parser.add_argument("--output-dir", default="demo_output", help="folder for the PNG files (default: %(default)s)")
     parser.add_argument("--max-iter", type=int, default=400, help="training epochs (default: %(default)s)")
     parser.add_argument("--random-state", type=int, default=0, help="seed (default: %(default)s)")
-    parser.add_argument("--verbose", action="store_true", help="print the losses after each epoch")
+    parser.add_argument(
+        "--threads", type=int, default=None, metavar="N",
+        help="torch threads for the fit (default: torch's own choice, one per core)",
+    )
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--verbose", action="store_true", help="print the losses after each epoch")
+    shown.add_argument("--quiet", action="store_true", help="print only the results, no progress")
     args = parser.parse_args(argv)
-    run(args.output_dir, args.max_iter, args.random_state, int(args.verbose))
+    if args.threads is not None:
+        if args.threads < 1:
+            parser.error("--threads must be at least 1")
+        import torch
+
+        torch.set_num_threads(args.threads)
+    run(args.output_dir, args.max_iter, args.random_state, int(args.verbose), progress=not args.quiet)
+
+
+_EPILOG = (
+    "Progress is shown about every tenth of the epochs. On a busy or small machine, fewer torch threads "
+    "can be much faster: try --threads 1."
+)
 
 
 if __name__ == "__main__":
