@@ -14,15 +14,17 @@ Adding a fitted value is a field here, with its entry in the two converters
 import copy
 import warnings
 from dataclasses import dataclass, field, replace
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 
 from ._device import resolve_device, to_cpu
 from ._generation import generate_rows, prior_labels
-from ._plain import NETWORK_ROLES, network_config, network_from_config, plain, short_repr, tuples
-from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
+from ._model_file import InvalidModelFile
+from ._options import is_number_option
+from ._plain import DEVICE_NAMES, NETWORK_ROLES, network_config, network_from_config, plain, short_repr, tuples
+from .networks import DISCRIMINATORS, GENERATORS, build_network, check_image_shape, check_network_shapes
 from .preprocessing._scaling import AffineScaling
 
 #: The parameters a fit keeps in its state, because they shape the fitted
@@ -248,46 +250,212 @@ def state_to_plain(state, n_features_in, feature_names_in=None):
     return plain_state
 
 
+def saved_device(plain_state):
+    """The device a model file's networks were saved from, checked: ``"cpu"``, ``"mps"`` or ``"cuda[:i]"``."""
+    device = plain_state.get("device_") if isinstance(plain_state, dict) else None
+    if not (isinstance(device, str) and DEVICE_NAMES.fullmatch(device)):
+        raise InvalidModelFile(f"its device_ {short_repr(device)} is not 'cpu', 'mps' or 'cuda[:i]'")
+    return device
+
+
 def state_from_plain(plain_state, device):
     """``(state, n_features_in, feature_names_in)`` from :func:`state_to_plain`'s values.
 
-    The networks are rebuilt as fit built them, with the saved weights, on
-    ``device``; a file from before weight averaging has no averaged network.
+    Every value is checked first (an InvalidModelFile says which is wrong):
+    types, shapes, ranges, and the saved weights against the networks that
+    the saved settings describe, built on the meta device (no memory) before
+    the real ones. The networks are then rebuilt as fit built them, with the
+    saved weights, on ``device``; a file from before weight averaging has no
+    averaged network.
     """
+    if not isinstance(plain_state, dict):
+        raise InvalidModelFile("its fitted state is not a dict")
     plain_state = {"raw_generator": None, "_n_average_updates": None, **plain_state}
-    n_features = plain_state["n_features_in_"]
-    names = plain_state.get("feature_names_in_")
+    n_features = _integer(plain_state, "n_features_in_", 1)
+    names = _feature_names(plain_state.get("feature_names_in_"), n_features)
     classes = _labels_from_plain(plain_state["classes_"]) if "classes_" in plain_state else None
-    prior = plain_state["class_prior"]
-    settings = _settings_from_plain(plain_state["fitted_settings"])
     n_classes = None if classes is None else len(classes)
+    prior = _class_prior(plain_state["class_prior"], n_classes)
+    settings = _settings_from_plain(plain_state["fitted_settings"], n_features)
+    shapes = _check_weights(plain_state, settings, n_features, n_classes)
+    raw = plain_state["raw_generator"]
+    n_average = plain_state["_n_average_updates"]
+    if (raw is None) != (n_average is None):
+        raise InvalidModelFile("it has an averaged generator without its _n_average_updates, or the reverse")
+    n_average = None if n_average is None else _integer(plain_state, "_n_average_updates", 0)
 
     with torch.random.fork_rng(devices=[]):  # initialisation draws are overwritten by the weights
         built = [build_networks(settings, n_features, torch.device("cpu"), n_classes, settings["image_shape"])
-                 for _ in range(1 if plain_state["raw_generator"] is None else 2)]
+                 for _ in range(1 if raw is None else 2)]
 
     def loaded(network, weights):
         network.load_state_dict(weights)
         return network.to(device).eval()
 
-    raw = plain_state["raw_generator"]
     state = FittedState(
         generator=loaded(built[0][0], plain_state["generator_"]),
         discriminator=loaded(built[0][1], plain_state["discriminator_"]),
         raw_generator=None if raw is None else loaded(built[1][0], raw),
-        n_average_updates=plain_state["_n_average_updates"],
-        scaling=_scaling_from_plain(plain_state["scaling"]),
+        n_average_updates=n_average,
+        scaling=_scaling_from_plain(plain_state["scaling"], n_features),
         settings=settings,
         device=str(device),
-        parzen_seed=plain_state["_parzen_seed"],
-        optimizer_state=tuple(plain_state["optimizer_state"]),
-        history=[dict(record) for record in plain_state["history_"]],
-        best_validation_score=plain_state["best_validation_score_"],
-        bandwidth=plain_state["bandwidth_"],
+        parzen_seed=_integer(plain_state, "_parzen_seed", 0, 2**32 - 1),
+        optimizer_state=_optimizer_state(plain_state["optimizer_state"], shapes),
+        history=_history(plain_state["history_"], plain_state["n_iter_"]),
+        best_validation_score=_number(plain_state, "best_validation_score_", optional=True),
+        bandwidth=_number(plain_state, "bandwidth_", optional=True, positive=True),
         classes=classes,
-        class_prior=None if prior is None else prior.numpy().astype(np.float64),
+        class_prior=prior,
     )
     return state, n_features, None if names is None else np.asarray(names, dtype=object)
+
+
+def _integer(values, name, low=None, high=None):
+    value = values[name]
+    if not isinstance(value, Integral) or isinstance(value, bool) or not (low is None or value >= low) or not (
+        high is None or value <= high
+    ):
+        raise InvalidModelFile(f"its {name} {short_repr(value)} is not an integer in [{low}, {high}]")
+    return int(value)
+
+
+def _number(values, name, optional=False, positive=False):
+    value = values[name]
+    if value is None and optional:
+        return None
+    if not isinstance(value, Real) or isinstance(value, bool) or (positive and not 0 < value < np.inf):
+        raise InvalidModelFile(f"its {name} {short_repr(value)} is not a{' positive finite' * positive} number")
+    return float(value)
+
+
+def _float_vector(value, name, length, check=np.isfinite):
+    if not (isinstance(value, torch.Tensor) and value.dtype.is_floating_point and tuple(value.shape) == (length,)):
+        raise InvalidModelFile(f"its {name} is not a float vector of length {length}: {short_repr(value)}")
+    array = value.numpy().astype(np.float64)
+    if not check(array).all():
+        raise InvalidModelFile(f"its {name} has values out of range: {short_repr(array.tolist())}")
+    return array
+
+
+def _feature_names(names, n_features):
+    if names is not None and not (
+        isinstance(names, list) and len(names) == n_features and all(isinstance(name, str) for name in names)
+    ):
+        raise InvalidModelFile(f"its feature_names_in_ are not {n_features} strings")
+    return names
+
+
+def _class_prior(prior, n_classes):
+    if (prior is None) != (n_classes is None):
+        raise InvalidModelFile("it has class frequencies without classes, or classes without frequencies")
+    if prior is None:
+        return None
+    prior = _float_vector(prior, "class_prior", n_classes, lambda p: (p >= 0) & (p <= 1))
+    if abs(prior.sum() - 1) > 1e-8:
+        raise InvalidModelFile(f"its class_prior sums to {prior.sum()!r}, not 1")
+    return prior
+
+
+def _history(records, n_iter):
+    valid = isinstance(records, list) and all(
+        isinstance(record, dict)
+        and all(isinstance(key, str) and isinstance(value, Real) for key, value in record.items())
+        for record in records
+    )
+    if not valid or n_iter != len(records):
+        raise InvalidModelFile("its history_ is not one record of numbers per epoch (n_iter_ of them)")
+    return [dict(record) for record in records]
+
+
+def _check_weights(plain_state, settings, n_features, n_classes):
+    """``{key: parameter shapes}`` of each saved network, after checking its weights on the meta device.
+
+    The networks described by ``settings`` are built on the meta device,
+    which allocates nothing, and their state dicts compared with the saved
+    weights: names, shapes and kinds of dtype. A list-valued spec parameter
+    longer than the saved weights (a layer has at least one tensor) is
+    refused before building.
+    """
+    sizes = {"n_features": n_features}
+    if n_classes is not None:
+        sizes["n_classes"] = n_classes
+    if settings["image_shape"] is not None:
+        sizes["image_shape"] = settings["image_shape"]
+    shapes = {}
+    for key, role in (("generator_", "generator"), ("discriminator_", "discriminator"), ("raw_generator", "generator")):
+        weights = plain_state[key]
+        if weights is None and key == "raw_generator":
+            continue
+        if not (isinstance(weights, dict) and all(isinstance(t, torch.Tensor) for t in weights.values())):
+            raise InvalidModelFile(f"its {key} is not a dict of tensors")
+        spec = settings[role]
+        if hasattr(spec, "get_params") and any(
+            isinstance(value, (list, tuple)) and len(value) > len(weights) for value in spec.get_params().values()
+        ):
+            raise InvalidModelFile(f"its {role} declares more layers than {key} has weights")
+        extra = {"latent_dim": settings["latent_dim"]} if role == "generator" else {}
+        presets = GENERATORS if role == "generator" else DISCRIMINATORS
+        with torch.random.fork_rng(devices=[]), torch.device("meta"):
+            expected = build_network(spec, presets, role, **extra, **sizes)
+        _compare_weights(key, role, weights, expected.state_dict())
+        shapes[key] = [tuple(parameter.shape) for parameter in expected.parameters()]
+    return shapes
+
+
+def _compare_weights(key, role, weights, expected):
+    missing, unexpected = sorted(set(expected) - set(weights)), sorted(set(weights) - set(expected))
+    if missing or unexpected:
+        raise InvalidModelFile(
+            f"its {key} lacks the weights {short_repr(missing)} and has the unexpected {short_repr(unexpected)} "
+            f"of the {role} its settings describe"
+        )
+    for name, tensor in expected.items():
+        saved = weights[name]
+        same_kind = saved.dtype == tensor.dtype or (saved.dtype.is_floating_point and tensor.dtype.is_floating_point)
+        if saved.shape != tensor.shape or not same_kind:
+            raise InvalidModelFile(
+                f"its {key}[{name!r}] is {saved.dtype} of shape {tuple(saved.shape)}, but the {role} its "
+                f"settings describe has {tensor.dtype} of shape {tuple(tensor.shape)}"
+            )
+
+
+def _optimizer_state(value, shapes):
+    """The saved optimizer states, after checking them against the networks' parameter shapes."""
+    if value is None or (isinstance(value, (list, tuple)) and len(value) == 0):
+        return ()
+    if not (isinstance(value, (list, tuple)) and len(value) == 2):
+        raise InvalidModelFile("its optimizer_state is not one state per network")
+    trained = shapes.get("raw_generator", shapes["generator_"])
+    for state, parameters, role in zip(value, (trained, shapes["discriminator_"]), NETWORK_ROLES, strict=True):
+        if state is not None:
+            _check_optimizer(state, parameters, role)
+    return tuple(value)
+
+
+def _check_optimizer(state, parameters, role):
+    problem = f"its optimizer state of the {role} does not fit the {role}'s parameters"
+    if not (isinstance(state, dict) and set(state) == {"state", "param_groups"}
+            and isinstance(state["param_groups"], list) and isinstance(state["state"], dict)):
+        raise InvalidModelFile(problem)
+    ids = []
+    for group in state["param_groups"]:
+        if not isinstance(group, dict) or not isinstance(group.get("params"), list):
+            raise InvalidModelFile(problem)
+        ids.extend(group["params"])
+        if not all(isinstance(key, str) and is_number_option(item) for key, item in group.items() if key != "params"):
+            raise InvalidModelFile(f"its optimizer settings of the {role} are not all numbers")
+    if ids != list(range(len(parameters))):
+        raise InvalidModelFile(problem)
+    for index, values in state["state"].items():
+        if index not in ids or not isinstance(values, dict):
+            raise InvalidModelFile(problem)
+        for item in values.values():
+            if isinstance(item, torch.Tensor):
+                if item.dim() and tuple(item.shape) != parameters[index]:
+                    raise InvalidModelFile(problem)
+            elif not isinstance(item, Real):
+                raise InvalidModelFile(problem)
 
 
 def _cpu_weights(module):
@@ -310,13 +478,23 @@ def _scaling_to_plain(scaling):
     }
 
 
-def _scaling_from_plain(values):
+def _scaling_from_plain(values, n_features):
+    if not isinstance(values, dict):
+        raise InvalidModelFile("its scaling is not a dict")
     output_range = values["output_range"]
+    if output_range is not None and not (
+        isinstance(output_range, list) and len(output_range) == 2
+        and all(isinstance(bound, Real) and np.isfinite(bound) for bound in output_range)
+        and output_range[0] < output_range[1]
+    ):
+        raise InvalidModelFile(f"its output_range {short_repr(output_range)} is not two finite bounds, low first")
     scaling = AffineScaling(None if output_range is None else tuple(output_range))
-    scaling.center_ = values["center_"].numpy().astype(np.float64)
-    scaling.model_center_ = float(values["model_center_"])
-    scaling.data_per_model_ = values["data_per_model_"].numpy().astype(np.float64)
-    scaling.model_per_data_ = values["model_per_data_"].numpy().astype(np.float64)
+    scaling.center_ = _float_vector(values["center_"], "scaling centre", n_features)
+    scaling.model_center_ = _number(values, "model_center_")
+    scaling.data_per_model_ = _float_vector(values["data_per_model_"], "scaling factors", n_features)
+    scaling.model_per_data_ = _float_vector(values["model_per_data_"], "scaling factors", n_features)
+    if not np.isfinite(scaling.model_center_):
+        raise InvalidModelFile("its scaling centre is not finite")
     return scaling
 
 
@@ -327,11 +505,21 @@ def _settings_to_plain(settings):
     return config
 
 
-def _settings_from_plain(config):
+def _settings_from_plain(config, n_features):
+    if not isinstance(config, dict):
+        raise InvalidModelFile("its fitted settings are not a dict")
     settings = {**_SETTINGS_ADDED, **config}
-    settings["image_shape"] = tuples(settings["image_shape"])
+    _integer(settings, "latent_dim", 1)
+    _integer(settings, "n_parzen_samples", 1)
+    if settings["noise"] not in ("normal", "uniform"):
+        raise InvalidModelFile(f"its noise {short_repr(settings['noise'])} is not 'normal' or 'uniform'")
+    if settings["image_shape"] is not None:
+        try:
+            settings["image_shape"] = check_image_shape(tuples(settings["image_shape"]), n_features)
+        except (TypeError, ValueError) as exc:
+            raise InvalidModelFile(str(exc).rstrip(".")) from None
     for role in NETWORK_ROLES:
-        settings[role] = network_from_config(settings[role])
+        settings[role] = network_from_config(settings[role], role)
     return settings
 
 
@@ -347,4 +535,28 @@ def _labels_to_plain(classes):
 
 
 def _labels_from_plain(values):
-    return np.asarray(values["values"], dtype=np.dtype(values["dtype"]))
+    """The class labels, after checking their dtype (its size bounded by the labels') and values."""
+    problem = "its classes_ are not distinct, sorted, finite labels of their dtype"
+    if not (isinstance(values, dict) and isinstance(values.get("values"), list) and values["values"]
+            and isinstance(values.get("dtype"), str) and len(values["dtype"]) <= 16):
+        raise InvalidModelFile(problem)
+    labels = values["values"]
+    if not all(isinstance(label, (str, Real)) for label in labels):
+        raise InvalidModelFile(problem)
+    try:
+        dtype = np.dtype(values["dtype"])
+    except (TypeError, ValueError):
+        raise InvalidModelFile(f"its classes_ dtype {short_repr(values['dtype'])} is not a numpy dtype") from None
+    longest = max(len(label) if isinstance(label, str) else 1 for label in labels)
+    if dtype.kind not in "biufUO" or dtype.itemsize > (4 * longest if dtype.kind == "U" else 16):
+        raise InvalidModelFile(f"its classes_ dtype {dtype.str} is not one of labels this long")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            classes = np.asarray(labels, dtype=dtype)
+            valid = classes.tolist() == labels and np.array_equal(np.unique(classes), classes)
+    except (TypeError, ValueError, OverflowError, RuntimeWarning, DeprecationWarning):
+        valid = False
+    if not valid or any(isinstance(label, float) and not np.isfinite(label) for label in labels):
+        raise InvalidModelFile(problem)
+    return classes

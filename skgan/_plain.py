@@ -6,11 +6,14 @@ without running code. This module turns parameters and settings into such
 values and back; :mod:`skgan._fitted` does the same for the fitted state.
 """
 
+import re
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 
+from ._model_file import InvalidModelFile
+from ._options import check_compile_options, check_optimizer_kwargs
 from .losses import LOSSES
 from .networks import (
     DISCRIMINATORS,
@@ -30,7 +33,15 @@ _SPECS = {
     for cls in (MLPGenerator, MLPDiscriminator, MaxoutDiscriminator, DCGANGenerator, DCGANDiscriminator,
                 *LOSSES.values())
 }
+#: The spec and loss classes each object parameter may hold in a model file.
+_ROLE_SPECS = {
+    "generator": (MLPGenerator, DCGANGenerator),
+    "discriminator": (MLPDiscriminator, MaxoutDiscriminator, DCGANDiscriminator),
+    "loss": tuple(LOSSES.values()),
+}
 _TUPLE_PARAMS = ("image_shape", "optimizer_kwargs")
+#: Devices a model file may name: the ``device`` parameter (with ``"auto"``) and the fitted ``device_``.
+DEVICE_NAMES = re.compile(r"cpu|mps|cuda(:[0-9]{1,3})?")
 #: Parameters that hold live objects, never stored: a loaded model does not need them.
 _RUNTIME_PARAMS = ("callbacks",)
 
@@ -84,11 +95,33 @@ def network_config(role, network, presets):
     )
 
 
-def network_from_config(config):
-    """A preset name, or the spec object described by :func:`network_config`."""
-    if not isinstance(config, dict):
+def network_from_config(config, role):
+    """A preset name, or the spec object described by :func:`network_config`, checked for ``role``.
+
+    An InvalidModelFile when the name is not a preset of ``role``, the spec
+    is not one of ``role``'s classes, or its parameters fail the spec's own
+    checks.
+    """
+    if isinstance(config, str) and config in _OBJECT_PARAMS[role]:
         return config
-    return _SPECS[config["spec"]](**{key: tuples(value) for key, value in config["params"].items()})
+    names = {cls.__name__: cls for cls in _ROLE_SPECS[role]}
+    if not (isinstance(config, dict) and set(config) == {"spec", "params"} and config["spec"] in names
+            and isinstance(config["params"], dict)):
+        raise InvalidModelFile(
+            f"its {role} {short_repr(config)} is neither one of {sorted(_OBJECT_PARAMS[role])} nor "
+            f"a spec of {sorted(names)}"
+        )
+    cls = names[config["spec"]]
+    valid = cls().get_params()
+    unknown = sorted(str(key) for key in config["params"] if key not in valid)
+    if unknown:
+        raise InvalidModelFile(f"its {role} {cls.__name__} has unknown parameters {unknown}")
+    spec = cls(**{key: tuples(value) for key, value in config["params"].items()})
+    try:
+        spec._validate_params()
+    except (TypeError, ValueError) as exc:
+        raise InvalidModelFile(f"its {role} fails its checks: {exc}") from None
+    return spec
 
 
 def params_to_config(params):
@@ -116,15 +149,41 @@ def check_savable(params):
 
 
 def params_from_config(config):
-    """Constructor parameters back from :func:`params_to_config`."""
+    """Constructor parameters back from :func:`params_to_config`, with the checks only a model file needs.
+
+    The caller checks the result against the estimator's
+    ``_parameter_constraints``; here: the values that would reach torch
+    (``compile``, ``optimizer_kwargs``, ``device``) and the object
+    parameters, so that a file cannot choose a program, a path or a class.
+    An InvalidModelFile says what is wrong.
+    """
+    if not isinstance(config, dict) or not all(isinstance(name, str) for name in config):
+        raise InvalidModelFile("its parameters are not a dict of names")
+    stored = sorted(name for name in _RUNTIME_PARAMS if name in config)
+    if stored:
+        raise InvalidModelFile(f"it stores {stored}, which model files never hold")
     params = dict(config)
     for name in _OBJECT_PARAMS:
-        params[name] = network_from_config(params[name])
+        if name in params:
+            params[name] = network_from_config(params[name], name)
     for name in _TUPLE_PARAMS:
         if isinstance(params.get(name), dict):
             params[name] = {key: tuples(value) for key, value in params[name].items()}
         elif name in params:
             params[name] = tuples(params[name])
+    try:
+        if "compile" in params and params["compile"] not in (True, False):
+            params["compile"] = check_compile_options(params["compile"])
+        params["optimizer_kwargs"] = check_optimizer_kwargs(params.get("optimizer", "adam"),
+                                                            params.get("optimizer_kwargs"))
+    except ValueError as exc:
+        raise InvalidModelFile(str(exc).rstrip(".")) from None
+    device = params.get("device", "auto")
+    if not (isinstance(device, str) and (device == "auto" or DEVICE_NAMES.fullmatch(device))):
+        raise InvalidModelFile(f"its device parameter {short_repr(device)} is not 'auto', 'cpu', 'mps' or 'cuda[:i]'")
+    seed = params.get("random_state")
+    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**32):
+        raise InvalidModelFile(f"its random_state {short_repr(seed)} is not None or a seed in [0, 2**32)")
     return params
 
 

@@ -20,13 +20,16 @@ sources only. Callbacks are not saved: a model file loads without them.
 import warnings
 
 import torch
+from sklearn.utils._param_validation import InvalidParameterError
 
 from . import _model_file
 from ._device import resolve_device
-from ._fitted import attach, state_from_plain
-from ._model_file import FORMAT, VERSION
+from ._fit_plan import chooses_bandwidth
+from ._fitted import attach, saved_device, state_from_plain
+from ._model_file import FORMAT, VERSION, InvalidModelFile
 from ._plain import params_from_config
 from ._sampler import GANSampler
+from .metrics._checks import check_bandwidths
 
 __all__ = ["FORMAT", "VERSION", "load", "save"]
 
@@ -139,15 +142,41 @@ def load(path, *, device=None):
     True
     >>> folder.cleanup()
     """
-    config, plain_state = _model_file.read(path)
     requested = None if device is None else resolve_device(device)
+    config, plain_state = _model_file.read(path)
     try:
-        estimator = GANSampler(**params_from_config(config))
-        target = _target_device(plain_state["device_"], requested)
+        estimator = _estimator(config)
+        target = _target_device(saved_device(plain_state), requested)
         state, n_features_in, feature_names_in = state_from_plain(plain_state, target)
+    except InvalidModelFile as exc:
+        raise _model_file.invalid(path, exc) from None
     except _model_file.DAMAGE as exc:
         raise _model_file.corrupted(path, exc) from None
     attach(estimator, state, n_features_in, feature_names_in)
+    return estimator
+
+
+def _estimator(config):
+    """A GANSampler with the saved parameters, checked as ``__init__``'s own are (``_parameter_constraints``)."""
+    params = params_from_config(config)
+    unknown = sorted(set(params) - set(GANSampler().get_params(deep=False)))
+    if unknown:
+        raise InvalidModelFile(f"it has unknown parameters {unknown}")
+    estimator = GANSampler(**params)
+    try:
+        estimator._validate_params()
+    except InvalidParameterError as exc:
+        raise InvalidModelFile(str(exc).rstrip(".")) from None
+    if chooses_bandwidth(estimator.bandwidth) and not isinstance(estimator.bandwidth, str):
+        try:
+            check_bandwidths(estimator.bandwidth, name="its bandwidth candidates")
+        except ValueError as exc:
+            raise InvalidModelFile(str(exc).rstrip(".")) from None
+    if estimator.image_shape is not None and not (
+        isinstance(estimator.image_shape, tuple) and len(estimator.image_shape) in (2, 3)
+        and all(isinstance(size, int) and size >= 1 for size in estimator.image_shape)
+    ):
+        raise InvalidModelFile(f"its image_shape {estimator.image_shape!r} is not 2 or 3 positive integers")
     return estimator
 
 
