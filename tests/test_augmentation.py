@@ -462,7 +462,11 @@ if imblearn is not None:
     # (an ABC) to have them run in full.
     BaseOverSampler.register(GANOversampler)
 
-    @imblearn_checks.parametrize_with_checks([GANOversampler(fast_sampler())])
+    # parametrize_with_checks passes a generator to pytest.mark.parametrize, which pytest deprecates: the same
+    # checks, as a list
+    _imblearn_mark = imblearn_checks.parametrize_with_checks([GANOversampler(fast_sampler())])
+
+    @pytest.mark.parametrize(_imblearn_mark.args[0], list(_imblearn_mark.args[1]), **_imblearn_mark.kwargs)
     def test_imblearn_estimator_checks(estimator, check):
         check(estimator)
 
