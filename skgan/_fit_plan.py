@@ -5,6 +5,8 @@ itself reads as the order of a fit. Nothing here keeps state.
 """
 
 import copy
+import warnings
+from contextlib import nullcontext
 
 import numpy as np
 import torch
@@ -14,12 +16,21 @@ from sklearn.utils.validation import validate_data
 
 from ._fitted import SETTINGS, build_networks
 from ._generation import class_indices
-from ._training import ExponentialMovingAverage, GameSettings, make_optimizers, optimizer_settings
+from ._random import global_random
+from ._training import ExponentialMovingAverage, GameSettings, make_optimizers, optimizer_settings, report_stop
 from .callbacks import Callback, EarlyStopping, History, ProgressBar
 from .callbacks._validation import ParzenValidation
 from .metrics import PAPER_BANDWIDTHS, select_bandwidth
 from .metrics._checks import check_bandwidths
-from .networks import DCGANDiscriminator, DCGANGenerator, check_image_shape, output_range
+from .networks import (
+    DCGANDiscriminator,
+    DCGANGenerator,
+    MaxoutDiscriminator,
+    MLPDiscriminator,
+    MLPGenerator,
+    check_image_shape,
+    output_range,
+)
 from .preprocessing._scaling import AffineScaling, TransformedScaling, transformed_codes
 
 
@@ -130,21 +141,110 @@ def needs_validation_score(estimator):
     )
 
 
-def finish_fit(estimator, training, n_before, X_val, candidates):
+def finish_fit(estimator, training, n_before, X_val, candidates, choose=True):
     """The end of a fit: the fitted state up to date with training, the bandwidth chosen.
 
     ``n_before`` epochs came from earlier fits; the best held-out score is of
     this fit's epochs (None: leave it, as a checkpoint during fit does).
+    Without ``choose`` (its choice was interrupted) the bandwidth is
+    :func:`fallback_bandwidth`'s.
     """
     state = estimator._fitted
     state.sync(training)
     if n_before is not None:
         scores = [record["val_score"] for record in state.history[n_before:] if "val_score" in record]
         state.best_validation_score = max(scores) if scores else None
-    if chooses_bandwidth(estimator.bandwidth):
+    if not chooses_bandwidth(estimator.bandwidth):
+        state.bandwidth = float(estimator.bandwidth)
+    elif choose:
         state.bandwidth = float(select_bandwidth(state.parzen_window(), X_val, candidates, device=state.device))
     else:
-        state.bandwidth = float(estimator.bandwidth)
+        state.bandwidth = fallback_bandwidth(state.bandwidth, candidates)
+
+
+def fallback_bandwidth(bandwidth, candidates):
+    """The bandwidth when choosing it was interrupted: the last one chosen, else the middle candidate."""
+    return float(np.sort(candidates)[len(candidates) // 2] if bandwidth is None else bandwidth)
+
+
+def run_training(estimator, training, callbacks, train, epochs, n_before, X_val, candidates):
+    """The events of a fit around ``train()`` (a ``TrainingResult`` for ``epochs``) and its end.
+
+    ``on_fit_begin``, training, ``on_train_end``, :func:`finish_fit`, and
+    ``on_fit_end`` whether this returns or raises. A first KeyboardInterrupt
+    during training stops it and keeps the completed epochs (an error when
+    none completed); a first one after training (early stopping's restore,
+    the Parzen window, the choice of bandwidth, ``on_fit_end``) keeps them
+    too, with the last completed epoch's weights and optimizer state when
+    ``on_train_end`` was cut short and a fallback bandwidth
+    (:func:`fallback_bandwidth`), with a warning. A second KeyboardInterrupt
+    propagates: the fit aborts.
+    """
+    error, interrupted = None, False
+    try:
+        callbacks.on_fit_begin(epochs=epochs)
+        result = train()
+        interrupted = result.stop_reason == "interrupted"
+        report_stop(result, n_before=n_before)
+        step = "on_train_end"
+        try:
+            callbacks.on_train_end()
+            step = "finish"
+            finish_fit(estimator, training, n_before, X_val, candidates)
+        except KeyboardInterrupt:
+            if interrupted:
+                raise
+            interrupted = True
+            if step == "on_train_end":
+                training.restore(result.last_completed)
+            finish_fit(estimator, training, n_before, X_val, candidates, choose=False)
+            _warn_interrupted_end(estimator, step == "on_train_end")
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        try:
+            callbacks.on_fit_end(error=error)
+        except KeyboardInterrupt:
+            if error is not None or interrupted:
+                raise
+            warnings.warn("Interrupted at the end of the fit (on_fit_end); the fit is complete.", UserWarning,
+                          stacklevel=4)
+
+
+def _warn_interrupted_end(estimator, before_restore):
+    state = estimator._fitted
+    message = f"Interrupted after training; kept the {state.n_iter} completed epoch(s)"
+    message += " and the weights of the last one." if before_restore else "."
+    if chooses_bandwidth(estimator.bandwidth):
+        message += (
+            f" The Parzen bandwidth was not chosen: bandwidth_ is {state.bandwidth:.6g} (the last one chosen, "
+            "else the middle candidate); partial_fit, or fit with warm_start=True, trains on and chooses it again."
+        )
+    warnings.warn(message, UserWarning, stacklevel=5)
+
+
+#: skgan's own network specs, which draw only from a fit's own generator (the others may use torch's global one).
+_OWN_SPECS = (MLPGenerator, MLPDiscriminator, MaxoutDiscriminator, DCGANGenerator, DCGANDiscriminator)
+
+
+def custom_networks(settings):
+    """Whether a network is the user's (a module, class or factory), which may draw from torch's global generator."""
+    return any(not (isinstance(settings[role], str) or type(settings[role]) in _OWN_SPECS)
+               for role in ("generator", "discriminator"))
+
+
+def cuda_indices(device):
+    return list(range(torch.cuda.device_count())) if device.type == "cuda" else []
+
+
+def user_code_random(settings, seed, device):
+    """For custom networks: torch's global generator seeded for the fit (their draws, e.g. ``nn.Dropout``).
+
+    skgan's own draws never use it; with skgan's own networks this does
+    nothing, so a fit leaves torch's global random state alone.
+    """
+    return global_random(seed, cuda_indices(device), lock=False) if custom_networks(settings) else nullcontext()
 
 
 def fit_callbacks(estimator, X_val, candidates):
@@ -210,15 +310,21 @@ def fit_settings(estimator, n_features):
     return settings
 
 
-def new_networks(settings, device, classes, X_train, transformer):
-    """Fresh networks, the scaling to their output range, and the training rows in model units."""
+def new_networks(settings, device, classes, X_train, transformer, seed):
+    """Fresh networks, the scaling to their output range, and the training rows in model units.
+
+    skgan's own networks are initialised from the fit's generator; a custom
+    network's constructor runs under a process-wide lock with torch's global
+    generator seeded with ``seed`` (:func:`skgan._random.global_random`).
+    """
     codes = X_train if transformer is None else transformed_codes(transformer, X_train)
     if transformer is not None:  # image_shape then only describes X, for plots
         check_networks_see_rows(settings)
-    generator, discriminator = build_networks(
-        settings, codes.shape[1], device, None if classes is None else len(classes),
-        settings["image_shape"] if transformer is None else None,
-    )
+    with global_random(seed, cuda_indices(device)) if custom_networks(settings) else nullcontext():
+        generator, discriminator = build_networks(
+            settings, codes.shape[1], device, None if classes is None else len(classes),
+            settings["image_shape"] if transformer is None else None,
+        )
     scaling = AffineScaling(output_range(generator)).fit(codes)
     model_rows = scaling.to_model(codes)
     if transformer is not None:

@@ -1,5 +1,6 @@
 """GANSampler: a generative adversarial network as a scikit-learn estimator."""
 
+from functools import partial
 from numbers import Integral, Real
 from types import SimpleNamespace
 
@@ -16,7 +17,8 @@ from ._device import resolve_device
 from ._fitted import FittedAttribute, FittedState, attach, state_to_plain
 from ._generation import requested_labels
 from ._plain import check_savable, params_to_config
-from ._training import OPTIMIZERS, CallbackList, TrainingState, report_stop, train_gan
+from ._random import fit_random
+from ._training import OPTIMIZERS, CallbackList, TrainingState, train_gan
 from ._validation import MAX_SEED, check_positive_int
 from .losses import LOSSES, resolve_loss
 from .metrics import mean_and_std_error, parzen_log_likelihood
@@ -454,7 +456,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         return self._fit_or_keep(X, y, 1, resume=True)
 
     def _fit_or_keep(self, X, y, n_epochs, resume):
-        """Fit; on any error or an interrupt before an epoch completed, undo."""
+        """Fit; on any error, an interrupt before an epoch completed or a second interrupt, undo."""
         previous = dict(self.__dict__)
         try:
             return self._fit(X, y, n_epochs, resume and self.__sklearn_is_fitted__())
@@ -483,9 +485,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         settings = prior.settings if resume else plan.fit_settings(self, X.shape[1])
         candidates = plan.bandwidth_candidates(self.bandwidth, X)
 
-        cuda_devices = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
-        with torch.random.fork_rng(devices=cuda_devices):
-            torch.manual_seed(torch_seed)
+        with fit_random(torch_seed), plan.user_code_random(settings, torch_seed, device):
             if resume:
                 generator, discriminator = prior.trained_generator, prior.discriminator
                 scaling, transformer = prior.scaling, prior.transformer
@@ -493,7 +493,7 @@ class GANSampler(DensityMixin, BaseEstimator):
             else:
                 transformer = None if self.transformer is None else clone(self.transformer).fit(X_train)
                 generator, discriminator, scaling, model_rows = plan.new_networks(
-                    settings, device, classes, X_train, transformer
+                    settings, device, classes, X_train, transformer, torch_seed
                 )
             average = plan.generator_average(generator, self.ema_decay, prior)
             loss = resolve_loss(self.loss)
@@ -510,25 +510,12 @@ class GANSampler(DensityMixin, BaseEstimator):
             epochs = range(n_before + 1, n_before + 1 + n_epochs)
             in_order, self._fitted.callbacks = plan.fit_callbacks(self, X_val, candidates)
             callbacks = CallbackList(in_order, self, training=training)
-            error = None
-            try:
-                callbacks.on_fit_begin(epochs=epochs)
-                result = train_gan(
-                    training,
-                    torch.tensor(model_rows, dtype=torch.float32, device=device),
-                    plan.game_settings(self, settings, loss),
-                    epochs=epochs,
-                    y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
-                    callbacks=callbacks,
-                )
-                report_stop(result, n_before=n_before)
-                callbacks.on_train_end()
-                plan.finish_fit(self, training, n_before, X_val, candidates)
-            except BaseException as exc:
-                error = exc
-                raise
-            finally:
-                callbacks.on_fit_end(error=error)
+            train = partial(
+                train_gan, training, torch.tensor(model_rows, dtype=torch.float32, device=device),
+                plan.game_settings(self, settings, loss), epochs=epochs, callbacks=callbacks,
+                y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
+            )
+            plan.run_training(self, training, callbacks, train, epochs, n_before, X_val, candidates)
         return self
 
     def _check_savable(self):

@@ -22,6 +22,8 @@ import torch.nn.functional as F
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
+from ._random import rand
+
 __all__ = [
     "LOSSES",
     "AdversarialLoss",
@@ -259,10 +261,14 @@ class WassersteinGPLoss(AdversarialLoss):
         return -fake_outputs.mean()
 
     def penalty(self, discriminator, real, fake, labels=()):
-        """``gp_weight * mean((||grad f(x_hat)||_2 - 1)^2)``."""
+        """``gp_weight * mean((||grad f(x_hat)||_2 - 1)^2)``.
+
+        The interpolation weights come from the fit's own generator during a
+        fit, else from torch's global generator.
+        """
         if self.gp_weight == 0:
             return None
-        mix = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
+        mix = rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
         between = (mix * real.detach() + (1 - mix) * fake.detach()).requires_grad_(True)
         outputs = discriminator(between, *labels)
         (grad,) = torch.autograd.grad(outputs.sum(), between, create_graph=True)

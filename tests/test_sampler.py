@@ -1,3 +1,4 @@
+import copy
 import pickle
 import warnings
 
@@ -12,6 +13,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from torch import nn
 
 from skgan import GANSampler, MLPGenerator
+from skgan import _fit_plan as fit_plan
+from skgan.callbacks import Callback, EarlyStopping
+from skgan.callbacks import _validation as validation_module
 
 from ._utils import tiny_sampler
 
@@ -443,6 +447,127 @@ def test_failed_refit_keeps_the_earlier_fit(X):
         gan.fit(np.full((5, 2), np.nan))
     assert gan.n_features_in_ == 3
     np.testing.assert_array_equal(gan.sample(10), expected)
+
+
+class OptimizerRecorder(Callback):
+    """Keeps a copy of both optimizers' state at the end of each epoch."""
+
+    def on_epoch_end(self, estimator, record, training=None, **kwargs):
+        self.states_ = getattr(self, "states_", {})
+        self.states_[record["epoch"]] = copy.deepcopy([opt.state_dict() for opt in training.optimizers])
+
+
+def assert_same_state(a, b):
+    if isinstance(a, torch.Tensor):
+        assert torch.equal(a, b)
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert_same_state(a[key], b[key])
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            assert_same_state(x, y)
+    else:
+        assert a == b
+
+
+def test_interrupt_keeps_the_optimizer_state_of_the_last_completed_epoch(X):
+    with pytest.warns(UserWarning, match="interrupted in epoch 3"):
+        gan = tiny_sampler(max_iter=5, discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt"),
+                           callbacks=[OptimizerRecorder()]).fit(X)
+    assert gan.n_iter_ == 2
+    assert_same_state(list(gan._fitted.optimizer_state), gan.callbacks_[0].states_[2])
+
+
+def kept(fit, X):
+    """``fit(X)``, failing the test (not stopping the test run) when a KeyboardInterrupt escapes it."""
+    try:
+        return fit(X)
+    except KeyboardInterrupt:
+        pytest.fail("the KeyboardInterrupt escaped fit: the completed epochs were lost")
+
+
+def interrupt_once(monkeypatch, module, name):
+    """Make ``module.name`` raise KeyboardInterrupt on its first call, then work as before."""
+    original, calls = getattr(module, name), []
+
+    def once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, once)
+    return calls
+
+
+def test_interrupt_during_bandwidth_selection_keeps_the_fit(X, monkeypatch):
+    complete = tiny_sampler().fit(X)
+    interrupt_once(monkeypatch, fit_plan, "select_bandwidth")
+    with pytest.warns(UserWarning, match="Interrupted after training; kept the 3 completed epoch.*not chosen"):
+        gan = kept(tiny_sampler().fit, X)
+    assert gan.n_iter_ == 3
+    for a, b in zip(gan.generator_.parameters(), complete.generator_.parameters(), strict=True):
+        assert torch.equal(a, b)
+    assert_same_state(list(gan._fitted.optimizer_state), list(complete._fitted.optimizer_state))
+    assert gan.bandwidth_ == np.sort(fit_plan.bandwidth_candidates("cv", X))[5]  # the middle candidate
+    assert np.isfinite(gan.score(X)) and np.all(np.isfinite(gan.sample(5)))
+    gan.partial_fit(X)  # trains on and chooses it again
+    assert gan.n_iter_ == 4 and gan.bandwidth_ in fit_plan.bandwidth_candidates("cv", X)
+
+
+def test_interrupted_bandwidth_selection_of_a_warm_start_keeps_the_earlier_bandwidth(X, monkeypatch):
+    gan = tiny_sampler(warm_start=True, bandwidth=[0.3, 0.5, 0.9, 2.0]).fit(X)
+    earlier = gan.bandwidth_
+    interrupt_once(monkeypatch, fit_plan, "select_bandwidth")
+    with pytest.warns(UserWarning, match=f"bandwidth_ is {earlier:.6g}"):
+        kept(gan.fit, X)
+    assert gan.n_iter_ == 6 and gan.bandwidth_ == earlier
+
+
+def test_interrupt_while_early_stopping_restores_keeps_the_last_epoch(X, monkeypatch):
+    interrupt_once(monkeypatch, EarlyStopping, "on_train_end")
+    with pytest.warns(UserWarning, match="kept the 3 completed epoch.*weights of the last one"):
+        gan = kept(tiny_sampler(early_stopping=True, n_iter_no_change=1, max_iter=3).fit, X)
+    complete = tiny_sampler(early_stopping=True, n_iter_no_change=1, max_iter=3,
+                            callbacks=[EarlyStopping(n_iter_no_change=1, restore_best=False)]).fit(X)
+    assert gan.n_iter_ == complete.n_iter_
+    for a, b in zip(gan.generator_.parameters(), complete.generator_.parameters(), strict=True):
+        assert torch.equal(a, b)
+    assert gan.bandwidth_ == np.sort(fit_plan.bandwidth_candidates("cv", X))[5]  # a Ctrl-C stops the work
+
+
+def test_interrupt_during_the_held_out_score_keeps_the_epoch(X, monkeypatch):
+    calls = []
+    original = validation_module.best_mean_log_likelihood
+
+    def third_interrupts(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(validation_module, "best_mean_log_likelihood", third_interrupts)
+    with pytest.warns(UserWarning, match="interrupted"):
+        gan = tiny_sampler(early_stopping=True, max_iter=5).fit(X)
+    assert gan.n_iter_ == 3 and "val_score" not in gan.history_[2]
+    assert np.isfinite(gan.bandwidth_) and np.isfinite(gan.score(X))
+
+
+@pytest.mark.filterwarnings("ignore:Training interrupted")
+def test_a_second_interrupt_aborts(X, monkeypatch):
+    earlier = tiny_sampler().fit(X)
+    expected = earlier.sample(10)
+    interrupt_once(monkeypatch, fit_plan, "select_bandwidth")
+    earlier.set_params(discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt"), max_iter=5)
+    with pytest.raises(KeyboardInterrupt):  # once in epoch 3, once choosing the bandwidth
+        earlier.fit(X)
+    assert earlier.n_iter_ == 3
+    np.testing.assert_array_equal(earlier.sample(10), expected)
+    interrupt_once(monkeypatch, fit_plan, "select_bandwidth")
+    with pytest.raises(KeyboardInterrupt):
+        tiny_sampler(max_iter=5, discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt")).fit(X)
 
 
 def test_fit_does_not_warn(X):

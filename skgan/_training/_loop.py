@@ -10,6 +10,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from .._noise import sample_noise
+from .._random import generator_for
 from ._callbacks import CallbackList
 from ._execution import local_execution
 from ._precision import Stepper, autocast_context
@@ -35,7 +36,12 @@ class GameSettings:
 
 @dataclass
 class TrainingState:
-    """What training changes: both networks, their optimizers and the generator's weight average."""
+    """What training changes: both networks, their optimizers and the generator's weight average.
+
+    :meth:`snapshot` and :meth:`restore` cover all of it, so that a restored
+    state is the one of a moment between two epochs: weights, the average
+    and the optimizers' moments and schedules agree.
+    """
 
     generator: torch.nn.Module
     discriminator: torch.nn.Module
@@ -52,13 +58,21 @@ class TrainingState:
         """The generator that samples: the weight average when there is one."""
         return self.generator if self.average is None else self.average.module
 
+    @property
+    def optimizers(self):
+        return (self.g_optimizer, self.d_optimizer)
+
     def snapshot(self):
-        """A copy of the modules' weights (and the average's count), for :meth:`restore`."""
-        return [copy.deepcopy(module.state_dict()) for module in self.modules]
+        """A copy of the modules' weights (and the average's count) and the optimizers' state, for :meth:`restore`."""
+        return [copy.deepcopy(part.state_dict()) for part in (*self.modules, *self.optimizers)]
 
     def restore(self, snapshot):
-        for module, weights in zip(self.modules, snapshot, strict=True):
+        """Back to ``snapshot``, which stays intact (training may continue from the restored state)."""
+        n_modules = len(self.modules)
+        for module, weights in zip(self.modules, snapshot[:n_modules], strict=True):
             module.load_state_dict(weights)
+        for optimizer, state in zip(self.optimizers, snapshot[n_modules:], strict=True):
+            optimizer.load_state_dict(copy.deepcopy(state))  # it would share the snapshot's tensors
 
     def train(self, mode=True):
         self.generator.train(mode)
@@ -71,20 +85,23 @@ class TrainingResult:
 
     ``n_epochs`` epochs completed. ``stop_reason`` is None (all epochs ran or
     a callback stopped training), ``"diverged"`` (a non-finite loss; the
-    weights of the last finite epoch were restored) or ``"interrupted"``
-    (KeyboardInterrupt; the weights after the last completed epoch were
-    restored), at epoch ``stopped_at_epoch``.
+    weights and optimizer state of the last finite epoch were restored) or
+    ``"interrupted"`` (KeyboardInterrupt; those after the last completed
+    epoch were restored), at epoch ``stopped_at_epoch``. ``last_completed``
+    is the :meth:`TrainingState.snapshot` after the last completed epoch
+    (before training when none completed).
     """
 
     n_epochs: int = 0
     stop_reason: str = None
     stopped_at_epoch: int = None
+    last_completed: list = None
 
 
-def _real_batches(n_samples, batch_size, n_steps, device):
+def _real_batches(n_samples, batch_size, n_steps, device, generator=None):
     """Indices of ``n_steps`` minibatches from fresh permutations of the rows."""
     n_perms = -(-n_steps * batch_size // n_samples)
-    order = torch.cat([torch.randperm(n_samples, device=device) for _ in range(n_perms)])
+    order = torch.cat([torch.randperm(n_samples, device=device, generator=generator) for _ in range(n_perms)])
     return order[: n_steps * batch_size].view(n_steps, batch_size)
 
 
@@ -95,8 +112,10 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
     of ``game.batch_size`` (rounded up to a multiple of ``game.d_steps``):
     every ``d_steps`` discriminator steps are followed by one generator step,
     as in Algorithm 1 with ``k = d_steps``. ``y`` (class indices) conditions
-    both networks. Random draws come from torch's global generators, which
-    the caller seeds.
+    both networks. Random draws (minibatches, noise, labels, and the
+    networks' dropout and the loss's penalty) come from the active fit's
+    generator on ``X``'s device (:func:`skgan._random.fit_random`), or from
+    torch's global generator outside a fit.
 
     ``callbacks`` (a :class:`~skgan._training.CallbackList`) hears
     ``on_epoch_begin``, ``on_batch_end`` (only callbacks that define it) and,
@@ -104,8 +123,9 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
     record; a true return value of ``on_epoch_end`` stops training. The losses
     are accumulated on the device and read once per epoch. A non-finite loss
     stops training with the last finite weights restored; a KeyboardInterrupt
-    stops it with the weights of the last completed epoch. The networks end in
-    evaluation mode.
+    stops it with the weights and optimizer state of the last completed
+    epoch (a second KeyboardInterrupt, while restoring them, propagates). The
+    networks end in evaluation mode.
     """
     callbacks = CallbackList([]) if callbacks is None else callbacks
     execution = local_execution() if execution is None else execution
@@ -117,6 +137,7 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
     result = TrainingResult()
     generator, discriminator, average = state.generator, state.discriminator, state.average
     last_good = state.snapshot()
+    rng = generator_for(device)
     g_forward, d_forward = execution.forward_modules(generator, discriminator, game.compile_options)
     autocast = autocast_context(device, game.autocast_dtype)
     g_step = Stepper(state.g_optimizer, device, game.autocast_dtype)
@@ -127,14 +148,15 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
             start = time.perf_counter()
             state.train()
             callbacks.on_epoch_begin(epoch)
-            batches = _real_batches(n_samples, batch_size, n_d_steps, device)
+            batches = _real_batches(n_samples, batch_size, n_d_steps, device, rng)
             sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
             for step, rows in enumerate(batches, start=1):
                 labels = () if y is None else (y[rows],)
                 real = X[rows]
                 with autocast:
                     with torch.no_grad():
-                        fake = g_forward(sample_noise(batch_size, latent_dim, noise, device=device), *labels)
+                        z = sample_noise(batch_size, latent_dim, noise, generator=rng, device=device)
+                        fake = g_forward(z, *labels)
                     real_out = d_forward(real, *labels).float()
                     fake_out = d_forward(fake, *labels).float()
                 d_loss = loss.discriminator_loss(real_out, fake_out)
@@ -145,9 +167,9 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
                 )
                 g_loss = None
                 if step % d_steps == 0:
-                    z = sample_noise(batch_size, latent_dim, noise, device=device)
+                    z = sample_noise(batch_size, latent_dim, noise, generator=rng, device=device)
                     if y is not None:
-                        labels = (y[torch.randint(n_samples, (batch_size,), device=device)],)
+                        labels = (y[torch.randint(n_samples, (batch_size,), device=device, generator=rng)],)
                     with autocast:
                         fake_out = d_forward(g_forward(z, *labels), *labels).float()
                     g_loss = loss.generator_loss(fake_out)
@@ -185,6 +207,7 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
         result.stopped_at_epoch = epochs[0] + result.n_epochs
     finally:
         state.train(False)
+    result.last_completed = last_good
     return result
 
 
@@ -208,7 +231,7 @@ def report_stop(result, n_before):
             f"and restored the weights of epoch {epoch - 1}. Try a lower "
             "learning_rate.",
             ConvergenceWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     elif result.n_epochs == 0:
         raise KeyboardInterrupt
@@ -217,5 +240,5 @@ def report_stop(result, n_before):
             f"Training interrupted in epoch {epoch}; kept the weights of the "
             f"{n_before + result.n_epochs} completed epoch(s).",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )

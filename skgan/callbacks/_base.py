@@ -35,7 +35,8 @@ class Callback(BaseEstimator):
 
     The keyword argument ``training`` holds the networks, optimizers and
     weight average being trained (``training.snapshot()`` and
-    ``training.restore(snapshot)`` copy and restore their weights).
+    ``training.restore(snapshot)`` copy and restore their weights and the
+    optimizers' state).
 
     Callbacks are scikit-learn style objects: constructor parameters only,
     so they clone and pickle; state from a fit lives in attributes ending in

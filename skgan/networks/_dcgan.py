@@ -16,6 +16,7 @@ from ._common import (
     with_labels,
 )
 from ._dropout import Dropout
+from ._init import conv2d, conv_transpose2d, linear
 
 
 def _image_labels(labels, n_classes, height, width, dtype):
@@ -121,16 +122,16 @@ class DCGANGenerator(BaseEstimator):
         scale = 2 ** len(widths)
         base_shape = (widths[0], -(-height // scale), -(-width // scale))
         n_base = base_shape[0] * base_shape[1] * base_shape[2]
-        project = [nn.Linear(latent_dim + (n_classes or 0), n_base), nn.Unflatten(1, base_shape)]
+        project = [linear(latent_dim + (n_classes or 0), n_base), nn.Unflatten(1, base_shape)]
         project += [nn.BatchNorm2d(widths[0])] if self.batch_norm else []
         project.append(nn.ReLU())
         upsample = []
         for n_in, n_out in zip(widths, widths[1:], strict=False):
-            upsample.append(nn.ConvTranspose2d(n_in, n_out, 4, stride=2, padding=1, bias=not self.batch_norm))
+            upsample.append(conv_transpose2d(n_in, n_out, 4, stride=2, padding=1, bias=not self.batch_norm))
             upsample += [nn.BatchNorm2d(n_out)] if self.batch_norm else []
             upsample.append(nn.ReLU())
         upsample += [
-            nn.ConvTranspose2d(widths[-1], channels, 4, stride=2, padding=1),
+            conv_transpose2d(widths[-1], channels, 4, stride=2, padding=1),
             _ACTIVATIONS[self.output_activation](),
         ]
         return DCGANGeneratorModule(
@@ -195,10 +196,10 @@ class DCGANDiscriminator(BaseEstimator):
             )
         layers, n_in = [], channels + (n_classes or 0)
         for i, n_out in enumerate(widths):
-            layers.append(nn.Conv2d(n_in, n_out, 4, stride=2, padding=1))
+            layers.append(conv2d(n_in, n_out, 4, stride=2, padding=1))
             layers += [nn.BatchNorm2d(n_out)] if self.batch_norm and i > 0 else []
             layers.append(nn.LeakyReLU(0.2))
             layers += [Dropout(self.dropout)] if self.dropout > 0 else []
             n_in, height, width = n_out, height // 2, width // 2
-        head = nn.Linear(n_in * height * width, 1)
+        head = linear(n_in * height * width, 1)
         return DCGANDiscriminatorModule(nn.Sequential(*layers), head, shape, n_classes)

@@ -8,6 +8,7 @@ from torch import nn
 from .._validation import check_positive_int
 from ._common import _NetworkSpec, with_labels
 from ._dropout import Dropout
+from ._init import linear
 
 
 class Maxout(nn.Module):
@@ -49,7 +50,7 @@ class Maxout(nn.Module):
         n_in = check_positive_int(n_in, "n_in")
         self.n_units = check_positive_int(n_units, "n_units")
         self.n_pieces = check_positive_int(n_pieces, "n_pieces")
-        self.linear = nn.Linear(n_in, self.n_units * self.n_pieces)
+        self.linear = linear(n_in, self.n_units * self.n_pieces)
 
     def forward(self, x):
         """The maximum over the pieces: ``(..., n_in)`` to ``(..., n_units)``."""
@@ -142,5 +143,5 @@ class MaxoutDiscriminator(_NetworkSpec):
             if self.dropout > 0:
                 layers.append(Dropout(self.dropout))
             width = units
-        layers.append(nn.Linear(width, 1))
+        layers.append(linear(width, 1))
         return MaxoutDiscriminatorModule(self.input_dropout, layers, n_classes)

@@ -6,13 +6,14 @@ from torch.nn.utils.fusion import fuse_linear_bn_eval
 
 from ._common import _ACTIVATIONS, OUTPUT_RANGES, _NetworkSpec, with_labels
 from ._dropout import Dropout
+from ._init import linear
 
 
 def _mlp_layers(n_in, hidden_layer_sizes, activation, batch_norm, dropout):
     """Hidden blocks: Linear -> [BatchNorm] -> activation -> [Dropout]."""
     layers = []
     for width in hidden_layer_sizes:
-        layers.append(nn.Linear(n_in, width))
+        layers.append(linear(n_in, width))
         if batch_norm:
             layers.append(nn.BatchNorm1d(width))
         layers.append(_ACTIVATIONS[activation]())
@@ -134,7 +135,7 @@ class MLPGenerator(_NetworkSpec):
         layers, width = _mlp_layers(
             latent_dim + (n_classes or 0), self._hidden_sizes(), self.activation, self.batch_norm, self.dropout
         )
-        layers += [nn.Linear(width, n_features), _ACTIVATIONS[self.output_activation]()]
+        layers += [linear(width, n_features), _ACTIVATIONS[self.output_activation]()]
         return MLPGeneratorModule(layers, OUTPUT_RANGES[self.output_activation], n_classes)
 
 
@@ -189,5 +190,5 @@ class MLPDiscriminator(_NetworkSpec):
         layers, width = _mlp_layers(
             n_features + (n_classes or 0), self._hidden_sizes(), self.activation, self.batch_norm, self.dropout
         )
-        layers.append(nn.Linear(width, 1))
+        layers.append(linear(width, 1))
         return MLPDiscriminatorModule(layers, n_classes)
