@@ -389,18 +389,32 @@ def _check_weights(plain_state, settings, n_features, n_classes):
             continue
         if not (isinstance(weights, dict) and all(isinstance(t, torch.Tensor) for t in weights.values())):
             raise InvalidModelFile(f"its {key} is not a dict of tensors")
-        spec = settings[role]
-        if hasattr(spec, "get_params") and any(
-            isinstance(value, (list, tuple)) and len(value) > len(weights) for value in spec.get_params().values()
-        ):
-            raise InvalidModelFile(f"its {role} declares more layers than {key} has weights")
         extra = {"latent_dim": settings["latent_dim"]} if role == "generator" else {}
+        _check_layer_sizes(settings[role], weights, key, extra.get("latent_dim", 1))
+        spec = settings[role]
         presets = GENERATORS if role == "generator" else DISCRIMINATORS
         with torch.random.fork_rng(devices=[]), torch.device("meta"):
             expected = build_network(spec, presets, role, **extra, **sizes)
         _compare_weights(key, role, weights, expected.state_dict())
         shapes[key] = [tuple(parameter.shape) for parameter in expected.parameters()]
     return shapes
+
+
+def _check_layer_sizes(spec, weights, key, first):
+    """Refuse layer sizes that the saved weights cannot hold, before any network is built.
+
+    Between layers of sizes ``a`` and ``b`` every network family has at
+    least ``a * b`` weights (and each layer at least one tensor), so longer
+    lists, or sums of those products beyond the saved weights' count, come
+    from a file that lies about its networks. (The meta-device build is the
+    exact check; this one bounds what building can allocate.)
+    """
+    n_weights = sum(tensor.numel() for tensor in weights.values())
+    for name, value in (spec.get_params() if hasattr(spec, "get_params") else {}).items():
+        if isinstance(value, tuple) and value:
+            chain = (first, *value)
+            if len(value) > len(weights) or sum(a * b for a, b in zip(chain[:-1], chain[1:], strict=True)) > n_weights:
+                raise InvalidModelFile(f"its {name} {short_repr(value)} declare more weights than {key} holds")
 
 
 def _compare_weights(key, role, weights, expected):

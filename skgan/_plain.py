@@ -120,7 +120,11 @@ def network_from_config(config, role):
     try:
         spec._validate_params()
     except (TypeError, ValueError) as exc:
-        raise InvalidModelFile(f"its {role} fails its checks: {exc}") from None
+        raise InvalidModelFile(f"its {role} fails its checks: {str(exc).rstrip('.')}") from None
+    for name, value in spec.get_params().items():  # layer sizes: checked at build time, here at once
+        if isinstance(value, tuple) and not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
+                                                for n in value):
+            raise InvalidModelFile(f"its {role}'s {name} {short_repr(value)} are not positive integers")
     return spec
 
 
