@@ -171,9 +171,16 @@ class GANSampler(DensityMixin, BaseEstimator):
     tol : float, default=1e-4
         Improvement, in nats, that early stopping counts as progress.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, minibatches, noise, the validation split
-        and the Parzen window. An int gives bitwise-identical fits and
-        samples on CPU. Fitting never changes torch's global random state.
+        Seeds weight initialisation, minibatches, noise, dropout, the
+        validation split and the Parzen window. An int gives
+        bitwise-identical fits and samples on CPU at a fixed number of torch
+        threads, also while other threads fit or draw random numbers: fit
+        draws from generators of its own, never from torch's global one, and
+        leaves torch's global random state alone. Custom networks (a module,
+        class or factory) are the exception: they are built with torch's
+        global generator seeded from ``random_state`` (under a lock against
+        other fits), and their own draws (``torch.nn.Dropout``) use it too,
+        so they are reproducible only while no other thread draws from it.
     verbose : int, default=0
         Show progress when positive: a progress bar with the latest losses
         if tqdm is installed (``pip install "skgan[progress]"``), else one
@@ -415,6 +422,16 @@ class GANSampler(DensityMixin, BaseEstimator):
 
         With ``warm_start=True`` and an earlier fit, training continues from
         the fitted networks and optimizer state for ``max_iter`` more epochs.
+
+        Ctrl-C (``KeyboardInterrupt``) after the first completed epoch stops
+        the fit with a warning and keeps the completed epochs, with the
+        weights and optimizer state of the last one. At the end of the fit
+        (early stopping's restore, the choice of the bandwidth) it also
+        skips the rest: ``bandwidth_`` is then the last bandwidth chosen (by
+        an earlier fit or a checkpoint), else the middle candidate;
+        ``partial_fit`` trains on and chooses it again. A second Ctrl-C, or
+        one before any epoch completed, aborts: the estimator is left as it
+        was before ``fit``.
 
         Parameters
         ----------

@@ -8,6 +8,7 @@ from skgan import (
     MLPDiscriminator,
     MLPGenerator,
 )
+from skgan._random import fit_random
 from skgan.networks._dropout import Dropout
 
 
@@ -80,3 +81,17 @@ def test_inplace_keeps_torch_semantics():
 def test_networks_use_this_dropout(factory):
     layers = [m for m in factory().modules() if isinstance(m, torch.nn.Dropout)]
     assert layers and all(type(m) is Dropout for m in layers)
+
+
+def test_inside_a_fit_the_mask_comes_from_the_fit_generator():
+    layer = Dropout(0.4).train()
+    x = torch.rand(50, 20, generator=torch.Generator().manual_seed(0)) + 0.5
+    state = torch.get_rng_state()
+    with fit_random(5):
+        first = layer(x)
+    with fit_random(5):
+        second = layer(x)
+    assert torch.equal(state, torch.get_rng_state())
+    assert torch.equal(first, second)
+    kept = torch.rand(x.shape, generator=torch.Generator().manual_seed(5)) >= 0.4
+    assert torch.equal(first != 0, kept)

@@ -3,6 +3,7 @@ import pytest
 import torch
 from sklearn.base import clone
 
+from skgan._random import fit_random
 from skgan.losses import (
     LOSSES,
     HingeLoss,
@@ -124,6 +125,21 @@ def test_gradient_penalty_matches_a_hand_computation():
     x_hat = (mix * real + (1 - mix) * fake).double()
     norms = np.linalg.norm((2 * w.double() * x_hat).numpy(), axis=1)
     assert penalty == pytest.approx(7.0 * np.mean((norms - 1) ** 2), rel=1e-5)
+
+
+def test_gradient_penalty_draws_from_the_fit_generator_inside_a_fit():
+    def critic(x):
+        return (x**2).sum(dim=1)
+
+    real, fake = torch.randn(5, 3), torch.randn(5, 3)
+    state = torch.get_rng_state()
+    with fit_random(4):
+        penalty = WassersteinGPLoss().penalty(critic, real, fake)
+    assert torch.equal(state, torch.get_rng_state())
+    mix = torch.rand(5, 1, generator=torch.Generator().manual_seed(4))
+    x_hat = mix * real + (1 - mix) * fake
+    expected = 10.0 * ((2 * x_hat).norm(dim=1) - 1).square().mean()
+    torch.testing.assert_close(penalty, expected)
 
 
 def test_gradient_penalty_is_differentiable_in_the_critic_weights():
