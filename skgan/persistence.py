@@ -7,7 +7,13 @@ the optimizer state and the other fitted attributes, with a SHA-256
 checksum of them. :func:`load` reads it with
 ``torch.load(..., weights_only=True)``, which refuses anything else, so
 loading a file never runs code from it, unlike pickle or joblib; the
-checksum catches damaged files.
+checksum catches damaged files. Every saved parameter and fitted value is
+checked before the estimator is rebuilt (the parameters as ``__init__``'s
+own are, ``compile`` and ``optimizer_kwargs`` against allow-lists, the
+weights against the networks the settings describe), and the file's
+header before anything large is read, so that a hostile file costs memory
+and time in proportion to its size (see the persistence page of the user
+guide for the promise).
 
 Only networks and losses that can be described without code can be saved
 this way: the presets by name and skgan's own spec and loss objects
@@ -113,7 +119,11 @@ def load(path, *, device=None):
         If ``path`` does not exist.
     ValueError
         If the file is not an skgan model file, is corrupted or truncated,
-        or was written by a newer skgan in a format this one cannot read.
+        was written by a newer skgan in a format this one cannot read, or
+        holds a value that a fit could not have written (a parameter that
+        ``GANSampler`` refuses, a ``compile`` option outside the allow-list,
+        weights that do not fit the saved networks, ...); the message names
+        the file and the value.
 
     Warns
     -----
