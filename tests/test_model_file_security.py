@@ -308,7 +308,8 @@ def test_memory_and_time_bombs_are_refused_cheaply(models, tmp_path, kind):
     result = load_in_child(path)
     assert result["error"] is not None and match in result["error"], result
     assert str(path) in result["error"]
-    assert result["increase"] < MEMORY_BOUND, result
+    bound = MEMORY_BOUND if kind != "foreign_checkpoint" else path.stat().st_size // 2  # its weights are never read
+    assert result["increase"] < bound, result
     assert result["seconds"] < TIME_BOUND, result
 
 
