@@ -16,6 +16,7 @@ from sklearn.utils.validation import validate_data
 
 from ._fitted import SETTINGS, build_networks
 from ._generation import class_indices
+from ._options import check_compile_options
 from ._random import global_random
 from ._training import ExponentialMovingAverage, GameSettings, make_optimizers, optimizer_settings, report_stop
 from .callbacks import Callback, EarlyStopping, History, ProgressBar
@@ -333,9 +334,7 @@ def new_networks(settings, device, classes, X_train, transformer, seed):
     return generator, discriminator, scaling, model_rows
 
 def game_settings(estimator, settings, loss):
-    compile_options = None
-    if estimator.compile is not False:
-        compile_options = {} if estimator.compile is True else dict(estimator.compile)
+    compile_options = check_compile_options(estimator.compile)
     return GameSettings(
         loss=loss,
         latent_dim=settings["latent_dim"],

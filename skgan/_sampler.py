@@ -18,6 +18,7 @@ from ._fitted import FittedAttribute, FittedState, attach, state_to_plain
 from ._generation import requested_labels
 from ._plain import check_savable, params_to_config
 from ._random import fit_random
+from ._threads import thread_budget
 from ._training import OPTIMIZERS, CallbackList, TrainingState, train_gan
 from ._validation import MAX_SEED, check_positive_int
 from .losses import LOSSES, resolve_loss
@@ -476,7 +477,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         """Fit; on any error, an interrupt before an epoch completed or a second interrupt, undo."""
         previous = dict(self.__dict__)
         try:
-            return self._fit(X, y, n_epochs, resume and self.__sklearn_is_fitted__())
+            with thread_budget():  # inside a joblib worker: only the worker's share of the cores
+                return self._fit(X, y, n_epochs, resume and self.__sklearn_is_fitted__())
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)

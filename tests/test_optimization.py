@@ -146,3 +146,19 @@ def test_goodfellow_schedule_runs_in_fit_and_resumes_with_warm_start():
     assert group["lr"] == pytest.approx(0.01 / 1.000004**8)
     gan.fit(X)
     assert _param_group(gan, "generator")["n_epochs"] == 4
+
+
+@pytest.mark.parametrize(
+    "compile_options, match",
+    [
+        ({"mode": "nonsense"}, "compile\\['mode'\\] must be one of"),
+        ({"options": {"cpp.cxx": "/bin/sh"}}, "cpp.cxx"),
+        ({"fullgraph": "yes"}, "fullgraph"),
+        ({"not_an_option": 1}, "not_an_option"),
+    ],
+)
+def test_compile_options_are_checked_before_torch_sees_them(compile_options, match, monkeypatch):
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    monkeypatch.setattr(torch, "compile", lambda *args, **kwargs: pytest.fail("torch.compile was reached"))
+    with pytest.raises(ValueError, match=match):
+        tiny_sampler(max_iter=1, compile=compile_options).fit(X)

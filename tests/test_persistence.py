@@ -293,7 +293,8 @@ def test_inconsistent_contents_with_a_valid_checksum_are_a_value_error(model_pat
     del contents["state"]["generator_"]["0.weight"]
     contents["sha256"] = digest(contents["config"], contents["state"])
     torch.save(contents, model_path)
-    with pytest.raises(ValueError, match=r"not a valid skgan model file: its generator_ lacks the weights \['0\.weight'\]"):
+    expected = r"not a valid skgan model file: its generator_ lacks the weights \['0\.weight'\]"
+    with pytest.raises(ValueError, match=expected):
         load(model_path)
 
 

@@ -2,6 +2,7 @@
 
 import math
 
+import torch
 from torch import nn
 
 from .._random import generator_for
@@ -26,7 +27,9 @@ def default_init_(layer):
 
 def _built(cls, *args, **kwargs):
     """``cls(*args, **kwargs)`` built without torch's own draws, then :func:`default_init_`."""
-    layer = cls(*args, **kwargs, device="meta").to_empty(device="cpu")
+    # torch.empty(0) is made on the default device: the CPU, or "meta" while load
+    # compares saved weights with networks it does not allocate
+    layer = cls(*args, **kwargs, device="meta").to_empty(device=torch.empty(0).device)
     return default_init_(layer)
 
 
