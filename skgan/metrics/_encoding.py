@@ -1,0 +1,134 @@
+"""The encoding that distance-based metrics compare rows in: standardised numerics plus one-hot categories.
+
+Tables (pandas DataFrames) may mix numeric, boolean and categorical (``category``,
+``object``/string) columns with missing values; arrays are all numeric. The
+encoding is fitted on the real rows and applied to every set compared with
+them, so that all sets share one space:
+
+- a numeric column is centred and scaled by the real rows' mean and standard
+  deviation (a constant column by 1); a missing value becomes 0 (the mean)
+  and, when the column has missing values in any set, a 0/1 indicator column
+  records it;
+- a boolean or categorical column becomes one 0/1 column per category seen
+  in the real rows (missing values count as their own category); a category
+  the real rows lack encodes as all zeros.
+
+Two rows that differ in one category are then ``sqrt(2)`` apart, as far as two
+numeric values about 1.4 standard deviations apart.
+"""
+
+import numpy as np
+
+
+def _is_frame(X):
+    return hasattr(X, "columns") and hasattr(X, "dtypes")
+
+
+def _is_categorical(series):
+    kind = getattr(series.dtype, "kind", "O")
+    return kind in "bOSU" or str(series.dtype) in ("category", "string", "boolean")
+
+
+class DistanceEncoding:
+    """Fitted on the real rows; ``transform`` maps any set of rows with the same columns to float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgan.metrics._encoding import DistanceEncoding
+    >>> real = np.array([[0.0, 10.0], [2.0, 10.0]])
+    >>> DistanceEncoding().fit(real).transform(np.array([[1.0, 12.0]]))
+    array([[0., 2.]])
+    """
+
+    def fit(self, real, *others):
+        """Learn the columns, centres, scales and categories from ``real`` (and missing-value columns from all)."""
+        self.is_frame_ = _is_frame(real)
+        if self.is_frame_:
+            self.columns_ = list(real.columns)
+            self.categorical_ = {col: _is_categorical(real[col]) for col in self.columns_}
+            values = {col: real[col] for col in self.columns_}
+        else:
+            real = np.asarray(real, dtype=np.float64)
+            if real.ndim != 2:
+                raise ValueError(f"Rows must form a 2-D array, got shape {real.shape}.")
+            self.columns_ = list(range(real.shape[1]))
+            self.categorical_ = dict.fromkeys(self.columns_, False)
+            values = {col: real[:, col] for col in self.columns_}
+        self.center_, self.scale_, self.categories_, self.has_missing_ = {}, {}, {}, {}
+        for col in self.columns_:
+            column = values[col]
+            if self.categorical_[col]:
+                self.categories_[col] = list(dict.fromkeys(_labels(column)))
+                continue
+            numbers = np.asarray(column, dtype=np.float64)
+            finite = numbers[~np.isnan(numbers)]
+            self.center_[col] = float(finite.mean()) if finite.size else 0.0
+            scale = float(finite.std()) if finite.size else 0.0
+            self.scale_[col] = scale if scale > 0 else 1.0
+            self.has_missing_[col] = any(np.isnan(self._numbers(rows, col)).any() for rows in (real, *others))
+        return self
+
+    def _column(self, rows, col):
+        if self.is_frame_:
+            if not _is_frame(rows) or col not in rows.columns:
+                raise ValueError(f"All sets compared must be tables with the real rows' columns; {col!r} is missing.")
+            return rows[col]
+        rows = np.asarray(rows, dtype=np.float64)
+        if rows.ndim != 2 or rows.shape[1] != len(self.columns_):
+            raise ValueError(
+                f"All sets compared must have the real rows' {len(self.columns_)} columns, got shape {rows.shape}."
+            )
+        return rows[:, col]
+
+    def _numbers(self, rows, col):
+        return np.asarray(self._column(rows, col), dtype=np.float64)
+
+    def transform(self, rows):
+        """``rows`` in the encoded space, a float64 array with one row per row."""
+        blocks = []
+        for col in self.columns_:
+            if self.categorical_[col]:
+                labels = _labels(self._column(rows, col))
+                blocks.append(np.stack([labels == category for category in self.categories_[col]], axis=1))
+                continue
+            numbers = self._numbers(rows, col)
+            if np.isinf(numbers).any():
+                raise ValueError(f"Column {col!r} holds infinite values.")
+            missing = np.isnan(numbers)
+            blocks.append(np.where(missing, 0.0, (numbers - self.center_[col]) / self.scale_[col])[:, None])
+            if self.has_missing_[col]:
+                blocks.append(missing[:, None])
+        return np.ascontiguousarray(np.hstack([block.astype(np.float64) for block in blocks]))
+
+    def get_feature_names_out(self):
+        """Names of the encoded columns: ``col``, ``col__missing`` and ``col=category``."""
+        names = []
+        for col in self.columns_:
+            if self.categorical_[col]:
+                names.extend(f"{col}={category}" for category in self.categories_[col])
+            else:
+                names.append(str(col))
+                if self.has_missing_[col]:
+                    names.append(f"{col}__missing")
+        return np.asarray(names, dtype=object)
+
+
+def _labels(column):
+    """A column's values as an object array, missing values as one marker."""
+    values = np.asarray(column, dtype=object)
+    try:
+        import pandas as pd
+
+        missing = np.asarray(pd.isna(values), dtype=bool)
+    except ImportError:  # arrays without pandas: None and NaN are missing
+        missing = np.array([v is None or (isinstance(v, float) and v != v) for v in values], dtype=bool)
+    labels = values.astype(str).astype(object)
+    labels[missing] = "<missing>"
+    return labels
+
+
+def encode(real, *others):
+    """``real`` and each of ``others`` in the one encoded space fitted on ``real`` (float64 arrays)."""
+    encoding = DistanceEncoding().fit(real, *others)
+    return tuple(encoding.transform(rows) for rows in (real, *others))
