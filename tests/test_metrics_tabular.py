@@ -186,6 +186,17 @@ def test_mixed_pair_bins_at_real_quantiles():
     assert_allclose(pairwise_similarity(real, same_bins, n_bins=2)["value"], [0.0])
 
 
+def test_mixed_pair_uniform_bins():
+    # real x spans [0, 10]: two equal-width bins split at 5, where quantile bins split at the median (1.5)
+    real = pd.DataFrame({"x": [0.0, 1.0, 2.0, 10.0], "c": ["a", "a", "b", "b"]})
+    synthetic = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "c": ["a", "a", "b", "b"]})
+    # uniform: real (low,a) 1/2, (low,b) 1/4, (high,b) 1/4; synthetic (low,a) 1/2, (low,b) 1/2
+    assert_allclose(pairwise_similarity(real, synthetic, n_bins=2, binning="uniform")["value"], [0.25])
+    assert_allclose(pairwise_similarity(real, synthetic, n_bins=2)["value"], [0.0])
+    with pytest.raises(ValueError, match="binning"):
+        pairwise_similarity(real, synthetic, binning="width")
+
+
 def test_mixed_pair_detects_broken_dependence():
     rng = np.random.RandomState(0)
     x = rng.normal(size=2000)

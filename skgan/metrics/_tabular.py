@@ -127,10 +127,15 @@ def _codes(real_labels, synthetic_labels):
     return inverse[: len(real_labels)], inverse[len(real_labels):], len(categories)
 
 
-def _quantile_codes(real, synthetic, n_bins):
-    """Codes of two numeric columns in ``n_bins`` quantile bins of the real values; missing is one more bin."""
+def _bin_codes(real, synthetic, n_bins, binning):
+    """Codes of two numeric columns in ``n_bins`` bins of the real values; missing is one more bin."""
     finite = real[~np.isnan(real)]
-    edges = np.unique(np.quantile(finite, np.linspace(0, 1, n_bins + 1)[1:-1])) if finite.size else np.empty(0)
+    if not finite.size:
+        edges = np.empty(0)
+    elif binning == "quantile":
+        edges = np.unique(np.quantile(finite, np.linspace(0, 1, n_bins + 1)[1:-1]))
+    else:
+        edges = np.histogram_bin_edges(finite, bins=n_bins)[1:-1]
     missing_code = edges.size + 1
 
     def code(values):
@@ -268,7 +273,7 @@ def _correlation(x, y, method):
     return float(np.clip((x * y).sum() / denominator, -1.0, 1.0))
 
 
-def pairwise_similarity(real, synthetic, *, correlation="pearson", n_bins=10):
+def pairwise_similarity(real, synthetic, *, correlation="pearson", n_bins=10, binning="quantile"):
     """How alike the relationship of each pair of columns is in the real and synthetic rows.
 
     - Two numeric columns: the absolute difference of their correlations in
@@ -283,8 +288,9 @@ def pairwise_similarity(real, synthetic, *, correlation="pearson", n_bins=10):
       ``n_bins`` bins at quantiles of its real values (fewer when quantiles
       coincide; values outside the real range fall into the end bins, missing
       values are one more bin) and the pair is compared as two categorical
-      columns (as SDMetrics' ``ContingencySimilarity`` does for continuous
-      columns, which it bins too).
+      columns. SDMetrics' ``ContingencySimilarity`` bins continuous columns
+      too, but into equal-width bins of the real range: ``binning="uniform"``
+      does the same.
 
     Parameters
     ----------
@@ -297,7 +303,11 @@ def pairwise_similarity(real, synthetic, *, correlation="pearson", n_bins=10):
         The correlation of numeric pairs (Pearson is SDMetrics' default;
         Spearman's is Pearson's on ranks, less sensitive to outliers).
     n_bins : int, default=10
-        Number of quantile bins of a numeric column in a mixed pair.
+        Number of bins of a numeric column in a mixed pair.
+    binning : {"quantile", "uniform"}, default="quantile"
+        Bins of equal counts of the real values (every bin matters, whatever
+        the column's skew) or of equal width over the real range (SDMetrics'
+        choice).
 
     Returns
     -------
@@ -328,6 +338,8 @@ def pairwise_similarity(real, synthetic, *, correlation="pearson", n_bins=10):
         raise ValueError(f"correlation must be 'pearson' or 'spearman', got {correlation!r}.")
     if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
         raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}.")
+    if binning not in ("quantile", "uniform"):
+        raise ValueError(f"binning must be 'quantile' or 'uniform', got {binning!r}.")
     columns = _columns(real, synthetic)
     if len(columns) < 2:
         raise ValueError(f"Pairs need at least two columns, got {len(columns)}.")
@@ -351,7 +363,7 @@ def pairwise_similarity(real, synthetic, *, correlation="pearson", n_bins=10):
         pair = []
         for column in (first, second):
             if column.name not in codes:
-                codes[column.name] = _quantile_codes(*numbers[column.name], n_bins)
+                codes[column.name] = _bin_codes(*numbers[column.name], n_bins, binning)
             pair.append(codes[column.name])
         (a_real, a_synthetic, a_n), (b_real, b_synthetic, b_n) = pair
         value = _total_variation(a_real * b_n + b_real, a_synthetic * b_n + b_synthetic, a_n * b_n)
