@@ -1,0 +1,149 @@
+"""Nearest-neighbour metrics: the exact k-NN engine, precision/recall/density/coverage, privacy distances."""
+
+import contextlib
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skgan.metrics import _neighbours
+from skgan.metrics._encoding import encode
+from skgan.metrics._fidelity import precision_recall_density_coverage
+
+BLOCKS = [(None, None), (7, 13), (1, 1)]
+
+
+@pytest.fixture(params=BLOCKS, ids=["default", "7x13", "1x1"])
+def blocks(request, monkeypatch):
+    rows, cols = request.param
+    monkeypatch.setattr(_neighbours, "_BLOCK_ROWS", rows)
+    monkeypatch.setattr(_neighbours, "_BLOCK_COLS", cols)
+    return request.param
+
+
+def direct_sq(A, B):
+    diff = A[:, None, :] - B[None, :, :]
+    return np.einsum("ijk,ijk->ij", diff, diff)
+
+
+def direct_prdc(real, synth, k):
+    """The definitions, O(n^2) in numpy float64 (as the prdc package computes them)."""
+    D_rr, D_ss, D_rs = (np.sqrt(direct_sq(a, b)) for a, b in ((real, real), (synth, synth), (real, synth)))
+    r_real = np.sort(D_rr, axis=1)[:, k]  # the k-th nearest other row (the diagonal's 0 comes first)
+    r_synth = np.sort(D_ss, axis=1)[:, k]
+    inside = D_rs < r_real[:, None]
+    return (
+        inside.any(axis=0).mean(),
+        (D_rs < r_synth[None, :]).any(axis=1).mean(),
+        (1.0 / k) * inside.sum(axis=0).mean(),
+        inside.any(axis=1).mean(),
+    )
+
+
+# --------------------------------------------------------------------------- k-NN engine
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_knn_matches_a_direct_computation(blocks, k):
+    rng = np.random.RandomState(0)
+    A, B = rng.normal(size=(60, 4)) + 5.0, rng.normal(size=(45, 4)) + 5.0
+    A[3], B[10], B[11] = B[7], B[7], B[7]  # duplicates: ties at distance 0 go through the second pass
+    a, b = _neighbours.row_sets(A, B)
+    got = _neighbours.knn_sq_distances(a, b, k).numpy()
+    np.testing.assert_allclose(got, np.sort(direct_sq(A, B), axis=1)[:, :k], rtol=1e-13, atol=1e-13)
+    got = _neighbours.knn_sq_distances(b, b, k, exclude_self=True).numpy()
+    D = direct_sq(B, B)
+    np.fill_diagonal(D, np.inf)  # self-matches excluded by index: duplicates stay at 0
+    np.testing.assert_allclose(got, np.sort(D, axis=1)[:, :k], rtol=1e-13, atol=1e-13)
+    assert got[7, 0] == got[10, 0] == 0.0
+
+
+def test_knn_every_column_a_candidate():
+    rng = np.random.RandomState(1)
+    B = rng.normal(size=(4, 3))
+    (b,) = _neighbours.row_sets(B)
+    got = _neighbours.knn_sq_distances(b, b, 3, exclude_self=True).numpy()
+    D = direct_sq(B, B)
+    np.fill_diagonal(D, np.inf)
+    np.testing.assert_allclose(got, np.sort(D, axis=1)[:, :3], rtol=1e-13)
+
+
+def test_knn_is_exact_where_the_expansion_cancels(monkeypatch):
+    # far from the centre and close together: |x|^2 + |y|^2 - 2 x.y loses every digit
+    rng = np.random.RandomState(2)
+    base = rng.normal(size=(1, 8)) * 1e6
+    A, B = base + rng.normal(size=(30, 8)) * 1e-3, base + rng.normal(size=(40, 8)) * 1e-3
+    B[0] = A[0]
+    a, b = _neighbours.row_sets(np.vstack([B, A]), A, B)[1:]
+    got = _neighbours.knn_sq_distances(a, b, 3).numpy()
+    np.testing.assert_allclose(got, np.sort(direct_sq(A, B), axis=1)[:, :3], rtol=1e-12)
+    assert got[0, 0] == 0.0
+
+
+# --------------------------------------------------------------------------- PRDC
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_prdc_equals_the_direct_definitions(blocks, k):
+    rng = np.random.RandomState(3)
+    real, synth = rng.normal(size=(80, 5)), rng.normal(size=(70, 5)) * 1.3 + 0.2
+    got = precision_recall_density_coverage(real, synth, n_neighbors=k)
+    assert tuple(got) == pytest.approx(direct_prdc(*encode(real, synth), k), abs=0, rel=0)
+    assert got._fields == ("precision", "recall", "density", "coverage")
+
+
+def test_prdc_on_a_table_with_a_categorical_column(blocks):
+    rng = np.random.RandomState(4)
+
+    def table(n, shift):
+        return pd.DataFrame({
+            "x": rng.normal(size=n) + shift,
+            "y": rng.exponential(size=n),
+            "colour": pd.Categorical(rng.choice(["red", "green", "blue"], size=n, p=[0.5, 0.3, 0.2])),
+        })
+
+    real, synth = table(90, 0.0), table(60, 0.4)
+    got = precision_recall_density_coverage(real, synth, n_neighbors=4)
+    assert tuple(got) == tuple(direct_prdc(*encode(real, synth), 4))
+
+
+def test_prdc_of_identical_sets():
+    real = np.random.RandomState(5).normal(size=(150, 3))
+    got = precision_recall_density_coverage(real, real.copy(), n_neighbors=5)
+    assert got.precision == got.recall == got.coverage == 1.0
+    assert got.density == pytest.approx(direct_prdc(*encode(real, real), 5)[2], rel=1e-15)
+
+
+def test_prdc_matches_the_prdc_package():
+    prdc = pytest.importorskip("prdc")
+    rng = np.random.RandomState(6)
+    real, synth = rng.normal(size=(300, 6)), rng.normal(size=(250, 6)) + 0.3
+    real_x, synth_x = encode(real, synth)
+    with contextlib.redirect_stdout(io.StringIO()):  # compute_prdc prints the set sizes
+        expected = prdc.compute_prdc(real_x, synth_x, 5)
+    got = precision_recall_density_coverage(real, synth, n_neighbors=5)
+    assert got._asdict() == pytest.approx(expected, abs=0, rel=0)
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, True, "5"])
+def test_prdc_refuses_bad_n_neighbors(k):
+    X = np.zeros((10, 2)) + np.arange(10)[:, None]
+    with pytest.raises(ValueError, match="n_neighbors must be a positive integer"):
+        precision_recall_density_coverage(X, X, n_neighbors=k)
+
+
+def test_prdc_needs_more_rows_than_neighbours():
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.raises(ValueError, match=r"n_neighbors=5 needs more than 5 rows.*10 real and 5 synthetic"):
+        precision_recall_density_coverage(X, X[:5], n_neighbors=5)
+    precision_recall_density_coverage(X, X[:6], n_neighbors=5)
+
+
+def test_prdc_refuses_different_columns():
+    X = np.random.RandomState(7).normal(size=(20, 3))
+    with pytest.raises(ValueError, match="3 columns"):
+        precision_recall_density_coverage(X, X[:, :2])
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    with pytest.raises(ValueError, match="'c' is missing"):
+        precision_recall_density_coverage(frame, frame[["a", "b"]])
