@@ -10,6 +10,7 @@ import pytest
 from skgan.metrics import _neighbours
 from skgan.metrics._encoding import encode
 from skgan.metrics._fidelity import precision_recall_density_coverage
+from skgan.metrics._privacy import distance_to_closest_record
 
 BLOCKS = [(None, None), (7, 13), (1, 1)]
 
@@ -147,3 +148,87 @@ def test_prdc_refuses_different_columns():
     frame = pd.DataFrame(X, columns=["a", "b", "c"])
     with pytest.raises(ValueError, match="'c' is missing"):
         precision_recall_density_coverage(frame, frame[["a", "b"]])
+
+
+# --------------------------------------------------------------------------- privacy distances
+
+
+def test_dcr_equals_the_direct_definitions(blocks):
+    rng = np.random.RandomState(8)
+    train, synth, holdout = rng.normal(size=(50, 3)), rng.normal(size=(40, 3)), rng.normal(size=(50, 3))
+    synth[:3] = train[:3]
+    got = distance_to_closest_record(train, synth, holdout)
+    t, s, h = encode(train, synth, holdout)
+    to_train = np.sort(np.sqrt(direct_sq(s, t)), axis=1)
+    to_holdout = np.sqrt(direct_sq(s, h)).min(axis=1)
+    np.testing.assert_allclose(got.dcr_train, to_train[:, 0], rtol=1e-14, atol=0)
+    np.testing.assert_allclose(got.dcr_holdout, to_holdout, rtol=1e-14)
+    np.testing.assert_allclose(got.nndr, to_train[:, 0] / to_train[:, 1], rtol=1e-13)
+    assert got.share_closer_to_train == np.mean(to_train[:, 0] < to_holdout)
+    assert got.n_identical == 3 and got.n_identical_holdout == 0
+    assert got.median_dcr_train == np.median(got.dcr_train)
+    assert got.median_nndr == np.median(got.nndr)
+
+
+def test_dcr_flags_copies_of_training_rows():
+    rng = np.random.RandomState(9)
+    train, holdout = rng.normal(size=(400, 5)), rng.normal(size=(400, 5))
+    got = distance_to_closest_record(train, train[rng.permutation(400)[:300]], holdout)
+    assert got.share_closer_to_train == 1.0
+    assert got.n_identical == 300 and got.median_dcr_train == 0.0 and got.median_nndr == 0.0
+    # copies with a little noise are still closer to training
+    noisy = train[:300] + rng.normal(size=(300, 5)) * 0.05
+    assert distance_to_closest_record(train, noisy, holdout).share_closer_to_train > 0.95
+
+
+def test_dcr_of_a_fresh_sample_is_about_one_half():
+    rng = np.random.RandomState(10)
+    train, holdout, fresh = (rng.normal(size=(2000, 4)) for _ in range(3))
+    got = distance_to_closest_record(train, fresh, holdout)
+    assert abs(got.share_closer_to_train - 0.5) < 0.04
+    assert got.n_identical == 0
+    assert got.median_dcr_train == pytest.approx(got.median_dcr_holdout, rel=0.1)
+
+
+def test_dcr_ties_count_half_and_duplicates_give_nndr_one():
+    train = np.array([[0.0, 0.0], [0.0, 0.0], [5.0, 5.0], [9.0, 1.0]])
+    holdout = np.array([[0.0, 0.0], [7.0, 7.0], [1.0, 8.0], [3.0, 3.0]])
+    got = distance_to_closest_record(train, np.array([[0.0, 0.0], [5.0, 5.0]]), holdout)
+    assert got.share_closer_to_train == 0.75  # a tie at 0 (half) and a copy of a unique row
+    assert got.nndr.tolist() == [1.0, 0.0]
+    assert got.n_identical == 2 and got.n_identical_holdout == 1
+
+
+def test_dcr_subsamples_the_larger_set():
+    rng = np.random.RandomState(11)
+    train, holdout, synth = rng.normal(size=(300, 2)), rng.normal(size=(100, 2)), rng.normal(size=(50, 2))
+    a = distance_to_closest_record(train, synth, holdout, random_state=0)
+    b = distance_to_closest_record(train, synth, holdout, random_state=0)
+    np.testing.assert_array_equal(a.dcr_train, b.dcr_train)
+    index = np.sort(np.random.RandomState(0).choice(300, 100, replace=False))  # the documented draw
+    np.testing.assert_array_equal(a.dcr_train, distance_to_closest_record(train[index], synth, holdout).dcr_train)
+    # a larger holdout is subsampled likewise; the training rows stay whole
+    c = distance_to_closest_record(train[:100], synth, np.vstack([holdout, holdout]), random_state=0)
+    np.testing.assert_array_equal(c.dcr_train, distance_to_closest_record(train[:100], synth, holdout).dcr_train)
+
+
+def test_dcr_on_tables():
+    rng = np.random.RandomState(12)
+
+    def table(n):
+        return pd.DataFrame({"age": rng.randint(18, 90, size=n), "city": rng.choice(["a", "b", "c"], size=n)})
+
+    train, holdout = table(100), table(100)
+    got = distance_to_closest_record(train, train.iloc[:20].reset_index(drop=True), holdout)
+    assert got.n_identical == 20 and len(got.dcr_train) == 20
+    assert "closer to train" in str(got)
+
+
+def test_dcr_refuses_bad_input():
+    X = np.random.RandomState(13).normal(size=(10, 3))
+    with pytest.raises(ValueError, match="synthetic has no rows"):
+        distance_to_closest_record(X, X[:0], X)
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        distance_to_closest_record(X, X, X[:1])
+    with pytest.raises(ValueError, match="3 columns"):
+        distance_to_closest_record(X, X[:, :2], X)
