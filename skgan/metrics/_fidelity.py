@@ -55,51 +55,60 @@ def _check_n_neighbors(n_neighbors, n_real, n_synthetic):
 def _ball_counts(real, synth, real_radii, synth_radii):
     """Counts over all (real i, synthetic j) pairs with ``D_ij`` the exact squared distance.
 
-    Returns ``in_real`` (per synthetic row: the real rows with
-    ``D_ij < real_radii[i]``), ``covered`` (per real row: whether any synthetic
-    row has ``D_ij < real_radii[i]``) and ``recalled`` (per real row: whether any
-    synthetic row has ``D_ij < synth_radii[j]``). Estimates within the error
-    band of a radius are recomputed directly.
+    Returns ``n_inside`` (the number of pairs with ``D_ij < real_radii[i]``),
+    ``in_real`` (per synthetic row: whether some real row has ``D_ij <
+    real_radii[i]``), ``covered`` (per real row: whether some synthetic row
+    has ``D_ij < real_radii[i]``) and ``recalled`` (per real row: whether
+    some synthetic row has ``D_ij < synth_radii[j]``). A block decides from
+    its estimates' minima and counts (no boolean reductions, which are slow);
+    the pairs whose estimate is within the error band of a radius are
+    recomputed directly.
     """
     n, m = len(real), len(synth)
     device = real.rows.device
     rows, cols = block_sizes(n, m, device)
     bands = Bands(real.rows.shape[1], device)
-    in_real = torch.zeros(m, dtype=torch.int64, device=device)
+    n_inside = 0
+    in_real = torch.zeros(m, dtype=torch.bool, device=device)
     covered = torch.zeros(n, dtype=torch.bool, device=device)
     recalled = torch.zeros(n, dtype=torch.bool, device=device)
     synth_norm_max = synth.norms.max()
+    H = mask = None
     for r0 in range(0, n, rows):
         rs = slice(r0, min(n, r0 + rows))
-        # thresholds on G = D - |x|^2: the row's radius (rows) or the column's (columns)
-        t_row = real_radii[rs] - real.sq_norms[rs]
-        band_row = bands(real.norms[rs], synth_norm_max)
-        lo_row, hi_row = (t_row - band_row)[:, None], (t_row + band_row)[:, None]
-        band_col = bands(real.norms[rs].max(), synth_norm_max)
-        count_row = torch.zeros(rs.stop - r0, dtype=torch.int64, device=device)
+        x_sq = real.sq_norms[rs]
+        t_row = (real_radii[rs] - x_sq)[:, None]  # D < r_i  <=>  G < r_i - |x|^2
+        band = float(bands(real.norms[rs].max(), synth_norm_max))
         for c0 in range(0, m, cols):
             cs = slice(c0, min(m, c0 + cols))
             G = block(real, synth, rs, cs, False)
-            sure = G < lo_row
-            maybe = G <= hi_row
-            unsure = maybe & ~sure
-            i, j = torch.nonzero(unsure, as_tuple=True)
-            if i.numel():
-                D = direct_sq_distances(real.rows, synth.rows, i + r0, j + c0)
-                sure[i, j] = D < real_radii[i + r0]
-            in_real[cs] += sure.sum(dim=0)
-            count_row += sure.sum(dim=1)
-            # the synthetic rows' balls: G + |x|^2 < synth_radii[j]
-            G.add_(real.sq_norms[rs][:, None])
-            t_col = synth_radii[cs][None, :]
-            reach = G < t_col - band_col
-            i, j = torch.nonzero((G <= t_col + band_col) & ~reach, as_tuple=True)
-            if i.numel():
-                D = direct_sq_distances(real.rows, synth.rows, i + r0, j + c0)
-                reach[i, j] = D < synth_radii[j + c0]
-            recalled[rs] |= reach.any(dim=1)
-        covered[rs] = count_row > 0
-    return in_real, covered, recalled
+            if H is None or H.shape != G.shape:
+                H, mask = torch.empty_like(G), torch.empty(G.shape, dtype=torch.bool, device=device)
+            # the real rows' balls: H = G - (r_i - |x|^2) < 0
+            torch.sub(G, t_row, out=H)
+            sure = int(torch.count_nonzero(torch.lt(H, -band, out=mask)))
+            maybe = int(torch.count_nonzero(torch.le(H, band, out=mask)))
+            n_inside += sure
+            covered[rs] |= H.amin(dim=1) < -band
+            in_real[cs] |= H.amin(dim=0) < -band
+            if maybe > sure:
+                i, j = torch.nonzero((H <= band) & (H >= -band), as_tuple=True)
+                inside = direct_sq_distances(real.rows, synth.rows, i + r0, j + c0) < real_radii[i + r0]
+                n_inside += int(inside.sum())
+                covered[i[inside] + r0] = True
+                in_real[j[inside] + c0] = True
+            # the synthetic rows' balls: H = G - s_j < -|x|^2
+            torch.sub(G, synth_radii[cs][None, :], out=H)
+            low = H.amin(dim=1) + x_sq
+            recalled[rs] |= low < -band
+            unsure = torch.nonzero((low <= band) & ~recalled[rs])[:, 0]
+            if unsure.numel():
+                near = H[unsure] + x_sq[unsure, None]
+                i, j = torch.nonzero((near <= band) & (near >= -band), as_tuple=True)
+                i = unsure[i]
+                reach = direct_sq_distances(real.rows, synth.rows, i + r0, j + c0) < synth_radii[j + c0]
+                recalled[i[reach] + r0] = True
+    return n_inside, in_real, covered, recalled
 
 
 def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, device=None):
@@ -176,11 +185,11 @@ def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, device=
         r, s = row_sets(real_x, synth_x, device=device)
         real_radii = knn_sq_distances(r, r, k, exclude_self=True)[:, k - 1]
         synth_radii = knn_sq_distances(s, s, k, exclude_self=True)[:, k - 1]
-        in_real, covered, recalled = _ball_counts(r, s, real_radii, synth_radii)
+        n_inside, in_real, covered, recalled = _ball_counts(r, s, real_radii, synth_radii)
         m = len(s)
         return PRDC(
-            precision=float((in_real > 0).sum()) / m,
+            precision=float(in_real.double().mean()),
             recall=float(recalled.double().mean()),
-            density=(1.0 / k) * (float(in_real.sum()) / m),  # prdc's rounding
+            density=(1.0 / k) * (n_inside / m),  # prdc's rounding
             coverage=float(covered.double().mean()),
         )
