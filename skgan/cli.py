@@ -74,6 +74,7 @@ def build_parser():
     _add_fit(commands)
     _add_sample(commands)
     _add_score(commands)
+    _add_evaluate(commands)
     commands.add_parser(
         "demo",
         add_help=False,
@@ -131,6 +132,28 @@ def _add_score(commands):
     score.add_argument("model", metavar="MODEL", help="model file written by skgan fit")
     score.add_argument("data", metavar="DATA", help="rows to score: a numeric .csv (header row optional) or .npy")
     _add_reading(score, "say how DATA was read")
+
+
+def _add_evaluate(commands):
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="compare synthetic rows with real ones: fidelity, coverage, marginals, utility, privacy",
+        description="Compare the rows of SYNTHETIC with those of REAL (the training rows) and print one "
+        "table of metrics with the value of perfect synthetic data (skgan.evaluate).",
+        epilog="example: skgan evaluate train.csv synthetic.csv --holdout test.csv --target label",
+    )
+    evaluate.add_argument("real", metavar="REAL", help="the real (training) rows: a numeric .csv or .npy")
+    evaluate.add_argument("synthetic", metavar="SYNTHETIC", help="the generated rows, with REAL's columns")
+    evaluate.add_argument(
+        "--holdout", metavar="HOLDOUT", default=None,
+        help="real rows the generator never saw: adds privacy (and utility, with --target)",
+    )
+    evaluate.add_argument(
+        "--target", metavar="COLUMN", default=None,
+        help="a column to predict from the others (its header name, or its index from 0): adds utility",
+    )
+    evaluate.add_argument("--random-state", metavar="S", type=int, default=0, help="seed (default: 0)")
+    _add_reading(evaluate, "say how the files were read and show each step")
 
 
 def _add_reading(command, verbose_help):
@@ -375,6 +398,36 @@ def _score(args):
     print(f"Parzen log-likelihood: {score} nats (mean ± standard error over {_count(len(table.X), 'row')})")
 
 
+def _evaluate(args):
+    from .metrics import evaluate
+
+    tables = {}
+    for role in ("real", "synthetic", "holdout"):
+        path = getattr(args, role)
+        if path is not None:
+            _suffix(path, role.upper())
+            tables[role] = read_table(path, header=args.header, delimiter=args.delimiter, decimal=args.decimal)
+            if args.verbose:
+                print(f"{path}: {tables[role].description}.")
+    names = tables["real"].feature_names
+    for role, table in tables.items():
+        if table.X.shape[1] != tables["real"].X.shape[1] or (names and table.feature_names not in (None, names)):
+            raise ValueError(f"{getattr(args, role)} does not have the columns of {args.real}")
+    target = None
+    if args.target is not None:
+        if names and args.target in names:
+            target = names.index(args.target)
+        elif args.target.isdigit() and int(args.target) < len(tables["real"].X[0]):
+            target = int(args.target)
+        else:
+            raise _UsageError(f"--target {args.target}: no such column in {args.real}")
+    report = evaluate(
+        tables["real"].X, tables["synthetic"].X, holdout=tables["holdout"].X if "holdout" in tables else None,
+        target=target, random_state=args.random_state, verbose=int(args.verbose),
+    )
+    print(report)
+
+
 def _demo(argv):
     from . import demo
 
@@ -385,7 +438,7 @@ def _demo(argv):
     return 0
 
 
-_COMMANDS = {"fit": _fit, "sample": _sample, "score": _score}
+_COMMANDS = {"fit": _fit, "sample": _sample, "score": _score, "evaluate": _evaluate}
 
 
 # --------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from ._parzen import (
 )
 from ._privacy import DistanceToClosestRecord, distance_to_closest_record
 from ._protocol import ParzenEvaluation, paper_parzen_evaluation
+from ._report import EvaluationReport, evaluate
 from ._tabular import TSTRScore, column_similarity, pairwise_similarity, train_synthetic_test_real
 from ._two_sample import (
     C2STResult,
@@ -51,6 +52,7 @@ __all__ = [
     "PRDC",
     "C2STResult",
     "DistanceToClosestRecord",
+    "EvaluationReport",
     "MMDResult",
     "ParzenEvaluation",
     "ParzenScore",
@@ -58,6 +60,7 @@ __all__ = [
     "classifier_two_sample_test",
     "column_similarity",
     "distance_to_closest_record",
+    "evaluate",
     "make_two_sample_scorer",
     "maximum_mean_discrepancy",
     "mean_and_std_error",
