@@ -244,7 +244,10 @@ def test_delong_std_error_matches_hanley_mcneil_order():
 # --------------------------------------------------------------------------- scorers
 
 
-@pytest.mark.parametrize("scorer", [mmd_scorer, c2st_scorer, make_two_sample_scorer("mmd", bandwidth=1.0)])
+@pytest.mark.parametrize(
+    "scorer",
+    [mmd_scorer, c2st_scorer, make_two_sample_scorer("mmd", bandwidth=1.0), make_two_sample_scorer("coverage")],
+)
 def test_scorers_in_grid_search(scorer):
     X = np.random.RandomState(0).normal(size=(80, 2))
     search = GridSearchCV(tiny_sampler(max_iter=2), {"learning_rate": [1e-3, 1e-4]}, scoring=scorer, cv=2)
@@ -263,5 +266,9 @@ def test_scorer_values_and_bad_metric():
     auc = classifier_two_sample_test(X, synthetic, random_state=0).statistic
     assert c2st_scorer(gan, X) == pytest.approx(1 - 2 * abs(auc - 0.5))
     assert "mmd" in repr(mmd_scorer)
+    from skgan.metrics import precision_recall_density_coverage
+
+    coverage = make_two_sample_scorer("coverage", n_neighbors=3)
+    assert coverage(gan, X) == precision_recall_density_coverage(X, synthetic, n_neighbors=3).coverage
     with pytest.raises(ValueError, match="metric"):
         make_two_sample_scorer("parzen")

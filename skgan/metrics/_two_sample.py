@@ -39,6 +39,7 @@ from sklearn.utils import check_random_state
 from .._device import resolve_device
 from ._checks import to_numpy
 from ._encoding import _is_categorical, _is_frame, encode
+from ._fidelity import precision_recall_density_coverage
 
 # Private knobs (tests shrink them to exercise the blocks).
 _BLOCK = 1024  # rows per block on the CPU: a 1024 x 1024 float64 block is 8 MB
@@ -480,6 +481,8 @@ class _TwoSampleScorer:
             import pandas as pd
 
             synthetic = pd.DataFrame(synthetic, columns=X.columns)
+        if self.metric == "coverage":
+            return precision_recall_density_coverage(X, synthetic, **self.kwargs).coverage
         kwargs = {"random_state": self.random_state, **self.kwargs}
         if self.metric == "mmd":
             kwargs.setdefault("n_permutations", 0)
@@ -502,7 +505,10 @@ def make_two_sample_scorer(metric="mmd", *, random_state=0, **kwargs):
       test unless ``n_permutations`` is given): 0 is a perfect match;
     - ``"c2st"``: ``1 - 2 |AUC - 0.5|`` (:func:`classifier_two_sample_test`):
       1 when the classifier does no better than chance, 0 when it separates
-      the sets (an AUC below 0.5 is chance too, so it counts the same).
+      the sets (an AUC below 0.5 is chance too, so it counts the same);
+    - ``"coverage"``: the coverage of :func:`precision_recall_density_coverage`
+      (Naeem et al., 2020): the share of validation rows whose neighbourhood
+      holds a sampled row, 1 at best.
 
     The fixed ``random_state`` (default 0) makes every candidate of a grid
     search draw from the same noise and the metric use the same subsample
@@ -512,8 +518,8 @@ def make_two_sample_scorer(metric="mmd", *, random_state=0, **kwargs):
 
     Parameters
     ----------
-    metric : {"mmd", "c2st"}, default="mmd"
-        The two-sample statistic.
+    metric : {"mmd", "c2st", "coverage"}, default="mmd"
+        The statistic.
     random_state : int, default=0
         Seeds the sampling and the metric.
     **kwargs
@@ -536,8 +542,8 @@ def make_two_sample_scorer(metric="mmd", *, random_state=0, **kwargs):
     >>> bool(search.fit(X).best_score_ <= 0)
     True
     """
-    if metric not in ("mmd", "c2st"):
-        raise ValueError(f"metric must be 'mmd' or 'c2st', got {metric!r}.")
+    if metric not in ("mmd", "c2st", "coverage"):
+        raise ValueError(f"metric must be 'mmd', 'c2st' or 'coverage', got {metric!r}.")
     return _TwoSampleScorer(metric, random_state, kwargs)
 
 
