@@ -46,6 +46,7 @@ def test_utility_on_a_table_with_a_target():
     def table(n):
         x = rng.normal(size=n)
         return pd.DataFrame({"x": x, "colour": pd.Categorical(rng.choice(["red", "blue"], n)),
+                             "city": rng.choice(["paris", "rome", "oslo"], n), "member": rng.rand(n) < 0.5,
                              "label": np.where(x > 0, "pos", "neg")})
 
     real, holdout = table(300), table(300)
