@@ -64,6 +64,16 @@ def pin_threads(threads, *, blas=False):
 # --------------------------------------------------------------------------- results
 
 
+def timed(fn, repeat=1):
+    """``(seconds, result)``: the best wall time of ``repeat`` calls of ``fn`` and its last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
 def result_path(name):
     """``benchmarks/results/NAME.json``."""
     return RESULTS / f"{name}.json"

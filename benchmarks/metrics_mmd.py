@@ -34,6 +34,7 @@ from benchmarks._common import (
     pin_threads,
     print_probe,
     probe_in_subprocess,
+    timed,
     write_result,
 )
 from skgan.metrics._two_sample import maximum_mean_discrepancy
@@ -58,12 +59,6 @@ def matmul_rate(device, repeat=3):
             torch.cuda.synchronize()
         best = min(best, time.perf_counter() - t0)
     return 2 * 2048 * 2048 * D / best
-
-
-def timed(fn):
-    t0 = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - t0, result
 
 
 def direct_error(device):

@@ -33,6 +33,7 @@ from benchmarks._common import (
     pin_threads,
     print_probe,
     probe_in_subprocess,
+    timed,
     write_result,
 )
 from skgan.metrics._encoding import encode
@@ -59,15 +60,6 @@ def run_prdc(compute_prdc, real, synth):
     with contextlib.redirect_stdout(io.StringIO()):  # it prints the set sizes
         out = compute_prdc(real, synth, K)
     return tuple(float(out[key]) for key in ("precision", "recall", "density", "coverage"))
-
-
-def timed(fn, repeat):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def memory_probe(which, n, device, threads):

@@ -44,6 +44,7 @@ from benchmarks._common import (
     peak_extra_mb,
     print_probe,
     probe_in_subprocess,
+    timed,
     write_result,
 )
 from skgan.metrics import (
@@ -57,15 +58,6 @@ SIGMA = 0.2
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def timed(fn, repeat=1):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def sync(device):
