@@ -121,7 +121,7 @@ def main(argv=None):
     real = load_penguins()
     for col in ("species", "island", "sex"):
         real[col] = real[col].astype("category")
-    categorical = {col: bool(tabular._is_categorical(real[col])) for col in real.columns}
+    categorical = {col: bool(tabular.is_categorical(real[col])) for col in real.columns}
 
     for name, synthetic in synthetic_tables(real).items():
         print(f"\n=== synthetic: {name} ===")

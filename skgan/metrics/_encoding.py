@@ -20,11 +20,11 @@ numeric values about 1.4 standard deviations apart.
 import numpy as np
 
 
-def _is_frame(X):
+def is_frame(X):
     return hasattr(X, "columns") and hasattr(X, "dtypes")
 
 
-def _is_categorical(series):
+def is_categorical(series):
     kind = getattr(series.dtype, "kind", "O")
     return kind in "bOSU" or str(series.dtype) in ("category", "string", "boolean")
 
@@ -43,10 +43,10 @@ class DistanceEncoding:
 
     def fit(self, real, *others):
         """Learn the columns, centres, scales and categories from ``real`` (and missing-value columns from all)."""
-        self.is_frame_ = _is_frame(real)
+        self.is_frame_ = is_frame(real)
         if self.is_frame_:
             self.columns_ = list(real.columns)
-            self.categorical_ = {col: _is_categorical(real[col]) for col in self.columns_}
+            self.categorical_ = {col: is_categorical(real[col]) for col in self.columns_}
             values = {col: real[col] for col in self.columns_}
         else:
             real = np.asarray(real, dtype=np.float64)
@@ -59,7 +59,7 @@ class DistanceEncoding:
         for col in self.columns_:
             column = values[col]
             if self.categorical_[col]:
-                self.categories_[col] = list(dict.fromkeys(_labels(column)))
+                self.categories_[col] = list(dict.fromkeys(category_labels(column)))
                 continue
             numbers = np.asarray(column, dtype=np.float64)
             finite = numbers[~np.isnan(numbers)]
@@ -71,7 +71,7 @@ class DistanceEncoding:
 
     def _column(self, rows, col):
         if self.is_frame_:
-            if not _is_frame(rows) or col not in rows.columns:
+            if not is_frame(rows) or col not in rows.columns:
                 raise ValueError(f"All sets compared must be tables with the real rows' columns; {col!r} is missing.")
             return rows[col]
         rows = np.asarray(rows, dtype=np.float64)
@@ -89,7 +89,7 @@ class DistanceEncoding:
         blocks = []
         for col in self.columns_:
             if self.categorical_[col]:
-                labels = _labels(self._column(rows, col))
+                labels = category_labels(self._column(rows, col))
                 blocks.append(np.stack([labels == category for category in self.categories_[col]], axis=1))
                 continue
             numbers = self._numbers(rows, col)
@@ -114,7 +114,7 @@ class DistanceEncoding:
         return np.asarray(names, dtype=object)
 
 
-def _labels(column):
+def category_labels(column):
     """A column's values as an object array, missing values as one marker."""
     values = np.asarray(column, dtype=object)
     try:
@@ -126,6 +126,27 @@ def _labels(column):
     labels = values.astype(str).astype(object)
     labels[missing] = "<missing>"
     return labels
+
+
+def with_categories(*frames):
+    """Tables whose text and categorical columns are ``category`` dtype with one set of categories across all.
+
+    For estimators that read categories from the dtype
+    (``HistGradientBoostingClassifier(categorical_features="from_dtype")``);
+    boolean columns stay as they are, arrays pass through unchanged.
+    """
+    if not is_frame(frames[0]):
+        return frames
+    import pandas as pd
+
+    frames = [frame.copy() for frame in frames]
+    for col in frames[0].columns:
+        if is_categorical(frames[0][col]) and str(frames[0][col].dtype) not in ("bool", "boolean"):
+            labels = [frame[col].astype(str).where(frame[col].notna()) for frame in frames]
+            categories = sorted(set().union(*(values.dropna() for values in labels)))
+            for frame, values in zip(frames, labels, strict=True):
+                frame[col] = pd.Categorical(values, categories=categories)
+    return frames
 
 
 def encode(real, *others):

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-from ._encoding import _is_frame, encode
+from ._encoding import encode, is_frame
 from ._neighbours import knn_sq_distances, row_sets
 
 
@@ -64,7 +64,7 @@ class DistanceToClosestRecord(NamedTuple):
 
 
 def _take(rows, index):
-    return rows.iloc[index] if _is_frame(rows) else np.asarray(rows)[index]
+    return rows.iloc[index] if is_frame(rows) else np.asarray(rows)[index]
 
 
 def _same_size(train, holdout, random_state):

@@ -6,7 +6,7 @@ import time
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._encoding import _is_categorical
+from ._encoding import with_categories
 from ._fidelity import precision_recall_density_coverage
 from ._privacy import distance_to_closest_record
 from ._tabular import column_similarity, pairwise_similarity, train_synthetic_test_real
@@ -124,22 +124,6 @@ def _split_target(rows, target):
     if not (isinstance(target, (int, np.integer)) and -rows.shape[1] <= target < rows.shape[1]):
         raise ValueError(f"With arrays, target must be a column index below {rows.shape[1]}, got {target!r}.")
     return np.delete(rows, target, axis=1), rows[:, target]
-
-
-def _with_categories(*frames):
-    """DataFrames with their text and boolean columns as ``category`` (one set of categories across all)."""
-    if not hasattr(frames[0], "columns"):
-        return frames
-    import pandas as pd
-
-    frames = [frame.copy() for frame in frames]
-    for col in frames[0].columns:
-        if _is_categorical(frames[0][col]):
-            labels = [frame[col].astype(object).where(frame[col].notna(), None) for frame in frames]
-            categories = sorted({str(v) for values in labels for v in values if v is not None})
-            for frame, values in zip(frames, labels, strict=True):
-                frame[col] = pd.Categorical([None if v is None else str(v) for v in values], categories=categories)
-    return frames
 
 
 def _utility_estimator(y):
@@ -266,7 +250,7 @@ def evaluate(real, synthetic, *, holdout=None, target=None, random_state=0, verb
         X_real, y_real = _split_target(real, target)
         X_syn, y_syn = _split_target(synthetic, target)
         X_test, y_test = _split_target(holdout, target)
-        X_real, X_syn, X_test = _with_categories(X_real, X_syn, X_test)
+        X_real, X_syn, X_test = with_categories(X_real, X_syn, X_test)
         estimator, scoring = _utility_estimator(y_real)
         score = train_synthetic_test_real(estimator, X_syn, y_syn, X_test, y_test, X_train=X_real, y_train=y_real,
                                           scoring=scoring)

@@ -34,7 +34,7 @@ from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.utils import check_consistent_length
 
-from ._encoding import _is_categorical, _is_frame, _labels
+from ._encoding import category_labels, is_categorical, is_frame
 
 COLUMN_FIELDS = ("column", "kind", "metric", "value", "score")
 PAIR_FIELDS = ("column_1", "column_2", "kind", "metric", "value", "score")
@@ -64,12 +64,12 @@ class _Column(NamedTuple):
 
 def _columns(real, synthetic):
     """The columns of the two tables, paired by name (frames) or position (arrays)."""
-    if _is_frame(real) != _is_frame(synthetic):
+    if is_frame(real) != is_frame(synthetic):
         raise TypeError(
             "real and synthetic must both be pandas DataFrames or both be arrays, got "
             f"{type(real).__name__} and {type(synthetic).__name__}."
         )
-    if _is_frame(real):
+    if is_frame(real):
         names = list(real.columns)
         if len(set(names)) != len(names) or synthetic.columns.duplicated().any():
             raise ValueError("Column names must be unique in real and in synthetic.")
@@ -80,7 +80,7 @@ def _columns(real, synthetic):
                 "real and synthetic must have the same columns: synthetic lacks "
                 f"{missing} and has {extra} that real lacks."
             )
-        columns = [_Column(c, _is_categorical(real[c]), real[c], synthetic[c]) for c in names]
+        columns = [_Column(c, is_categorical(real[c]), real[c], synthetic[c]) for c in names]
     else:
         real, synthetic = np.asarray(real), np.asarray(synthetic)
         if real.ndim != 2 or synthetic.ndim != 2:
@@ -92,7 +92,7 @@ def _columns(real, synthetic):
                 f"real has {real.shape[1]} columns but synthetic has {synthetic.shape[1]}; "
                 "they must have the same columns."
             )
-        categorical = _is_categorical(real)
+        categorical = is_categorical(real)
         columns = [_Column(j, categorical, real[:, j], synthetic[:, j]) for j in range(real.shape[1])]
     if not columns:
         raise ValueError("real and synthetic have no columns.")
@@ -237,7 +237,7 @@ def column_similarity(real, synthetic):
     rows = []
     for column in _columns(real, synthetic):
         if column.categorical:
-            codes = _codes(_labels(column.real), _labels(column.synthetic))
+            codes = _codes(category_labels(column.real), category_labels(column.synthetic))
             rows.append(_row(column.name, "categorical", "tv", _total_variation(*codes)))
             continue
         a = _numbers(column.real, column.name, "real")
@@ -346,7 +346,7 @@ def pairwise_similarity(real, synthetic, *, correlation="pearson", n_bins=10, bi
     numbers, codes = {}, {}
     for column in columns:
         if column.categorical:
-            codes[column.name] = _codes(_labels(column.real), _labels(column.synthetic))
+            codes[column.name] = _codes(category_labels(column.real), category_labels(column.synthetic))
         else:
             numbers[column.name] = (
                 _numbers(column.real, column.name, "real"),

@@ -38,7 +38,7 @@ from sklearn.utils import check_random_state
 
 from .._device import resolve_device
 from ._checks import to_numpy
-from ._encoding import _is_categorical, _is_frame, encode
+from ._encoding import encode, is_categorical, is_frame, with_categories
 from ._fidelity import precision_recall_density_coverage
 
 # Private knobs (tests shrink them to exercise the blocks).
@@ -114,9 +114,9 @@ class C2STResult(NamedTuple):
 def _check_pair(real, synthetic, min_rows=2):
     """Tables with the same columns, or 2-D arrays of as many columns, of at least ``min_rows`` rows each."""
     real, synthetic = to_numpy(real), to_numpy(synthetic)
-    if _is_frame(real) != _is_frame(synthetic):
+    if is_frame(real) != is_frame(synthetic):
         raise ValueError("real and synthetic must both be DataFrames or both be arrays.")
-    if _is_frame(real):
+    if is_frame(real):
         if set(real.columns) != set(synthetic.columns) or len(real.columns) != len(synthetic.columns):
             missing = [c for c in real.columns if c not in set(synthetic.columns)]
             extra = [c for c in synthetic.columns if c not in set(real.columns)]
@@ -149,7 +149,7 @@ def _encoded_pair(real, synthetic, standardize):
     float64 C-ordered input); the engine standardises them block by block.
     Tables and arrays with missing values go through :func:`._encoding.encode`.
     """
-    if not _is_frame(real):
+    if not is_frame(real):
         try:
             X = np.ascontiguousarray(real, dtype=np.float64)
             Y = np.ascontiguousarray(synthetic, dtype=np.float64)
@@ -162,7 +162,7 @@ def _encoded_pair(real, synthetic, standardize):
             scale = X.std(axis=0) if standardize else np.ones(X.shape[1])
             scale[scale <= 0] = 1.0
             return X, Y, center, scale
-    if not standardize and not (_is_frame(real) and any(_is_categorical(real[c]) for c in real.columns)):
+    if not standardize and not (is_frame(real) and any(is_categorical(real[c]) for c in real.columns)):
         raise ValueError("standardize=False needs numeric arrays without missing values.")
     X, Y = encode(real, synthetic)
     d = X.shape[1]
@@ -360,14 +360,11 @@ def _delong_std_error(y, scores):
 
 def _c2st_data(real, synthetic, estimator):
     """Pooled rows for the classifier and whether they are a table with categories."""
-    if _is_frame(real):
+    if is_frame(real):
         import pandas as pd
 
         if estimator is None:
-            pooled = pd.concat([real, synthetic], ignore_index=True)
-            for col in pooled.columns:
-                if _is_categorical(pooled[col]) and str(pooled[col].dtype) not in ("bool", "boolean"):
-                    pooled[col] = pooled[col].astype(str).where(pooled[col].notna()).astype("category")
+            (pooled,) = with_categories(pd.concat([real, synthetic], ignore_index=True))
             return pooled
         return np.vstack(encode(real, synthetic))
     try:
@@ -477,7 +474,7 @@ class _TwoSampleScorer:
 
     def __call__(self, estimator, X, y=None):
         synthetic = to_numpy(estimator.sample(len(X), random_state=self.random_state))
-        if _is_frame(X) and not _is_frame(synthetic):
+        if is_frame(X) and not is_frame(synthetic):
             import pandas as pd
 
             synthetic = pd.DataFrame(synthetic, columns=X.columns)
