@@ -16,7 +16,7 @@ from . import _model_file
 from ._device import resolve_device
 from ._fitted import FittedAttribute, FittedState, attach, state_to_plain
 from ._generation import requested_labels
-from ._plain import check_savable, params_to_config
+from ._plain import params_to_config
 from ._random import fit_random
 from ._threads import thread_budget
 from ._training import OPTIMIZERS, CallbackList, TrainingState, train_gan
@@ -536,10 +536,6 @@ class GANSampler(DensityMixin, BaseEstimator):
             )
             plan.run_training(self, training, callbacks, train, epochs, n_before, X_val, candidates)
         return self
-
-    def _check_savable(self):
-        """A ValueError now if ``save`` could not store this estimator (for Checkpoint)."""
-        check_savable(self.get_params(deep=False))
 
     def _prepare_checkpoint(self):
         """During fit: make the fitted state complete, so that ``save`` writes a loadable model."""

@@ -5,6 +5,7 @@ from numbers import Integral
 
 from sklearn.utils._param_validation import Interval
 
+from .._plain import check_savable
 from ._base import Callback
 from ._monitor import Best, monitored_value
 
@@ -71,7 +72,7 @@ class Checkpoint(Callback):
     def on_fit_begin(self, estimator, **kwargs):
         """Check the parameters, and that the estimator can be saved, before any epoch is spent."""
         self._validate_params()
-        estimator._check_savable()
+        check_savable(estimator.get_params(deep=False))
         self._best = Best(self.lower_is_better)
         self.saved_epochs_ = []
 
