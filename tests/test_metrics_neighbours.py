@@ -232,3 +232,13 @@ def test_dcr_refuses_bad_input():
         distance_to_closest_record(X, X, X[:1])
     with pytest.raises(ValueError, match="3 columns"):
         distance_to_closest_record(X, X[:, :2], X)
+
+
+def test_copies_are_counted_against_every_training_row_not_the_subsample():
+    from skgan.metrics import distance_to_closest_record
+
+    rng = np.random.RandomState(3)
+    train, holdout = rng.normal(size=(300, 4)), rng.normal(size=(100, 4))
+    result = distance_to_closest_record(train, train, holdout, random_state=0)  # every training row, copied
+    assert result.n_identical == 300 and result.n_identical_holdout == 0
+    assert len(result.dcr_train) == 300  # the distances still use a same-size subsample of train

@@ -26,10 +26,11 @@ class DistanceToClosestRecord(NamedTuple):
         training row over the distance to the second closest (0 for a copy
         of a unique training row; 1 when both are at distance 0).
     n_identical : int
-        Synthetic rows identical to a training row (in the encoding).
+        Synthetic rows identical to a training row, any of them (counted
+        before the distances' subsample).
     n_identical_holdout : int
-        Synthetic rows identical to a holdout row: the count to expect
-        without memorisation (duplicates that the data itself holds).
+        Synthetic rows identical to a holdout row, any of them: the count to
+        expect without memorisation (duplicates that the data itself holds).
     dcr_train, dcr_holdout, nndr : ndarray of shape (n_synthetic,)
         The per-row values.
 
@@ -65,6 +66,13 @@ class DistanceToClosestRecord(NamedTuple):
 
 def _take(rows, index):
     return rows.iloc[index] if is_frame(rows) else np.asarray(rows)[index]
+
+
+def _n_copies(reference, synthetic):
+    """Synthetic rows equal to some row of ``reference`` (equal rows have equal codes in its encoding)."""
+    ref_x, synth_x = encode(reference, synthetic)
+    seen = {row.tobytes() for row in ref_x}
+    return sum(row.tobytes() in seen for row in synth_x)
 
 
 def _same_size(train, holdout, random_state):
@@ -153,6 +161,7 @@ def distance_to_closest_record(train, synthetic, holdout, *, random_state=None, 
     for name, rows in (("train", train), ("synthetic", synthetic), ("holdout", holdout)):
         if len(rows) == 0:
             raise ValueError(f"{name} has no rows.")
+    n_identical, n_identical_holdout = _n_copies(train, synthetic), _n_copies(holdout, synthetic)
     train, holdout = _same_size(train, holdout, random_state)
     if len(train) < 2:
         raise ValueError(f"train needs at least 2 rows (for the NNDR), got {len(train)} after subsampling.")
@@ -170,8 +179,8 @@ def distance_to_closest_record(train, synthetic, holdout, *, random_state=None, 
         median_dcr_train=float(np.median(dcr)),
         median_dcr_holdout=float(np.median(to_holdout)),
         median_nndr=float(np.median(nndr)),
-        n_identical=int((dcr == 0).sum()),
-        n_identical_holdout=int((to_holdout == 0).sum()),
+        n_identical=n_identical,
+        n_identical_holdout=n_identical_holdout,
         dcr_train=dcr,
         dcr_holdout=to_holdout,
         nndr=nndr,

@@ -234,9 +234,9 @@ def evaluate(real, synthetic, *, holdout=None, target=None, random_state=0, verb
         return out
 
     def privacy():
-        holdout_sub = _subsample(holdout, n, rng)
-        train_sub = _subsample(real, len(holdout_sub), rng)
-        dcr = distance_to_closest_record(train_sub, synthetic_sub, holdout_sub, random_state=seed)
+        # the function subsamples the larger of real and holdout to the other's size for the distances,
+        # and counts copies against all their rows
+        dcr = distance_to_closest_record(real, synthetic_sub, _subsample(holdout, n, rng), random_state=seed)
         return [
             _row("privacy", "share closer to training", dcr.share_closer_to_train, 0.5,
                  "synthetic rows nearer a training row than a holdout row (above 0.5: memorisation)"),
