@@ -8,6 +8,7 @@ and where the loop runs.
 
 from ._averaging import ExponentialMovingAverage
 from ._callbacks import CallbackList
+from ._conditions import ConditionSampler
 from ._execution import LocalExecution, local_execution
 from ._loop import GameSettings, TrainingResult, TrainingState, report_stop, train_gan
 from ._optim import OPTIMIZERS, GoodfellowSGD, make_optimizers, optimizer_settings
@@ -15,6 +16,7 @@ from ._optim import OPTIMIZERS, GoodfellowSGD, make_optimizers, optimizer_settin
 __all__ = [
     "OPTIMIZERS",
     "CallbackList",
+    "ConditionSampler",
     "ExponentialMovingAverage",
     "GameSettings",
     "GoodfellowSGD",

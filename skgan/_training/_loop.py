@@ -105,14 +105,18 @@ def _real_batches(n_samples, batch_size, n_steps, device, generator=None):
     return order[: n_steps * batch_size].view(n_steps, batch_size)
 
 
-def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None):
+def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None, execution=None):
     """Train ``state``'s networks on the rows of tensor ``X`` for the epochs numbered ``epochs``.
 
     One epoch is one pass of the discriminator over the data in minibatches
     of ``game.batch_size`` (rounded up to a multiple of ``game.d_steps``):
     every ``d_steps`` discriminator steps are followed by one generator step,
     as in Algorithm 1 with ``k = d_steps``. ``y`` (class indices) conditions
-    both networks. Random draws (minibatches, noise, labels, and the
+    both networks. ``conditions`` (a :class:`ConditionSampler`, for tables
+    fitted without ``y``) replaces the permutations by training-by-sampling:
+    each minibatch's rows match condition vectors that both networks see,
+    and the generator's loss adds the penalty of rows that miss their
+    condition. Random draws (minibatches, noise, labels, and the
     networks' dropout and the loss's penalty) come from the active fit's
     generator on ``X``'s device (:func:`skgan._random.fit_random`), or from
     torch's global generator outside a fit.
@@ -148,10 +152,17 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
             start = time.perf_counter()
             state.train()
             callbacks.on_epoch_begin(epoch)
-            batches = _real_batches(n_samples, batch_size, n_d_steps, device, rng)
+            if conditions is None:
+                batches = _real_batches(n_samples, batch_size, n_d_steps, device, rng)
+            else:  # each step draws its rows with its conditions
+                batches = range(n_d_steps)
             sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
             for step, rows in enumerate(batches, start=1):
-                labels = () if y is None else (y[rows],)
+                if conditions is not None:
+                    keys = conditions.draw(batch_size, rng)
+                    rows, labels = conditions.rows(keys, rng), (conditions.vectors(keys),)
+                else:
+                    labels = () if y is None else (y[rows],)
                 real = X[rows]
                 with autocast:
                     with torch.no_grad():
@@ -168,11 +179,17 @@ def train_gan(state, X, game, *, epochs, y=None, callbacks=None, execution=None)
                 g_loss = None
                 if step % d_steps == 0:
                     z = sample_noise(batch_size, latent_dim, noise, generator=rng, device=device)
-                    if y is not None:
+                    if conditions is not None:
+                        keys = conditions.draw(batch_size, rng)
+                        labels = (conditions.vectors(keys),)
+                    elif y is not None:
                         labels = (y[torch.randint(n_samples, (batch_size,), device=device, generator=rng)],)
                     with autocast:
-                        fake_out = d_forward(g_forward(z, *labels), *labels).float()
+                        fake = g_forward(z, *labels)
+                        fake_out = d_forward(fake, *labels).float()
                     g_loss = loss.generator_loss(fake_out)
+                    if conditions is not None:
+                        g_loss = g_loss + conditions.penalty(fake, keys)
                     g_step(g_loss)
                     sums[3] += g_loss.detach()
                     if average is not None:
