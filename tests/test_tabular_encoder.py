@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgan.preprocessing import OutputLayout, TabularEncoder
 
@@ -274,7 +275,9 @@ def test_a_category_column_with_new_categories_in_its_dtype_encodes_if_the_rows_
 @pytest.mark.parametrize(
     "X, match",
     [
-        (np.array([1.0, 2.0]), "2-D"),
+        (np.array([1.0, 2.0]), "2-D.*Reshape your data"),
+        (np.zeros((3, 0)), "0 feature"),
+        (np.array([[1.0, 2.0]]), "n_samples = 1"),
         (np.zeros((0, 2)), "at least one row"),
         (pd.DataFrame({"x": [1.0, np.inf, 2.0]}), "Column 'x' holds infinite values"),
         (pd.DataFrame({"a": [1, 1, 1], "b": ["q", "q", "q"]}), "Every column is constant"),
@@ -503,6 +506,11 @@ def test_clone_and_get_params():
     assert not hasattr(twin, "column_kinds_")
     with pytest.raises(ValueError, match="max_modes"):
         TabularEncoder(max_modes=0).fit(np.zeros((3, 1)))
+
+
+@parametrize_with_checks([TabularEncoder(max_modes=2, random_state=0)])
+def test_sklearn_conventions_on_numeric_arrays(estimator, check):
+    check(estimator)
 
 
 def test_a_numeric_array_fits_and_decodes_to_float64():

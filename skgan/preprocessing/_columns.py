@@ -182,6 +182,8 @@ class ColumnType:
             dtype = None if name == "object" else dtype
         else:
             name = str(dtype)
+        if name.startswith("complex"):
+            raise ValueError(f"Column {label!r} has dtype {name}: Complex data not supported by TabularEncoder.")
         if name not in DTYPE_NAMES:
             raise ValueError(
                 f"Column {label!r} has dtype {name}, which TabularEncoder does not encode; it encodes numbers, "
