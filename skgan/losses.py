@@ -264,15 +264,27 @@ class WassersteinGPLoss(AdversarialLoss):
         """``gp_weight * mean((||grad f(x_hat)||_2 - 1)^2)``.
 
         The interpolation weights come from the fit's own generator during a
-        fit, else from torch's global generator.
+        fit, else from torch's global generator. A packing discriminator
+        (PacGAN, a ``pac`` attribute above 1, which judges ``pac``
+        consecutive rows at once) is penalised per pack, as in CTGAN: one
+        interpolation weight per pack, and the norm of the gradient with
+        respect to the whole pack.
         """
         if self.gp_weight == 0:
             return None
-        mix = rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
+        pac = getattr(discriminator, "pac", 1)
+        if real.shape[0] % pac:
+            raise ValueError(
+                f"The batch of {real.shape[0]} rows is not a multiple of pac={pac} (the discriminator's packs)."
+            )
+        n_mix = real.shape[0] // pac
+        mix = rand(n_mix, *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
+        if pac > 1:
+            mix = mix.repeat_interleave(pac, dim=0)
         between = (mix * real.detach() + (1 - mix) * fake.detach()).requires_grad_(True)
         outputs = discriminator(between, *labels)
         (grad,) = torch.autograd.grad(outputs.sum(), between, create_graph=True)
-        norms = grad.flatten(1).norm(2, dim=1)
+        norms = grad.reshape(n_mix, -1).norm(2, dim=1)
         return self.gp_weight * (norms - 1).square().mean()
 
 

@@ -14,6 +14,10 @@ called with keyword arguments that returns a :class:`torch.nn.Module`.
   are called with a second argument, the integer class of each row.
 - With ``GANSampler(image_shape=...)``, factories that accept an
   ``image_shape`` argument get ``image_shape=(C, H, W)``; rows stay flat.
+- When the columns follow an :class:`~skgan.preprocessing.OutputLayout`
+  with categorical blocks (mixed-type tables), generator factories that
+  accept an ``output_layout`` argument get it; :class:`MLPGenerator` then
+  ends in a :class:`LayoutActivation` (a Gumbel-softmax per block).
 
 :class:`MLPGenerator`, :class:`MLPDiscriminator`,
 :class:`MaxoutDiscriminator`, :class:`DCGANGenerator` and
@@ -42,6 +46,7 @@ from ._dcgan import (  # noqa: F401
     DCGANGeneratorModule,
 )
 from ._factory import ModuleFactory, build_network, call_factory, check_network_shapes  # noqa: F401
+from ._heads import LayoutActivation  # noqa: F401
 from ._maxout import Maxout, MaxoutDiscriminator, MaxoutDiscriminatorModule  # noqa: F401
 from ._mlp import (  # noqa: F401
     MLPDiscriminator,

@@ -1,11 +1,14 @@
 """Turning a network argument into a module: ModuleFactory, factory calls, shape checks."""
 
+import contextlib
 import copy
 import inspect
 
 import torch
 from sklearn.base import BaseEstimator
 from torch import nn
+
+from .._random import generator_for
 
 
 class ModuleFactory(BaseEstimator):
@@ -77,14 +80,24 @@ class ModuleFactory(BaseEstimator):
         return call_factory(self.module, **kwargs, **extra)
 
 
+#: Arguments given to a factory only when it accepts them (and, for these, when they are not None).
+_OPTIONAL_ARGUMENTS = ("image_shape", "output_layout")
+
+
 def call_factory(factory, **kwargs):
-    """``factory(**kwargs)``, leaving out ``image_shape`` where it is not accepted.
+    """``factory(**kwargs)``, leaving out ``image_shape`` and ``output_layout`` where they are not accepted.
 
     Factories that do not take ``image_shape`` (tabular networks) see the
-    rows as flat vectors.
+    rows as flat vectors; generators that do not take ``output_layout``
+    (an :class:`~skgan.preprocessing.OutputLayout` of the model columns)
+    end in their own activation. ``output_layout=None`` is never passed, so
+    a factory is called exactly as without it.
     """
-    if "image_shape" in kwargs and not _accepts(factory, "image_shape"):
-        kwargs.pop("image_shape")
+    if kwargs.get("output_layout", False) is None:
+        kwargs.pop("output_layout")
+    for name in _OPTIONAL_ARGUMENTS:
+        if name in kwargs and not _accepts(factory, name):
+            kwargs.pop(name)
     return factory(**kwargs)
 
 
@@ -120,8 +133,12 @@ def _accepts(factory, name):
 def build_network(spec, presets, role, **kwargs):
     """Build a module from a preset name, a factory or a module instance.
 
-    A module instance is deep-copied so that fitting never changes the
-    user's object and refitting starts from the same weights.
+    ``kwargs`` are the factory's arguments (``latent_dim``, ``n_features``,
+    ``n_classes``, ``image_shape``, ``output_layout``); ``image_shape`` and
+    ``output_layout`` reach only factories that accept them, and
+    ``output_layout=None`` none (:func:`call_factory`). A module instance
+    is deep-copied so that fitting never changes the user's object and
+    refitting starts from the same weights.
     """
     if isinstance(spec, str):
         spec = presets[spec]()
@@ -140,27 +157,52 @@ def check_network_shapes(generator, discriminator, latent_dim, n_features, devic
     """Run both networks once on two rows; a wrong shape is a ``ValueError``.
 
     Runs in evaluation mode without gradients, so no weights, running
-    statistics or random draws change.
+    statistics or random draws change (the active fit's generator on
+    ``device`` is restored after networks that draw in evaluation mode,
+    such as a Gumbel-softmax head). A discriminator with ``pac`` (PacGAN)
+    gets ``2 * pac`` rows and must return one output per pack.
     """
     generator.eval()
     discriminator.eval()
-    labels = () if not n_classes else (torch.zeros(2, dtype=torch.long, device=device),)
-    with torch.no_grad():
-        rows = generator(torch.zeros(2, latent_dim, device=device), *labels)
-        if not isinstance(rows, torch.Tensor) or tuple(rows.shape) != (2, n_features):
+    pac = getattr(discriminator, "pac", 1)
+    pac = pac if isinstance(pac, int) and pac >= 1 else 1
+    n_rows = 2 * pac
+    labels = () if not n_classes else (torch.zeros(n_rows, dtype=torch.long, device=device),)
+    with torch.no_grad(), _kept_random_state(device):
+        rows = generator(torch.zeros(n_rows, latent_dim, device=device), *labels)
+        if not isinstance(rows, torch.Tensor) or tuple(rows.shape) != (n_rows, n_features):
             raise ValueError(
                 f"The generator must map noise of shape (batch, {latent_dim}) to rows "
-                f"of shape (batch, {n_features}); it returned {_describe(rows)}."
+                f"of shape (batch, {n_features}); it returned {_describe(rows, n_rows)}."
             )
         logits = discriminator(rows, *labels)
         if not isinstance(logits, torch.Tensor) or tuple(logits.shape) not in {(2,), (2, 1)}:
+            per = "row, shape (batch,) or (batch, 1)" if pac == 1 else f"pack of pac={pac} rows, shape (batch // pac,)"
             raise ValueError(
                 f"The discriminator must map rows of shape (batch, {n_features}) to one "
-                f"logit per row, shape (batch,) or (batch, 1); it returned {_describe(logits)}."
+                f"logit per {per}; it returned {_describe(logits, n_rows)}."
             )
 
 
-def _describe(value):
+@contextlib.contextmanager
+def _kept_random_state(device):
+    """Restore the active fit's generator on ``device`` after the block.
+
+    Outside a fit nothing is restored: torch's global generator is shared
+    with other threads, and rewinding it could repeat their draws.
+    """
+    generator = generator_for(device)
+    if generator is None:
+        yield
+        return
+    state = generator.get_state()
+    try:
+        yield
+    finally:
+        generator.set_state(state)
+
+
+def _describe(value, n_rows=2):
     if isinstance(value, torch.Tensor):
-        return f"shape {tuple(value.shape)} for a batch of 2"
+        return f"shape {tuple(value.shape)} for a batch of {n_rows}"
     return f"a {type(value).__name__}"

@@ -6,8 +6,14 @@ Every encoder maps rows in the user's units to the model's columns and back
 categorical block. Numeric data is scaled per feature to the generator's
 output range; with ``GANSampler(transformer=...)`` the networks see the
 transformer's codes.
+
+:class:`TabularEncoder` encodes mixed-type tables (numbers, booleans,
+categories, text, missing values) for the networks: mode-specific
+normalisation of continuous columns and one-hot blocks, as in CTGAN, and
+decodes generated rows back to the table's columns and dtypes.
 """
 
 from ._layout import OutputBlock, OutputLayout
+from ._tabular import TabularEncoder
 
-__all__ = ["OutputBlock", "OutputLayout"]
+__all__ = ["OutputBlock", "OutputLayout", "TabularEncoder"]

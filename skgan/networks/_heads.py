@@ -1,0 +1,134 @@
+"""Generator heads that follow an output layout: an activation per continuous column, a Gumbel-softmax per block."""
+
+import torch
+from torch import nn
+
+from .._random import rand
+from ._common import _ACTIVATIONS, OUTPUT_RANGES
+
+
+def _plain_blocks(output_layout):
+    """``(kind, start, stop)`` tuples from an OutputLayout, OutputBlocks or tuples."""
+    blocks = getattr(output_layout, "blocks", output_layout)
+    return [(b.kind, b.start, b.stop) if hasattr(b, "kind") else tuple(b) for b in blocks]
+
+
+def layout_blocks(output_layout, n_features=None):
+    """``output_layout`` as a tuple of ``(kind, start, stop)`` of plain ints, contiguous from column 0.
+
+    Accepts an :class:`~skgan.preprocessing.OutputLayout` (anything with
+    ``blocks`` of ``kind``, ``start``, ``stop``) or such tuples. Adjacent
+    continuous blocks are merged into one run. With ``n_features``, the
+    blocks must cover exactly that many columns.
+    """
+    merged, position = [], 0
+    for kind, start, stop in _plain_blocks(output_layout):
+        start, stop = int(start), int(stop)
+        if kind not in ("continuous", "categorical") or start != position or stop <= start:
+            raise ValueError(
+                f"output_layout must be contiguous blocks from column 0 of kind 'continuous' or "
+                f"'categorical'; got {kind!r} on [{start}, {stop}) where a block should start at {position}."
+            )
+        if kind == "categorical" and stop - start < 2:
+            raise ValueError("A categorical block needs at least 2 columns.")
+        if kind == "continuous" and merged and merged[-1][0] == "continuous":
+            merged[-1] = ("continuous", merged[-1][1], stop)
+        else:
+            merged.append((kind, start, stop))
+        position = stop
+    if not merged:
+        raise ValueError("output_layout needs at least one block.")
+    if n_features is not None and position != n_features:
+        raise ValueError(f"output_layout describes {position} columns, but the generator has n_features={n_features}.")
+    return tuple(merged)
+
+
+def has_categorical(output_layout):
+    """Whether ``output_layout`` (None, an OutputLayout or block tuples) has a categorical block."""
+    return output_layout is not None and any(kind == "categorical" for kind, _, _ in _plain_blocks(output_layout))
+
+
+def gumbel_noise(shape, device):
+    """Standard Gumbel noise ``-log(-log(u))`` in float32, from the active fit's generator.
+
+    ``u`` is clamped away from 0 and 1, so the noise stays finite.
+    """
+    info = torch.finfo(torch.float32)
+    u = rand(*shape, device=device, dtype=torch.float32).clamp_(info.tiny, 1.0 - info.eps)
+    return u.log_().neg_().log_().neg_()
+
+
+class LayoutActivation(nn.Module):
+    """The output activation on continuous columns and a Gumbel-softmax on each categorical block.
+
+    The last layer of a generator whose columns follow an
+    :class:`~skgan.preprocessing.OutputLayout`: continuous columns go through
+    ``activation`` (tanh by default), each categorical block through
+    ``softmax((logits + g) / tau)`` with Gumbel noise ``g`` (Jang et al.,
+    2017; CTGAN uses ``tau=0.2``), so generated blocks are nearly one-hot
+    and their categories are drawn from ``softmax(logits)``. The noise is
+    applied in training and in evaluation mode alike (sampling draws the
+    categories), drawn from the active fit's generator
+    (:func:`skgan._random.fit_random`), else from torch's global generator.
+    The softmax runs in float32 (or float64 for float64 input), also under
+    autocast, and the output has that dtype.
+
+    The layout is kept as plain ints; the module has no parameters or
+    buffers.
+
+    Parameters
+    ----------
+    blocks : OutputLayout or sequence of (kind, start, stop)
+        The columns: ``"continuous"`` runs and ``"categorical"`` blocks,
+        contiguous from column 0.
+    activation : {"tanh", "sigmoid", "identity"}, default="tanh"
+        Activation of the continuous columns.
+    tau : float, default=0.2
+        Temperature of the Gumbel-softmax; lower is closer to one-hot.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skgan.networks import LayoutActivation
+    >>> head = LayoutActivation([("continuous", 0, 1), ("categorical", 1, 4)])
+    >>> out = head(torch.zeros(5, 4))
+    >>> out.shape, bool(torch.allclose(out[:, 1:].sum(dim=1), torch.ones(5)))
+    (torch.Size([5, 4]), True)
+    """
+
+    def __init__(self, blocks, activation="tanh", tau=0.2):
+        super().__init__()
+        blocks = layout_blocks(blocks)
+        if activation not in OUTPUT_RANGES:
+            raise ValueError(f"activation must be one of {sorted(OUTPUT_RANGES)}, got {activation!r}.")
+        if not tau > 0:
+            raise ValueError(f"tau must be positive, got {tau!r}.")
+        self.blocks = blocks
+        self.output_activation = activation
+        self.tau = float(tau)
+        self.activation = _ACTIVATIONS[activation]()
+
+    @property
+    def n_columns(self):
+        """Number of columns."""
+        return self.blocks[-1][2]
+
+    def forward(self, logits):
+        dtype = torch.promote_types(logits.dtype, torch.float32)
+        widths = [stop - start for kind, start, stop in self.blocks if kind == "categorical"]
+        # float32 casts: autocast lowers none of these ops (and softmax only ever to float32)
+        noise = gumbel_noise((logits.shape[0], sum(widths)), logits.device).to(dtype)
+        pieces, offset = [], 0
+        for kind, start, stop in self.blocks:
+            block = logits[:, start:stop].to(dtype)
+            if kind == "continuous":
+                pieces.append(self.activation(block))
+            else:
+                block = (block + noise[:, offset : offset + stop - start]) / self.tau
+                pieces.append(torch.softmax(block, dim=1, dtype=dtype))
+                offset += stop - start
+        return torch.cat(pieces, dim=1)
+
+    def extra_repr(self):
+        return f"blocks={self.blocks!r}, activation={self.output_activation!r}, tau={self.tau}"
+

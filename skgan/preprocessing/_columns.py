@@ -1,0 +1,581 @@
+"""The per-column encoders of ``TabularEncoder``: column types, kinds, and the fitted column objects.
+
+A column's :class:`ColumnType` is its dtype, from a fixed allow-list of names
+(with the categories of a ``category`` dtype): it reads the column as numbers
+(float64, NaN for missing) or as objects with a missing mask, and turns decoded
+values back into that dtype.
+
+A fitted column is one of:
+
+- :class:`DiscreteColumn`: one-hot over the observed values (missing values are
+  the last one); with a single value it is constant and takes no model column;
+- :class:`ContinuousColumn`: mode-specific normalisation (Xu et al. 2019,
+  CTGAN): a scalar ``alpha = (x - mu_k) / (4 sigma_k)`` clipped to [-1, 1],
+  then the one-hot of the mode ``k`` (and of "missing"), the modes fitted by
+  :func:`fit_modes` on a subsample.
+
+Every fitted column converts to plain values (``to_plain``) and back
+(``from_plain``, which checks everything it reads).
+"""
+
+import math
+from numbers import Real
+
+import numpy as np
+from sklearn.mixture import BayesianGaussianMixture
+
+from ..metrics._encoding import is_frame
+from ._layout import OutputBlock
+
+NUMPY_DTYPES = (
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64",
+    "uint8", "uint16", "uint32", "uint64", "bool", "object",
+)
+PANDAS_DTYPES = (
+    "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
+    "Float32", "Float64", "boolean", "category", "str", "string",
+)
+#: The dtype names a TabularEncoder encodes and ``from_plain`` accepts; nothing else is ever turned into a dtype.
+DTYPE_NAMES = NUMPY_DTYPES + PANDAS_DTYPES
+NUMERIC = ("float", "int", "bool", "Int", "Float", "boolean")
+KINDS = ("continuous", "integer", "discrete", "constant")
+MISSING_MARKERS = ("none", "nan", "na")  # what an object column's missing values come back as: None, NaN, pd.NA
+_TAGS = {"bool": bool, "int": int, "float": float, "str": str, "none": type(None)}
+
+
+def family_of(name):
+    """The family of a dtype name: float, int, bool, object (numpy); Int, Float, boolean, category, string (pandas)."""
+    if name in ("bool", "object", "boolean", "category"):
+        return name
+    if name in ("str", "string"):
+        return "string"
+    if name.startswith(("Int", "UInt")):
+        return "Int"
+    if name.startswith("Float"):
+        return "Float"
+    return "float" if name.startswith("float") else "int"
+
+
+def missing_mask(objects):
+    """Where an object array holds None, NaN or ``pd.NA``."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - arrays without pandas
+        return np.fromiter((v is None or (isinstance(v, float) and v != v) for v in objects), bool, len(objects))
+    return np.asarray(pd.isna(objects), dtype=bool)
+
+
+def value_key(value):
+    """A value as the Python object it is stored as: numpy scalars become Python ones."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def is_missing_value(value):
+    """A scalar None, NaN, ``pd.NA`` or ``pd.NaT``."""
+    if value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)):
+        return True
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        return False
+    result = pd.isna(value)
+    return isinstance(result, (bool, np.bool_)) and bool(result)
+
+
+def is_number(value):
+    """A real number that is not a boolean (what an object array's numeric column holds)."""
+    return isinstance(value, (Real, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
+# -- plain values -----------------------------------------------------------------------------------------------------
+
+
+def to_tagged(value, where):
+    """``[tag, value]`` for a str, int, float, bool or None value; any other type is a ValueError."""
+    value = value_key(value)
+    for tag, kind in _TAGS.items():
+        if isinstance(value, kind):
+            return [tag, value]
+    raise ValueError(
+        f"{where}: the value {value!r} ({type(value).__name__}) is not a plain value; "
+        "TabularEncoder.to_plain saves str, int, float, bool and None values only."
+    )
+
+
+def from_tagged(item, where):
+    """The value of a ``[tag, value]`` pair, checked."""
+    check(isinstance(item, (list, tuple)) and len(item) == 2 and item[0] in _TAGS, where,
+          f"must be a [tag, value] pair with a tag in {sorted(_TAGS)}, got {item!r}")
+    tag, value = item
+    if tag == "float" and type(value) is int:  # a whole float written as an int (JSON)
+        value = float(value)
+    check(type(value) is _TAGS[tag], where, f"holds {value!r}, which is not of its tag {tag!r}")
+    return value
+
+
+def check(condition, where, message):
+    """Raise the ValueError of a malformed plain dict unless ``condition``."""
+    if not condition:
+        raise ValueError(f"Malformed TabularEncoder values: {where} {message}.")
+
+
+def check_keys(plain, keys, where):
+    check(isinstance(plain, dict), where, f"must be a dict, got {type(plain).__name__}")
+    check(set(plain) == set(keys), where, f"must have the keys {sorted(keys)}, got {sorted(map(str, plain))}")
+
+
+def check_bool(value, where):
+    check(isinstance(value, bool), where, f"must be true or false, got {value!r}")
+    return value
+
+
+def check_float(value, where):
+    check(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value), where,
+          f"must be a finite number, got {value!r}")
+    return float(value)
+
+
+def unique_values(items, where):
+    values = [from_tagged(item, f"{where}[{i}]") for i, item in enumerate(check_list(items, where))]
+    check(len(set(values)) == len(values), where, "must not repeat a value")
+    check(all(not (isinstance(v, float) and math.isnan(v)) for v in values), where, "must not hold NaN")
+    return values
+
+
+def check_list(items, where, length=None):
+    check(isinstance(items, list), where, f"must be a list, got {type(items).__name__}")
+    if length is not None:
+        check(len(items) == length, where, f"must have {length} entries, got {len(items)}")
+    return items
+
+
+# -- column types -----------------------------------------------------------------------------------------------------
+
+
+class ColumnType:
+    """A column's dtype, from :data:`DTYPE_NAMES`: how the column is read and how decoded values come back."""
+
+    def __init__(self, name, *, categories=None, ordered=False, missing="nan", dtype=None):
+        self.name = name
+        self.family = family_of(name)
+        self.categories = categories
+        self.ordered = ordered
+        self.missing = missing
+        self._dtype = dtype
+
+    @property
+    def numeric(self):
+        return self.family in NUMERIC
+
+    @classmethod
+    def of(cls, column, label):
+        """The type of a frame's column (a Series) or of an array's column (a 1-D array)."""
+        dtype = column.dtype
+        if isinstance(dtype, np.dtype):
+            name = "object" if dtype.kind in "OUS" else dtype.name
+            if name == "object" and not is_frame_column(column):
+                # an object array's column of numbers (and missing values) is a float column
+                objects = np.asarray(column, dtype=object)
+                values = objects[~missing_mask(objects)]
+                if values.size and all(is_number(v) for v in values):
+                    return cls("float64")
+            dtype = None if name == "object" else dtype
+        else:
+            name = str(dtype)
+        if name not in DTYPE_NAMES:
+            raise ValueError(
+                f"Column {label!r} has dtype {name}, which TabularEncoder does not encode; it encodes numbers, "
+                "booleans, categories and text: convert the column to one of them first."
+            )
+        if name == "category":
+            categories = [value_key(c) for c in dtype.categories]
+            return cls(name, categories=categories, ordered=bool(dtype.ordered), dtype=dtype)
+        if name == "object":
+            objects = np.asarray(column, dtype=object)
+            missing = objects[missing_mask(objects)]
+            marker = "nan" if not missing.size else "none" if missing[0] is None else "nan"
+            if missing.size and type(missing[0]).__name__ == "NAType":
+                marker = "na"
+            return cls(name, missing=marker)
+        return cls(name, dtype=dtype)
+
+    @property
+    def dtype(self):
+        """The numpy or pandas dtype."""
+        if self._dtype is None:
+            if self.name in NUMPY_DTYPES:
+                self._dtype = np.dtype(self.name)
+            else:
+                import pandas as pd
+
+                if self.family == "category":
+                    self._dtype = pd.CategoricalDtype(self.categories, ordered=self.ordered)
+                else:
+                    self._dtype = pd.api.types.pandas_dtype(self.name)
+                    if isinstance(self._dtype, np.dtype):  # "str" before pandas 3
+                        self._dtype = pd.StringDtype()
+        return self._dtype
+
+    @property
+    def missing_value(self):
+        if self.missing == "na":
+            import pandas as pd
+
+            return pd.NA
+        return None if self.missing == "none" else math.nan
+
+    def numbers(self, column, label):
+        """The column as float64 numbers, NaN where missing; infinite values and text are a ValueError."""
+        try:
+            if is_frame_column(column):
+                numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            elif column.dtype == object:
+                missing = missing_mask(column)
+                numbers = np.full(len(column), np.nan)
+                numbers[~missing] = column[~missing].astype(np.float64)
+            else:
+                numbers = np.asarray(column, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"Column {label!r} must hold numbers, as when the encoder was fitted: {error}") from None
+        if np.isinf(numbers).any():
+            raise ValueError(f"Column {label!r} holds infinite values; TabularEncoder encodes finite and missing ones.")
+        return numbers
+
+    def from_numbers(self, numbers):
+        """Decoded float64 numbers (NaN for missing) in this dtype."""
+        if self.name in NUMPY_DTYPES:
+            return numbers.astype(self.dtype)
+        import pandas as pd
+
+        return pd.array(numbers, dtype=self.dtype)
+
+    def from_objects(self, objects):
+        """Decoded values (an object array, missing values as this type's marker) in this dtype."""
+        if self.family == "object":
+            return objects
+        import pandas as pd
+
+        return pd.array(objects, dtype=self.dtype)
+
+    def to_plain(self):
+        plain = {"name": self.name}
+        if self.family == "category":
+            plain["categories"] = [to_tagged(c, "a category") for c in self.categories]
+            plain["ordered"] = self.ordered
+        if self.family == "object":
+            plain["missing"] = self.missing
+        return plain
+
+    @classmethod
+    def from_plain(cls, plain, where):
+        check(isinstance(plain, dict) and plain.get("name") in DTYPE_NAMES, f"{where}['name']",
+              f"must be one of {list(DTYPE_NAMES)}, got {plain.get('name') if isinstance(plain, dict) else plain!r}")
+        name = plain["name"]
+        if name == "category":
+            check_keys(plain, ("name", "categories", "ordered"), where)
+            categories = unique_values(plain["categories"], f"{where}['categories']")
+            check(None not in categories, f"{where}['categories']", "must not hold None")
+            return cls(name, categories=categories, ordered=check_bool(plain["ordered"], f"{where}['ordered']"))
+        if name == "object":
+            check_keys(plain, ("name", "missing"), where)
+            check(plain["missing"] in MISSING_MARKERS, f"{where}['missing']", f"must be one of {list(MISSING_MARKERS)}")
+            return cls(name, missing=plain["missing"])
+        check_keys(plain, ("name",), where)
+        return cls(name)
+
+
+def is_frame_column(column):
+    return hasattr(column, "to_numpy") and hasattr(column, "dtype") and not isinstance(column, np.ndarray)
+
+
+# -- discrete columns -------------------------------------------------------------------------------------------------
+
+
+class DiscreteColumn:
+    """One-hot over the observed values in a stable order, missing values last; one value: constant, no column."""
+
+    def __init__(self, ctype, values, has_missing):
+        self.ctype = ctype
+        self.values = list(values)
+        self.has_missing = bool(has_missing)
+        n_categories = len(self.values) + self.has_missing
+        self.kind = "discrete" if n_categories >= 2 else "constant"
+        self.width = n_categories if n_categories >= 2 else 0
+        self._index = {value: i for i, value in enumerate(self.values)}
+        self._sorted = np.asarray(self.values, dtype=np.float64) if ctype.numeric else None
+
+    @classmethod
+    def fit(cls, ctype, column, label, numbers=None):
+        """The values observed in ``column`` (``numbers``: its numbers, when already read)."""
+        if ctype.numeric:
+            numbers = ctype.numbers(column, label) if numbers is None else numbers
+            missing = np.isnan(numbers)
+            convert = {"int": int, "Int": int, "bool": bool, "boolean": bool}.get(ctype.family, float)
+            return cls(ctype, [convert(v) for v in np.unique(numbers[~missing])], missing.any())
+        if ctype.family == "category" and hasattr(column, "cat"):
+            codes = column.cat.codes.to_numpy()
+            observed = np.unique(codes[codes >= 0])
+            return cls(ctype, [ctype.categories[i] for i in observed], (codes < 0).any())
+        objects = np.asarray(column, dtype=object)
+        missing = missing_mask(objects)
+        values = list(dict.fromkeys(value_key(v) for v in objects[~missing]))
+        try:
+            values = sorted(values)
+        except TypeError:  # not sortable (mixed types): first-appearance order
+            pass
+        return cls(ctype, values, missing.any())
+
+    def codes(self, column, label):
+        """The row's value indices (missing: ``len(values)``); a value not seen at fit is a ValueError."""
+        n_values = len(self.values)
+        if self.ctype.numeric:
+            numbers = self.ctype.numbers(column, label)
+            missing = np.isnan(numbers)
+            if n_values:
+                codes = np.minimum(np.searchsorted(self._sorted, numbers), n_values - 1)
+                unknown = ~missing & (self._sorted[codes] != numbers)
+            else:
+                codes, unknown = np.zeros(len(numbers), dtype=np.intp), ~missing
+        elif self.ctype.family == "category" and hasattr(column, "cat"):
+            lookup = np.array([self._index.get(value_key(c), -1) for c in column.cat.categories] + [-1], dtype=np.intp)
+            raw = column.cat.codes.to_numpy()
+            missing, codes = raw < 0, lookup[raw]
+            unknown = ~missing & (codes < 0)
+        else:
+            values = np.asarray(column, dtype=object)
+            missing = missing_mask(values)
+            codes = np.fromiter((self._lookup(v) for v in values), dtype=np.intp, count=len(values))
+            unknown = ~missing & (codes < 0)
+        if unknown.any():
+            value = value_key(np.asarray(column, dtype=object)[np.flatnonzero(unknown)[0]])
+            raise ValueError(
+                f"Column {label!r} has the value {value!r}, which it did not have when the encoder was fitted "
+                f"(it was fitted on {self.fitted_values()}); TabularEncoder encodes rows like its training rows."
+            )
+        if missing.any() and not self.has_missing:
+            raise ValueError(f"Column {label!r} has missing values, which it did not have when the encoder was fitted.")
+        codes[missing] = n_values
+        return codes
+
+    def _lookup(self, value):
+        try:
+            return self._index.get(value, -1)
+        except TypeError:  # unhashable
+            return -1
+
+    def fitted_values(self):
+        """The observed values, missing (``None``) last."""
+        return self.values + [None] * self.has_missing
+
+    def encode(self, column, label, out):
+        codes = self.codes(column, label)
+        if self.width:
+            out[np.arange(len(codes)), codes] = 1.0
+
+    def decode(self, block, n_rows):
+        """The values of the rows of ``block`` (argmax per row), in the column's dtype."""
+        codes = np.argmax(block, axis=1) if self.width else np.zeros(n_rows, dtype=np.intp)
+        ctype = self.ctype
+        if ctype.numeric:
+            return ctype.from_numbers(np.append(np.asarray(self.values, dtype=np.float64), np.nan)[codes])
+        if ctype.family == "category":
+            import pandas as pd
+
+            position = {value: i for i, value in enumerate(ctype.categories)}
+            table = np.array([position[v] for v in self.values] + [-1], dtype=np.intp)
+            return pd.Categorical.from_codes(table[codes], dtype=ctype.dtype)
+        table = np.empty(len(self.values) + 1, dtype=object)
+        table[:-1] = self.values
+        table[-1] = ctype.missing_value
+        return ctype.from_objects(table[codes])
+
+    def blocks(self, start, name):
+        return [OutputBlock("categorical", start, start + self.width, name=name)] if self.width else []
+
+    def feature_names(self, name):
+        if not self.width:
+            return []
+        return [f"{name}_{value}" for value in self.values] + [f"{name}_nan"] * self.has_missing
+
+    def positions(self, start):
+        """Each value's model column, missing as ``None``."""
+        return {value: start + i for i, value in enumerate(self.fitted_values())}
+
+    def to_plain(self, where):
+        return {"kind": self.kind, "values": [to_tagged(v, where) for v in self.values], "missing": self.has_missing}
+
+    @classmethod
+    def from_plain(cls, plain, ctype, where):
+        check_keys(plain, ("name", "dtype", "kind", "values", "missing"), where)
+        values = unique_values(plain["values"], f"{where}['values']")
+        has_missing = check_bool(plain["missing"], f"{where}['missing']")
+        check(None not in values, f"{where}['values']", "must not hold None (missing values are 'missing')")
+        family = ctype.family
+        if ctype.numeric:
+            kinds = (bool,) if family in ("bool", "boolean") else (int,) if family in ("int", "Int") else (int, float)
+            check(all(type(v) in kinds for v in values), f"{where}['values']",
+                  f"must hold {' or '.join(k.__name__ for k in kinds)} values for dtype {ctype.name}")
+            increasing = all(a < b for a, b in zip(values[:-1], values[1:], strict=True))
+            check(increasing, f"{where}['values']", "must be increasing")
+        elif family == "category":
+            position = {value: i for i, value in enumerate(ctype.categories)}
+            check(all(v in position for v in values), f"{where}['values']", "must be categories of the dtype")
+            check([position[v] for v in values] == sorted(position[v] for v in values), f"{where}['values']",
+                  "must be in the order of the categories")
+        check(not has_missing or family not in ("int", "bool"), f"{where}['missing']",
+              f"is impossible for dtype {ctype.name}")
+        column = cls(ctype, values, has_missing)
+        check(column.kind == plain["kind"], f"{where}['kind']",
+              f"is {plain['kind']!r}, but {len(values) + has_missing} value(s) make a {column.kind} column")
+        return column
+
+
+# -- continuous columns -----------------------------------------------------------------------------------------------
+
+
+def fit_modes(sample, seed, max_modes, weight_threshold):
+    """Means, standard deviations and weights of the modes of ``sample`` with weight above the threshold.
+
+    A Bayesian Gaussian mixture with a Dirichlet-process prior (CTGAN's) fitted
+    on the standardised sample; at least the heaviest mode is kept, and the
+    modes are sorted by mean. Runs in a joblib worker.
+    """
+    center, scale = float(sample.mean()), float(sample.std())
+    scale = scale if scale > 0 else 1.0
+    mixture = BayesianGaussianMixture(
+        n_components=min(max_modes, len(sample)), weight_concentration_prior_type="dirichlet_process",
+        weight_concentration_prior=0.001, max_iter=100, n_init=1, random_state=seed,
+    ).fit(((sample - center) / scale)[:, None])
+    weights = mixture.weights_
+    keep = weights > weight_threshold
+    if not keep.any():
+        keep = weights == weights.max()
+    means = mixture.means_[keep, 0] * scale + center
+    stds = np.sqrt(mixture.covariances_[keep, 0, 0]) * scale
+    order = np.argsort(means, kind="stable")
+    return means[order], stds[order], weights[keep][order]
+
+
+class ContinuousColumn:
+    """Mode-specific normalisation: ``alpha`` (clipped to [-1, 1]) then the one-hot of the mode (and of missing).
+
+    The mode of ``x`` is the argmax over the kept modes of ``log w_k +
+    log N(x; mu_k, sigma_k)``, so the encoding is a function. One mode and no
+    missing values: the scalar alone. Decoded values are rounded for an
+    integer column and clipped to the observed [low, high].
+    """
+
+    def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing):
+        self.ctype = ctype
+        self.means = np.asarray(means, dtype=np.float64)
+        self.stds = np.asarray(stds, dtype=np.float64)
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.low, self.high = float(low), float(high)
+        self.rounded, self.has_missing = bool(rounded), bool(has_missing)
+        self.kind = "integer" if self.rounded else "continuous"
+        n_modes = len(self.means)
+        self.mode_width = n_modes + self.has_missing if n_modes > 1 or self.has_missing else 0
+        self.width = 1 + self.mode_width
+        self._log_scores = np.log(self.weights) - np.log(self.stds)
+
+    def encode(self, column, label, out):
+        numbers = self.ctype.numbers(column, label)
+        missing = np.isnan(numbers)
+        if missing.any() and not self.has_missing:
+            raise ValueError(f"Column {label!r} has missing values, which it did not have when the encoder was fitted.")
+        rows = np.arange(len(numbers))
+        z = (np.where(missing, self.means[0], numbers)[:, None] - self.means) / self.stds
+        modes = np.argmax(self._log_scores - 0.5 * z * z, axis=1) if len(self.means) > 1 else np.zeros_like(rows)
+        alpha = np.clip(z[rows, modes] / 4, -1.0, 1.0)
+        alpha[missing] = 0.0
+        out[:, 0] = alpha
+        if self.mode_width:
+            modes[missing] = len(self.means)
+            out[rows, 1 + modes] = 1.0
+
+    def decode(self, block, n_rows):
+        alpha = np.clip(block[:, 0], -1.0, 1.0)
+        if self.mode_width:
+            modes = np.argmax(block[:, 1:], axis=1)
+            missing = modes == len(self.means)
+            modes[missing] = 0
+        else:
+            modes, missing = np.zeros(n_rows, dtype=np.intp), None
+        values = alpha * 4 * self.stds[modes] + self.means[modes]
+        if self.rounded:
+            np.rint(values, out=values)
+        np.clip(values, self.low, self.high, out=values)
+        if missing is not None:
+            values[missing] = np.nan
+        return self.ctype.from_numbers(values)
+
+    def blocks(self, start, name):
+        blocks = [OutputBlock("continuous", start, start + 1, name=name)]
+        if self.mode_width:
+            blocks.append(OutputBlock("categorical", start + 1, start + self.width, name=name))
+        return blocks
+
+    def feature_names(self, name):
+        if not self.mode_width:
+            return [str(name)]
+        modes = [f"{name}__mode_{k}" for k in range(len(self.means))]
+        return [str(name), *modes] + [f"{name}__missing"] * self.has_missing
+
+    def to_plain(self, where):
+        return {"kind": self.kind, "means": self.means.tolist(), "stds": self.stds.tolist(),
+                "weights": self.weights.tolist(), "low": self.low, "high": self.high, "missing": self.has_missing}
+
+    @classmethod
+    def from_plain(cls, plain, ctype, where):
+        check_keys(plain, ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing"), where)
+        allowed = ("float", "Float", "int", "Int") if plain["kind"] == "integer" else ("float", "Float")
+        check(ctype.family in allowed, f"{where}['kind']",
+              f"is {plain['kind']!r}, which a column of dtype {ctype.name} cannot be")
+        n_modes = len(check_list(plain["means"], f"{where}['means']"))
+        check(n_modes >= 1, f"{where}['means']", "must hold at least one mode")
+        arrays = {}
+        for key in ("means", "stds", "weights"):
+            items = check_list(plain[key], f"{where}[{key!r}]", n_modes)
+            arrays[key] = [check_float(v, f"{where}[{key!r}][{i}]") for i, v in enumerate(items)]
+            if key != "means":
+                check(min(arrays[key]) > 0, f"{where}[{key!r}]", "must be positive")
+        low, high = (check_float(plain[key], f"{where}[{key!r}]") for key in ("low", "high"))
+        check(low <= high, f"{where}['low']", "must not exceed 'high'")
+        rounded = plain["kind"] == "integer"
+        check(not rounded or (low.is_integer() and high.is_integer()), f"{where}['low']",
+              "and 'high' must be whole numbers in an integer column")
+        has_missing = check_bool(plain["missing"], f"{where}['missing']")
+        check(not has_missing or ctype.family != "int", f"{where}['missing']",
+              f"is impossible for dtype {ctype.name}")
+        return cls(ctype, arrays["means"], arrays["stds"], arrays["weights"], low, high,
+                   rounded=rounded, has_missing=has_missing)
+
+
+# -- kinds ------------------------------------------------------------------------------------------------------------
+
+
+def infer_kind(ctype, column, label, max_discrete_values):
+    """``"discrete"`` (constant too: one value), ``"integer"`` or ``"continuous"``, and the column's numbers."""
+    if not ctype.numeric or ctype.family in ("bool", "boolean"):
+        return "discrete", None
+    numbers = ctype.numbers(column, label)
+    distinct = np.unique(numbers[~np.isnan(numbers)])
+    if distinct.size <= 1:
+        return "discrete", numbers
+    whole = ctype.family in ("int", "Int") or bool(np.all(distinct == np.round(distinct)))
+    if whole and distinct.size <= max_discrete_values:
+        return "discrete", numbers
+    return ("integer" if whole else "continuous"), numbers
+
+
+def column_of(X, index, label):
+    """Column ``index`` (labelled ``label``) of a frame or of a 2-D array."""
+    return X[label] if is_frame(X) else X[:, index]
+
+
+def fit_sample(numbers, max_fit_rows, rng):
+    """The finite values to fit the modes on: all of them, or ``max_fit_rows`` drawn from ``rng``."""
+    finite = numbers[~np.isnan(numbers)]
+    if len(finite) <= max_fit_rows:
+        return finite
+    return finite[np.sort(rng.choice(len(finite), size=max_fit_rows, replace=False))]
