@@ -90,6 +90,11 @@ class FittedState:
         return len(self.history)
 
     @property
+    def encoder(self):
+        """A table's fitted encoder (None for numeric data)."""
+        return None if self.table is None else self.table.encoder
+
+    @property
     def trained_generator(self):
         """The generator that training continues from."""
         return self.generator if self.raw_generator is None else self.raw_generator
