@@ -14,8 +14,10 @@ DataFrame.
 """
 
 from dataclasses import dataclass, field
+from numbers import Real
 
 import numpy as np
+from scipy import sparse
 
 from ._model_file import InvalidModelFile
 from ._plain import short_repr
@@ -29,11 +31,26 @@ _FLOAT_DTYPES = ("float16", "float32", "float64")
 
 
 def is_table(X):
-    """Whether ``X`` needs the tabular encoding: a DataFrame with a column that is not float, or with NaN,
-    or an array that is not numeric."""
+    """Whether ``X`` needs the tabular encoding.
+
+    A DataFrame does when a column is not float or has missing values; an
+    array when it holds text (an array of numbers, even of dtype object, is
+    numeric data, and other objects are an error of the numeric checks).
+    """
     if is_frame(X):
         return any(str(dtype) not in _FLOAT_DTYPES for dtype in X.dtypes) or bool(X.isna().to_numpy().any())
-    return getattr(np.asarray(X), "dtype", np.dtype(float)).kind not in "fiub"
+    if sparse.issparse(X):
+        return False
+    values = np.asarray(X)
+    if values.dtype.kind in "US":
+        return True
+    if values.dtype.kind != "O":
+        return False
+    try:
+        values.astype(np.float64)
+    except (TypeError, ValueError):
+        return all(v is None or isinstance(v, (str, bool, Real)) for v in values.ravel())
+    return False
 
 
 def take_rows(X, indices):
