@@ -1,26 +1,44 @@
 """The steps of a fit around the training loop: checks, the validation split, networks, callbacks, the end.
 
-Functions of the estimator's parameters and data, so that ``GANSampler``
-itself reads as the order of a fit. Nothing here keeps state.
+:func:`fit` is the order of one fit; the other functions are its steps, of
+the estimator's parameters and data. Nothing here keeps state: what a fit
+produces goes to the estimator's :class:`~skgan._fitted.FittedState`.
 """
 
 import copy
 import warnings
 from contextlib import nullcontext
+from functools import partial
+from types import SimpleNamespace
 
 import numpy as np
 import torch
+from scipy import sparse
 from sklearn.base import clone
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_consistent_length, column_or_1d, validate_data
 
-from ._fitted import SETTINGS, build_networks
+from ._device import resolve_device
+from ._fitted import SETTINGS, FittedState, attach, build_networks
 from ._generation import class_indices
 from ._options import check_compile_options
-from ._random import global_random
-from ._training import ExponentialMovingAverage, GameSettings, make_optimizers, optimizer_settings, report_stop
+from ._random import fit_random, global_random
+from ._tabular import FrameShape, TableFit, is_table, take_rows
+from ._training import (
+    CallbackList,
+    ExponentialMovingAverage,
+    GameSettings,
+    TrainingState,
+    make_optimizers,
+    optimizer_settings,
+    report_stop,
+    train_gan,
+)
+from ._validation import MAX_SEED
 from .callbacks import Callback, EarlyStopping, History, ProgressBar
 from .callbacks._validation import ParzenValidation
+from .losses import resolve_loss
 from .metrics import PAPER_BANDWIDTHS, select_bandwidth
 from .metrics._checks import check_bandwidths
 from .networks import (
@@ -32,6 +50,7 @@ from .networks import (
     check_image_shape,
     output_range,
 )
+from .preprocessing import TabularEncoder
 from .preprocessing._scaling import AffineScaling, TransformedScaling, transformed_codes
 
 
@@ -55,10 +74,10 @@ def bandwidth_before_choice(bandwidth, prior=None):
     return None if prior is None else prior.bandwidth
 
 
-def bandwidth_candidates(bandwidth, X):
-    """The bandwidths to choose from: the paper's grid scaled to ``X``, the user's, or the fixed one."""
+def bandwidth_candidates(bandwidth, X, span=None):
+    """The bandwidths to choose from: the paper's grid scaled to ``X`` (or ``span``), the user's, or the fixed one."""
     if isinstance(bandwidth, str):
-        span = float(np.max(X.max(0) - X.min(0)))
+        span = float(np.max(X.max(0) - X.min(0))) if span is None else span
         return PAPER_BANDWIDTHS * (span if span > 0 else 1.0)
     return check_bandwidths(bandwidth, name="bandwidth candidates")
 
@@ -92,13 +111,13 @@ def is_convolutional(network):
     return network == "dcgan" or isinstance(network, (DCGANGenerator, DCGANDiscriminator))
 
 
-def check_networks_see_rows(settings):
-    """With a transformer the networks see codes, not images: convolutional networks are an error."""
+def check_networks_see_rows(settings, case="with a transformer"):
+    """With a transformer or a table the networks see codes, not images: convolutional networks are an error."""
     for role in ("generator", "discriminator"):
         if is_convolutional(settings[role]):
             raise ValueError(
-                f"The {role} is convolutional, but with a transformer the networks see its "
-                "codes, not images; use MLP networks with a transformer, or no transformer."
+                f"The {role} is convolutional, but {case} the networks see encoded "
+                f"columns, not images; use MLP networks {case}."
             )
 
 
@@ -279,10 +298,56 @@ def fit_callbacks(estimator, X_val, candidates):
     return [callback for callback in in_order if callback is not None], fitted
 
 
+def uses_table(estimator, X, prior=None):
+    """Whether a fit encodes ``X`` as a table (:class:`~skgan.preprocessing.TabularEncoder`).
+
+    ``encoder="auto"`` does for DataFrames with columns that are not float
+    or with missing values, and for arrays of text, unless a ``transformer``
+    is given; an encoder object always does. A warm start does what the
+    first fit did.
+    """
+    if prior is not None:
+        return prior.table is not None
+    if isinstance(estimator.encoder, str):
+        return estimator.encoder == "auto" and estimator.transformer is None and is_table(X)
+    if estimator.transformer is not None:
+        raise ValueError("Give a transformer or a tabular encoder, not both: encoder='auto' with a transformer.")
+    return True
+
+
+def table_encoder(estimator, seed):
+    """A fresh encoder for a fit, seeded with ``seed`` unless it has a ``random_state`` of its own."""
+    if isinstance(estimator.encoder, str):
+        return TabularEncoder(verbose=estimator.verbose, random_state=seed)
+    encoder = clone(estimator.encoder)
+    return encoder if encoder.random_state is not None else encoder.set_params(random_state=seed)
+
+
+def validated_table(estimator, X, y, prior):
+    """A table (a DataFrame, or a 2-D array) of at least 2 rows, its labels checked as ``validated_data``'s."""
+    if sparse.issparse(X):
+        raise TypeError("A tabular encoder needs a DataFrame or a dense array, got a sparse matrix.")
+    if not hasattr(X, "iloc"):
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"Expected a 2-D table of rows, got an array of shape {X.shape}.")
+    X = validate_data(estimator, X, skip_check_array=True, reset=prior is None)
+    if len(X) < 2:
+        raise ValueError(f"Found a table with {len(X)} row(s) while a minimum of 2 is required by GANSampler.")
+    if y is not None:
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+    return X, y
+
+
 def validated_data(estimator, X, y, prior):
-    """``X`` as float64, and the labels as class indices with the classes (None without labels)."""
+    """``X`` as float64 (a table as it is), and the labels as class indices with the classes (None without)."""
     checks = dict(dtype=[np.float64, np.float32], ensure_min_samples=2, reset=prior is None)
-    if y is None:
+    if uses_table(estimator, X, prior):
+        X, y = validated_table(estimator, X, y, prior)
+        if y is not None:
+            check_classification_targets(y)
+    elif y is None:
         X = validate_data(estimator, X, **checks)
     else:
         X, y = validate_data(estimator, X, y, **checks)
@@ -298,8 +363,9 @@ def validated_data(estimator, X, y, prior):
         classes, y_idx = prior.classes, class_indices(prior.classes, y)
     else:
         classes, y_idx = np.unique(y, return_inverse=True)
-    X = X.astype(np.float64, copy=False)
-    check_scalable(X)
+    if not uses_table(estimator, X, prior):
+        X = X.astype(np.float64, copy=False)
+        check_scalable(X)
     return X, y_idx, classes
 
 
@@ -309,6 +375,29 @@ def fit_settings(estimator, n_features):
     if settings["image_shape"] is not None:
         settings["image_shape"] = check_image_shape(settings["image_shape"], n_features)
     return settings
+
+
+def new_table_networks(settings, device, classes, X_train, encoder, seed):
+    """Fresh networks for a table, the identity scaling, the training rows in model units, and the table's fit.
+
+    The networks see the encoder's columns (the generator ends with an
+    activation per block of its layout) and, fitted without labels, the
+    condition vectors of training-by-sampling.
+    """
+    check_networks_see_rows(settings, "with a table")
+    table = TableFit.fit(encoder, X_train, conditional=classes is None)
+    model_rows = table.model_rows(X_train)
+    n_conditions = len(classes) if classes is not None else table.condition_width
+    with global_random(seed, cuda_indices(device)) if custom_networks(settings) else nullcontext():
+        generator, discriminator = build_networks(
+            settings, model_rows.shape[1], device, n_conditions, output_layout=table.layout
+        )
+    if output_range(generator) not in ((-1.0, 1.0), None):
+        raise ValueError(
+            f"A table's continuous columns are encoded in [-1, 1]; the generator's output range "
+            f"{output_range(generator)} must be (-1, 1) (a tanh output) or unbounded."
+        )
+    return generator, discriminator, AffineScaling.identity(model_rows.shape[1]), model_rows, table
 
 
 def new_networks(settings, device, classes, X_train, transformer, seed):
@@ -344,3 +433,76 @@ def game_settings(estimator, settings, loss):
         autocast_dtype=None if estimator.mixed_precision is None else getattr(torch, estimator.mixed_precision),
         compile_options=compile_options,
     )
+
+
+def frame_shape(estimator, X, prior=None):
+    """The columns and dtypes of a numeric DataFrame, to give samples back as one (None otherwise)."""
+    if prior is not None:
+        return prior.frame
+    return None if uses_table(estimator, X) else FrameShape.of(X)
+
+
+def fit(estimator, X, y, n_epochs, resume):
+    """One fit of ``estimator`` on ``X`` (``y``) for ``n_epochs`` epochs, from its fitted state when ``resume``.
+
+    The order of a fit (docs/architecture.md): checks, seeds and the
+    validation split; networks, encodings and optimizers; the fitted state
+    attached before the first epoch; the callbacks; training and its end.
+    """
+    prior = estimator._fitted if resume else None
+    frame = frame_shape(estimator, X, prior)
+    X, y_idx, classes = validated_data(estimator, X, y, prior)
+    rng = check_random_state(estimator.random_state)
+    torch_seed, parzen_seed = (int(s) for s in rng.randint(MAX_SEED, size=2))
+    needs_score = needs_validation_score(estimator)
+    train, val = validation_split(
+        X.shape[0], rng, estimator.validation_fraction, chooses_bandwidth(estimator.bandwidth) or needs_score, y_idx
+    )
+    X_train, X_val = take_rows(X, train), (None if val is None else take_rows(X, val))
+    y_train = None if y_idx is None else y_idx[train]
+    class_prior = None if y_train is None else np.bincount(y_train, minlength=len(classes)) / len(y_train)
+    if resume:  # a fresh, reproducible stream for the epochs to come
+        torch_seed = int(np.random.SeedSequence([torch_seed, prior.n_iter]).generate_state(1)[0])
+    device = torch.device(prior.device) if resume else resolve_device(estimator.device)
+    settings = prior.settings if resume else fit_settings(estimator, X.shape[1])
+
+    with fit_random(torch_seed), user_code_random(settings, torch_seed, device):
+        transformer, table = (prior.transformer, prior.table) if resume else (None, None)
+        if resume:
+            generator, discriminator, scaling = prior.trained_generator, prior.discriminator, prior.scaling
+            model_rows = scaling.to_model(X_train if table is None else table.model_rows(X_train))
+        elif uses_table(estimator, X):
+            generator, discriminator, scaling, model_rows, table = new_table_networks(
+                settings, device, classes, X_train, table_encoder(estimator, torch_seed), torch_seed
+            )
+        else:
+            transformer = None if estimator.transformer is None else clone(estimator.transformer).fit(X_train)
+            generator, discriminator, scaling, model_rows = new_networks(
+                settings, device, classes, X_train, transformer, torch_seed
+            )
+        conditions = None if table is None else table.condition_sampler(model_rows, device)
+        candidates = bandwidth_candidates(estimator.bandwidth, X, None if table is None else table.score_span(X))
+        X_val = None if X_val is None else (X_val if table is None else table.score_rows(X_val))
+        average = generator_average(generator, estimator.ema_decay, prior)
+        loss = resolve_loss(estimator.loss)
+        training = TrainingState(
+            generator, discriminator, *fit_optimizers(estimator, generator, discriminator, loss, prior), average
+        )
+        attach(estimator, FittedState.begin(
+            training, prior, scaling=scaling, settings=settings, device=str(device), parzen_seed=parzen_seed,
+            bandwidth=bandwidth_before_choice(estimator.bandwidth, prior), classes=classes,
+            class_prior=class_prior, transformer=transformer, table=table, frame=frame,
+        ))
+        estimator._run = SimpleNamespace(training=training, X_val=X_val, candidates=candidates)
+        n_before = prior.n_iter if resume else 0
+        epochs = range(n_before + 1, n_before + 1 + n_epochs)
+        in_order, estimator._fitted.callbacks = fit_callbacks(estimator, X_val, candidates)
+        callbacks = CallbackList(in_order, estimator, training=training)
+        train = partial(
+            train_gan, training, torch.tensor(model_rows, dtype=torch.float32, device=device),
+            game_settings(estimator, settings, loss), epochs=epochs, callbacks=callbacks,
+            y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
+            conditions=conditions,
+        )
+        run_training(estimator, training, callbacks, train, epochs, n_before, X_val, candidates)
+    return estimator

@@ -24,6 +24,8 @@ from ._generation import generate_rows, prior_labels
 from ._model_file import InvalidModelFile
 from ._options import is_number_option
 from ._plain import DEVICE_NAMES, NETWORK_ROLES, network_config, network_from_config, plain, short_repr, tuples
+from ._random import fit_random
+from ._tabular import FrameShape, TableFit
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_image_shape, check_network_shapes
 from .preprocessing._scaling import AffineScaling
 
@@ -41,7 +43,8 @@ class FittedState:
 
     ``generator`` is the network that samples (the weight average with
     ``ema_decay``), ``raw_generator`` the trained one behind an average (else
-    None); ``scaling`` maps between the user's units and the networks'.
+    None); ``scaling`` maps between the user's units and the networks' (for
+    a table, between the encoder's columns and the networks', the identity).
     """
 
     generator: torch.nn.Module
@@ -59,6 +62,8 @@ class FittedState:
     classes: np.ndarray = None
     class_prior: np.ndarray = None
     transformer: object = None
+    table: TableFit = None  # a fit on a table: its encoding, score space and conditions
+    frame: FrameShape = None  # a fit on a numeric DataFrame: its columns and dtypes
     callbacks: list = None  # the callbacks of the last fit; not stored in model files
 
     @classmethod
@@ -85,6 +90,11 @@ class FittedState:
         return len(self.history)
 
     @property
+    def encoder(self):
+        """A table's fitted encoder (None for numeric data)."""
+        return None if self.table is None else self.table.encoder
+
+    @property
     def trained_generator(self):
         """The generator that training continues from."""
         return self.generator if self.raw_generator is None else self.raw_generator
@@ -92,21 +102,41 @@ class FittedState:
     def modules(self):
         return tuple(m for m in (self.generator, self.discriminator, self.raw_generator) if m is not None)
 
-    def generate(self, n_samples, seed, labels=None):
-        """``n_samples`` generated rows in the user's units, float64 (``labels``: class indices)."""
-        return generate_rows(
-            self.generator, self.scaling, torch.device(self.device), self.settings["latent_dim"],
-            self.settings["noise"], n_samples, seed, labels,
-        )
+    def generate(self, n_samples, seed, labels=None, conditions=None):
+        """``n_samples`` generated rows in the user's units (``labels``: class indices).
+
+        Float64 rows, or a DataFrame for a fit on one. A table's rows satisfy
+        ``conditions`` (``{column: value}``) by construction, and its
+        generator draws its categories from a stream seeded with ``seed``.
+        """
+        def rows(labels):
+            return generate_rows(
+                self.generator, self.scaling, torch.device(self.device), self.settings["latent_dim"],
+                self.settings["noise"], n_samples, seed, labels,
+            )
+
+        if self.table is None:
+            if conditions:
+                raise ValueError("conditions apply to a GANSampler fitted on a table (a DataFrame with categories).")
+            generated = rows(labels)
+            return generated if self.frame is None else self.frame.to_frame(generated)
+        vectors, fixed = self.table.sampling_conditions(n_samples, seed, conditions, labels is None)
+        with fit_random(seed):  # the generator's categorical draws
+            return self.table.decode(rows(labels if vectors is None else vectors), fixed)
 
     def parzen_window(self):
-        """The fixed set of generated rows the Parzen estimate is built on.
+        """The fixed set of generated rows the Parzen estimate is built on, in the space scores are computed in.
 
         A conditional GAN's window draws its classes from the training
         frequencies, so the score is of the marginal density of X.
         """
         n_window = self.settings["n_parzen_samples"]
-        return self.generate(n_window, self.parzen_seed, prior_labels(self.class_prior, n_window, self.parzen_seed))
+        window = self.generate(n_window, self.parzen_seed, prior_labels(self.class_prior, n_window, self.parzen_seed))
+        return self.score_rows(window)
+
+    def score_rows(self, X):
+        """Rows in the space of the Parzen score: a table's encoding of them, else as they are."""
+        return X if self.table is None else self.table.score_rows(X)
 
     def sync(self, training):
         """Take the optimizer state and the average's count from ``training`` (a fit in progress)."""
@@ -190,17 +220,22 @@ class FittedAttribute:
         setattr(state, self.field_name, value)
 
 
-def build_networks(settings, n_features, device, n_classes=None, image_shape=None):
+def network_sizes(n_features, n_classes=None, image_shape=None, output_layout=None):
+    """The keyword arguments a network spec is called with (the optional ones only when set)."""
+    sizes = {"n_features": n_features, "n_classes": n_classes, "image_shape": image_shape,
+             "output_layout": output_layout}
+    return {name: value for name, value in sizes.items() if value is not None}
+
+
+def build_networks(settings, n_features, device, n_classes=None, image_shape=None, output_layout=None):
     """The generator and discriminator described by ``settings``, for rows of ``n_features``.
 
-    ``image_shape`` is given to convolutional networks (None when the
-    networks see codes rather than images).
+    ``n_classes`` is the number of classes, or the width of a table's
+    condition vectors; ``image_shape`` is given to convolutional networks
+    (None when the networks see codes rather than images);
+    ``output_layout`` (a table's) to networks that accept it.
     """
-    sizes = {"n_features": n_features}
-    if n_classes is not None:
-        sizes["n_classes"] = n_classes
-    if image_shape is not None:
-        sizes["image_shape"] = image_shape
+    sizes = network_sizes(n_features, n_classes, image_shape, output_layout)
     latent_dim = settings["latent_dim"]
     generator = build_network(settings["generator"], GENERATORS, "generator", latent_dim=latent_dim, **sizes)
     discriminator = build_network(settings["discriminator"], DISCRIMINATORS, "discriminator", **sizes)
@@ -240,6 +275,10 @@ def state_to_plain(state, n_features_in, feature_names_in=None):
     }
     if feature_names_in is not None:
         plain_state["feature_names_in_"] = [str(name) for name in feature_names_in]
+    if state.table is not None:
+        plain_state["table"] = state.table.to_plain()
+    if state.frame is not None:
+        plain_state["frame"] = state.frame.to_plain()
     if state.classes is not None:
         plain_state["classes_"] = _labels_to_plain(state.classes)
     if state.transformer is not None:
@@ -277,7 +316,13 @@ def state_from_plain(plain_state, device):
     n_classes = None if classes is None else len(classes)
     prior = _class_prior(plain_state["class_prior"], n_classes)
     settings = _settings_from_plain(plain_state["fitted_settings"], n_features)
-    shapes = _check_weights(plain_state, settings, n_features, n_classes)
+    table = TableFit.from_plain(plain_state["table"]) if "table" in plain_state else None
+    frame = FrameShape.from_plain(plain_state["frame"], n_features) if "frame" in plain_state else None
+    if table is not None and table.encoder.n_features_in_ != n_features:
+        raise InvalidModelFile(f"its tabular encoder is not of the {n_features} columns of n_features_in_")
+    n_model, layout = (n_features, None) if table is None else (table.layout.n_columns, table.layout)
+    n_conditions = n_classes if table is None or n_classes is not None else table.condition_width
+    shapes = _check_weights(plain_state, settings, n_model, n_conditions, layout)
     raw = plain_state["raw_generator"]
     n_average = plain_state["_n_average_updates"]
     if (raw is None) != (n_average is None):
@@ -285,7 +330,8 @@ def state_from_plain(plain_state, device):
     n_average = None if n_average is None else _integer(plain_state, "_n_average_updates", 0)
 
     with torch.random.fork_rng(devices=[]):  # initialisation draws are overwritten by the weights
-        built = [build_networks(settings, n_features, torch.device("cpu"), n_classes, settings["image_shape"])
+        built = [build_networks(settings, n_model, torch.device("cpu"), n_conditions,
+                                settings["image_shape"] if table is None else None, layout)
                  for _ in range(1 if raw is None else 2)]
 
     def loaded(network, weights):
@@ -297,7 +343,7 @@ def state_from_plain(plain_state, device):
         discriminator=loaded(built[0][1], plain_state["discriminator_"]),
         raw_generator=None if raw is None else loaded(built[1][0], raw),
         n_average_updates=n_average,
-        scaling=_scaling_from_plain(plain_state["scaling"], n_features),
+        scaling=_scaling_from_plain(plain_state["scaling"], n_model),
         settings=settings,
         device=str(device),
         parzen_seed=_integer(plain_state, "_parzen_seed", 0, 2**32 - 1),
@@ -307,6 +353,8 @@ def state_from_plain(plain_state, device):
         bandwidth=_number(plain_state, "bandwidth_", optional=True, positive=True),
         classes=classes,
         class_prior=prior,
+        table=table,
+        frame=frame,
     )
     return state, n_features, None if names is None else np.asarray(names, dtype=object)
 
@@ -368,7 +416,7 @@ def _history(records, n_iter):
     return [dict(record) for record in records]
 
 
-def _check_weights(plain_state, settings, n_features, n_classes):
+def _check_weights(plain_state, settings, n_features, n_classes, output_layout=None):
     """``{key: parameter shapes}`` of each saved network, after checking its weights on the meta device.
 
     The networks described by ``settings`` are built on the meta device,
@@ -377,11 +425,8 @@ def _check_weights(plain_state, settings, n_features, n_classes):
     longer than the saved weights (a layer has at least one tensor) is
     refused before building.
     """
-    sizes = {"n_features": n_features}
-    if n_classes is not None:
-        sizes["n_classes"] = n_classes
-    if settings["image_shape"] is not None:
-        sizes["image_shape"] = settings["image_shape"]
+    image_shape = settings["image_shape"] if output_layout is None else None
+    sizes = network_sizes(n_features, n_classes, image_shape, output_layout)
     shapes = {}
     for key, role in (("generator_", "generator"), ("discriminator_", "discriminator"), ("raw_generator", "generator")):
         weights = plain_state[key]

@@ -1,29 +1,26 @@
 """GANSampler: a generative adversarial network as a scikit-learn estimator."""
 
-from functools import partial
 from numbers import Integral, Real
-from types import SimpleNamespace
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, DensityMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, DensityMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _fit_plan as plan
 from . import _model_file
-from ._device import resolve_device
-from ._fitted import FittedAttribute, FittedState, attach, state_to_plain
+from ._fitted import FittedAttribute, state_to_plain
 from ._generation import requested_labels
 from ._plain import params_to_config
-from ._random import fit_random
 from ._threads import thread_budget
-from ._training import OPTIMIZERS, CallbackList, TrainingState, train_gan
+from ._training import OPTIMIZERS
 from ._validation import MAX_SEED, check_positive_int
-from .losses import LOSSES, resolve_loss
+from .losses import LOSSES
 from .metrics import mean_and_std_error, parzen_log_likelihood
 from .networks import DISCRIMINATORS, GENERATORS, ModuleFactory
+from .preprocessing import TabularEncoder
 
 
 class GANSampler(DensityMixin, BaseEstimator):
@@ -132,6 +129,19 @@ class GANSampler(DensityMixin, BaseEstimator):
         the samples (see the user guide). It needs ``fit``, ``transform``
         and ``inverse_transform``, and MLP networks; nested parameters are
         set with ``set_params(transformer__n_components=30)``.
+    encoder : {"auto", "scale"} or TabularEncoder, default="auto"
+        How rows become the networks' columns. ``"auto"`` encodes a table
+        (a DataFrame with integer, boolean, categorical or text columns, or
+        missing values) with a :class:`~skgan.preprocessing.TabularEncoder`
+        seeded from ``random_state``, and scales numeric data per feature
+        (``"scale"``). With a table the generator ends with a softmax per
+        categorical block, both networks are conditioned on categories
+        (training-by-sampling, unless fitted with ``y``), ``sample`` returns
+        a DataFrame with the table's columns and dtypes and takes
+        ``conditions``, and scores are computed in the table's
+        standardised-and-one-hot encoding (see :meth:`score_samples`). An
+        encoder object (e.g. ``TabularEncoder(max_modes=5)``, or
+        ``set_params(encoder__max_modes=5)``) encodes any data, arrays too.
     image_shape : tuple of int, default=None
         ``(channels, height, width)`` (or ``(height, width)`` for one
         channel) of the images that the rows of ``X`` flatten, in
@@ -294,6 +304,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         "optimizer_kwargs": [dict, None],
         "ema_decay": [Interval(Real, 0, 1, closed="left"), None],
         "transformer": [HasMethods(["fit", "transform", "inverse_transform"]), None],
+        "encoder": [StrOptions({"auto", "scale"}), HasMethods(["fit", "transform", "inverse_transform", "to_plain"])],
         "image_shape": ["array-like", None],
         "device": [str, torch.device],
         "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
@@ -319,6 +330,7 @@ class GANSampler(DensityMixin, BaseEstimator):
     best_validation_score_ = FittedAttribute("best_validation_score")
     device_ = FittedAttribute("device")
     transformer_ = FittedAttribute("transformer", optional=True)
+    encoder_ = FittedAttribute("encoder", optional=True)
     classes_ = FittedAttribute("classes", optional=True)
     callbacks_ = FittedAttribute("callbacks", optional=True)
 
@@ -339,6 +351,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         optimizer_kwargs=None,
         ema_decay=None,
         transformer=None,
+        encoder="auto",
         image_shape=None,
         device="auto",
         mixed_precision=None,
@@ -368,6 +381,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.optimizer_kwargs = optimizer_kwargs
         self.ema_decay = ema_decay
         self.transformer = transformer
+        self.encoder = encoder
         self.image_shape = image_shape
         self.device = device
         self.mixed_precision = mixed_precision
@@ -415,6 +429,8 @@ class GANSampler(DensityMixin, BaseEstimator):
                 params = {**params, role: presets[value]()}
             elif role != "loss" and callable(value) and not hasattr(value, "get_params"):
                 params = {**params, role: ModuleFactory(value)}
+        if isinstance(params.get("encoder", self.encoder), str) and any(k.startswith("encoder__") for k in params):
+            params = {**params, "encoder": TabularEncoder()}
         return super().set_params(**params)
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -478,7 +494,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         previous = dict(self.__dict__)
         try:
             with thread_budget():  # inside a joblib worker: only the worker's share of the cores
-                return self._fit(X, y, n_epochs, resume and self.__sklearn_is_fitted__())
+                return plan.fit(self, X, y, n_epochs, resume and self.__sklearn_is_fitted__())
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)
@@ -486,62 +502,11 @@ class GANSampler(DensityMixin, BaseEstimator):
         finally:
             self.__dict__.pop("_run", None)
 
-    def _fit(self, X, y, n_epochs, resume):
-        prior = self._fitted if resume else None
-        X, y_idx, classes = plan.validated_data(self, X, y, prior)
-        rng = check_random_state(self.random_state)
-        torch_seed, parzen_seed = (int(s) for s in rng.randint(MAX_SEED, size=2))
-        needs_score = plan.needs_validation_score(self)
-        train, val = plan.validation_split(
-            X.shape[0], rng, self.validation_fraction, plan.chooses_bandwidth(self.bandwidth) or needs_score, y_idx
-        )
-        X_train, X_val = X[train], (None if val is None else X[val])
-        y_train = None if y_idx is None else y_idx[train]
-        class_prior = None if y_train is None else np.bincount(y_train, minlength=len(classes)) / len(y_train)
-        if resume:  # a fresh, reproducible stream for the epochs to come
-            torch_seed = int(np.random.SeedSequence([torch_seed, prior.n_iter]).generate_state(1)[0])
-        device = torch.device(prior.device) if resume else resolve_device(self.device)
-        settings = prior.settings if resume else plan.fit_settings(self, X.shape[1])
-        candidates = plan.bandwidth_candidates(self.bandwidth, X)
-
-        with fit_random(torch_seed), plan.user_code_random(settings, torch_seed, device):
-            if resume:
-                generator, discriminator = prior.trained_generator, prior.discriminator
-                scaling, transformer = prior.scaling, prior.transformer
-                model_rows = scaling.to_model(X_train)
-            else:
-                transformer = None if self.transformer is None else clone(self.transformer).fit(X_train)
-                generator, discriminator, scaling, model_rows = plan.new_networks(
-                    settings, device, classes, X_train, transformer, torch_seed
-                )
-            average = plan.generator_average(generator, self.ema_decay, prior)
-            loss = resolve_loss(self.loss)
-            training = TrainingState(
-                generator, discriminator, *plan.fit_optimizers(self, generator, discriminator, loss, prior), average
-            )
-            attach(self, FittedState.begin(
-                training, prior, scaling=scaling, settings=settings, device=str(device), parzen_seed=parzen_seed,
-                bandwidth=plan.bandwidth_before_choice(self.bandwidth, prior), classes=classes,
-                class_prior=class_prior, transformer=transformer,
-            ))
-            self._run = SimpleNamespace(training=training, X_val=X_val, candidates=candidates)
-            n_before = prior.n_iter if resume else 0
-            epochs = range(n_before + 1, n_before + 1 + n_epochs)
-            in_order, self._fitted.callbacks = plan.fit_callbacks(self, X_val, candidates)
-            callbacks = CallbackList(in_order, self, training=training)
-            train = partial(
-                train_gan, training, torch.tensor(model_rows, dtype=torch.float32, device=device),
-                plan.game_settings(self, settings, loss), epochs=epochs, callbacks=callbacks,
-                y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
-            )
-            plan.run_training(self, training, callbacks, train, epochs, n_before, X_val, candidates)
-        return self
-
     def _prepare_checkpoint(self):
         """During fit: make the fitted state complete, so that ``save`` writes a loadable model."""
         plan.finish_fit(self, self._run.training, None, self._run.X_val, self._run.candidates)
 
-    def sample(self, n_samples=1, *, y=None, random_state=None):
+    def sample(self, n_samples=1, *, y=None, conditions=None, random_state=None):
         """Generate rows from the trained generator.
 
         Parameters
@@ -552,16 +517,26 @@ class GANSampler(DensityMixin, BaseEstimator):
             Classes of the rows, for a GAN fitted with labels: one label for
             all rows or one per row. Each row is generated conditioned on its
             class. None draws the classes from the training frequencies.
+        conditions : dict, default=None
+            For a GANSampler fitted on a table: ``{column: value}`` (or
+            ``{column: values}``, one per row) for discrete columns
+            (categorical, boolean, or numeric with few values). Every row
+            satisfies every condition by construction (the generator is
+            conditioned on it and its encoded category is set), however rare
+            the value was in training; a value the table did not have is a
+            ValueError.
         random_state : int, RandomState instance or None, default=None
             Seeds the noise. None uses the estimator's ``random_state``: when
             that is an int, every call returns the same rows (as
-            :meth:`sklearn.mixture.GaussianMixture.sample` does); pass
-            different seeds for different rows.
+            :meth:`sklearn.mixture.GaussianMixture.sample` does). For new
+            rows at each call (e.g. repeated augmentation) pass one
+            ``numpy.random.RandomState``, which each call advances.
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, ``n_features_in_``)
-            Generated rows in the units of the training data.
+        X_new : ndarray or DataFrame of shape (n_samples, ``n_features_in_``)
+            Generated rows in the units of the training data: a DataFrame
+            with its columns and dtypes when fitted on a DataFrame.
         """
         check_is_fitted(self)
         n_samples = check_positive_int(n_samples, "n_samples")
@@ -569,7 +544,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         seed = int(rng.randint(MAX_SEED))
         state = self._fitted
         labels = requested_labels(state.classes, state.class_prior, n_samples, y, seed)
-        return self._fitted.generate(n_samples, seed, labels)
+        return self._fitted.generate(n_samples, seed, labels, conditions)
 
     def score_samples(self, X):
         """Parzen-window log-likelihood of each row of X.
@@ -578,9 +553,17 @@ class GANSampler(DensityMixin, BaseEstimator):
         fixed at fit, so a row's score never depends on the other rows or on
         the call.
 
+        For a table the rows and the window are compared in the encoding
+        of :func:`skgan.metrics.encode` fitted on the training rows: each
+        numeric column standardised (and a 0/1 column for its missing
+        values), each category a 0/1 column. The score is then a density
+        in that space: comparable between models of the same training
+        table (score another model's samples with the same encoding), not
+        with scores of numeric data.
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, ``n_features_in_``)
+        X : array-like or DataFrame of shape (n_samples, ``n_features_in_``)
             Rows to score, in the units of the training data.
 
         Returns
@@ -589,8 +572,12 @@ class GANSampler(DensityMixin, BaseEstimator):
             Log-likelihood of each row in nats; higher is better.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return parzen_log_likelihood(X, self._fitted.parzen_window(), self.bandwidth_, device=self.device_)
+        state = self._fitted
+        if state.table is None:
+            X = validate_data(self, X, dtype=np.float64, reset=False)
+        else:
+            X = state.score_rows(plan.validated_table(self, X, None, state)[0])
+        return parzen_log_likelihood(X, state.parzen_window(), self.bandwidth_, device=self.device_)
 
     def score(self, X, y=None):
         """Mean Parzen-window log-likelihood of X.

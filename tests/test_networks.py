@@ -53,7 +53,7 @@ def test_each_call_builds_a_fresh_module():
 
 def test_specs_are_sklearn_parameter_holders():
     spec = MLPDiscriminator(hidden_layer_sizes=(3,))
-    expected = {"hidden_layer_sizes": (3,), "activation": "leaky_relu", "batch_norm": False, "dropout": 0.3}
+    expected = {"hidden_layer_sizes": (3,), "activation": "leaky_relu", "batch_norm": False, "dropout": 0.3, "pac": 1}
     assert spec.get_params() == expected
     copy = clone(spec).set_params(dropout=0.1)
     assert copy.dropout == 0.1 and spec.dropout == 0.3

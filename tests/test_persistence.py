@@ -125,7 +125,7 @@ def test_file_holds_only_plain_values_and_tensors(model_path):
     assert config["generator"] == {
         "spec": "MLPGenerator",
         "params": {"hidden_layer_sizes": [16], "activation": "relu", "batch_norm": True, "dropout": 0.0,
-                   "output_activation": "tanh"},
+                   "output_activation": "tanh", "gumbel_tau": 0.2, "residual": False},
     }
     assert config["random_state"] == 0
 

@@ -192,7 +192,7 @@ def test_a_pipeline_is_a_transformer_with_nested_parameters(X):
 
 
 def test_the_networks_train_on_the_scaled_codes(X, monkeypatch):
-    import skgan._sampler as sampler_module
+    import skgan._fit_plan as sampler_module
 
     trained_on = []
     original = sampler_module.train_gan

@@ -31,9 +31,15 @@ def _positive_sizes(sizes, name):
 
 
 def with_labels(inputs, labels, n_classes):
-    """``inputs`` with the one-hot encoding of ``labels`` appended (conditional nets)."""
+    """``inputs`` with the one-hot encoding of ``labels`` appended (conditional nets).
+
+    Float ``labels`` of shape ``(batch, n_classes)`` are condition vectors
+    (a table's training-by-sampling) and are appended as they are.
+    """
     if not n_classes:
         return inputs
+    if labels.is_floating_point():
+        return torch.cat([inputs, labels.to(inputs.dtype)], dim=1)
     return torch.cat([inputs, F.one_hot(labels, n_classes).to(inputs.dtype)], dim=1)
 
 

@@ -18,6 +18,16 @@ class AffineScaling:
     def __init__(self, output_range):
         self.output_range = output_range
 
+    @classmethod
+    def identity(cls, n_features):
+        """The scaling that leaves ``n_features`` columns as they are (a table's encoder already scaled them)."""
+        scaling = cls((-1.0, 1.0))
+        scaling.center_ = np.zeros(n_features)
+        scaling.model_center_ = 0.0
+        scaling.data_per_model_ = np.ones(n_features)
+        scaling.model_per_data_ = np.ones(n_features)
+        return scaling
+
     def fit(self, X):
         if self.output_range is None:
             center, spread, model_center, model_spread = X.mean(0), X.std(0), 0.0, 1.0
