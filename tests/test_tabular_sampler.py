@@ -176,3 +176,12 @@ def test_encoder_parameters(table):
 def test_grid_search_on_a_table(table):
     search = GridSearchCV(fast_gan(), {"latent_dim": [4, 8]}, cv=2).fit(table)
     assert np.isfinite(search.best_score_)
+
+
+def test_a_packed_discriminator_gets_whole_packs(table):
+    from skgan import MLPDiscriminator
+
+    packed = fast_gan(discriminator=MLPDiscriminator((16,), pac=4), batch_size=22, loss="wasserstein-gp")
+    assert isinstance(packed.fit(table).sample(5), pd.DataFrame)  # 22 rounded down to 20
+    with pytest.raises(ValueError, match="pac=4"):
+        fast_gan(discriminator=MLPDiscriminator((16,), pac=4), batch_size=3).fit(table)

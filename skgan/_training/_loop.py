@@ -105,15 +105,30 @@ def _real_batches(n_samples, batch_size, n_steps, device, generator=None):
     return order[: n_steps * batch_size].view(n_steps, batch_size)
 
 
+def packed_batch_size(batch_size, discriminator):
+    """``batch_size`` rounded down to a whole number of packs of a PacGAN discriminator (``pac`` rows each)."""
+    pac = getattr(discriminator, "pac", 1)
+    if not isinstance(pac, int) or pac <= 1:
+        return batch_size
+    if batch_size < pac:
+        raise ValueError(
+            f"The discriminator packs pac={pac} rows, but a minibatch holds only {batch_size}; "
+            "use a smaller pac, a larger batch_size, or more rows."
+        )
+    return batch_size - batch_size % pac
+
+
 def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None, execution=None):
     """Train ``state``'s networks on the rows of tensor ``X`` for the epochs numbered ``epochs``.
 
     One epoch is one pass of the discriminator over the data in minibatches
-    of ``game.batch_size`` (rounded up to a multiple of ``game.d_steps``):
-    every ``d_steps`` discriminator steps are followed by one generator step,
-    as in Algorithm 1 with ``k = d_steps``. ``y`` (class indices) conditions
-    both networks. ``conditions`` (a :class:`ConditionSampler`, for tables
-    fitted without ``y``) replaces the permutations by training-by-sampling:
+    of ``game.batch_size`` (capped at the number of rows, and rounded down
+    to a multiple of a PacGAN discriminator's ``pac``), the number of steps
+    rounded up to a multiple of ``game.d_steps``: every ``d_steps``
+    discriminator steps are followed by one generator step, as in Algorithm 1
+    with ``k = d_steps``. ``y`` (class indices) conditions both networks.
+    ``conditions`` (a :class:`ConditionSampler`, for tables fitted without
+    ``y``) replaces the permutations by training-by-sampling:
     each minibatch's rows match condition vectors that both networks see,
     and the generator's loss adds the penalty of rows that miss their
     condition. Random draws (minibatches, noise, labels, and the
@@ -135,7 +150,7 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     execution = local_execution() if execution is None else execution
     loss, latent_dim, noise, d_steps = game.loss, game.latent_dim, game.noise, game.d_steps
     n_samples, device = X.shape[0], X.device
-    batch_size = min(game.batch_size, n_samples)
+    batch_size = packed_batch_size(min(game.batch_size, n_samples), state.discriminator)
     n_g_steps = -(-max(1, n_samples // batch_size) // d_steps)
     n_d_steps = n_g_steps * d_steps
     result = TrainingResult()

@@ -234,7 +234,8 @@ class MLPDiscriminator(_NetworkSpec):
         in generative adversarial networks", NeurIPS 2018): the network
         judges ``pac`` consecutive rows at once, one output per pack, which
         penalises a generator that collapses onto few modes. CTGAN uses 10.
-        Batches must then be a multiple of ``pac``; 1 judges single rows.
+        Batches must then be a multiple of ``pac`` (``GANSampler`` rounds
+        its ``batch_size`` down to one); 1 judges single rows.
 
     See Also
     --------
