@@ -440,6 +440,9 @@ def _mutations():
         "missing key": on_column("float", "low", lambda c: c.pop("low")),
         "repeated name": on_column("float", "name", ["str", "other"]),
         "category ordered not bool": on_column("category", "dtype", lambda c: c["dtype"].__setitem__("ordered", "yes")),
+        "point mass out of range": on_column("float", "points", [1e9]),
+        "points not a list": on_column("float", "points", 0.0),
+        "repeated point masses": on_column("float", "points", lambda c: c.update(points=[c["low"], c["low"]])),
     }
 
 
@@ -561,3 +564,28 @@ def test_penguins_round_trip():
     names = list(encoder.get_feature_names_out())
     assert "sex_nan" in names and "bill_length_mm" in names and "bill_length_mm__missing" in names
     assert_round_trip(X, encoder.inverse_transform(encoder.transform(X)), encoder.column_kinds_)
+
+
+def test_point_masses_have_their_own_entry_and_decode_exactly():
+    rng = np.random.RandomState(0)
+    amount = np.where(rng.rand(500) < 0.6, 0.0, rng.lognormal(3, 1, 500))  # often exactly zero
+    encoder = TabularEncoder(random_state=0).fit(amount[:, None])
+    assert encoder.column_kinds_[0] == "continuous"
+    names = list(encoder.get_feature_names_out())
+    assert "x0__value_0" in names
+    Z = encoder.transform(amount[:, None])
+    zero = names.index("x0__value_0")
+    np.testing.assert_array_equal(Z[:, zero] == 1, amount == 0)
+    np.testing.assert_array_equal(Z[amount == 0, 0], 0.0)
+    back = encoder.inverse_transform(Z)[:, 0]
+    np.testing.assert_array_equal(back == 0, amount == 0)  # exact zeros, and only there
+    np.testing.assert_allclose(back, amount, rtol=1e-9, atol=1e-12)
+    again = TabularEncoder.from_plain(json.loads(json.dumps(encoder.to_plain())))
+    np.testing.assert_array_equal(again.transform(amount[:, None]), Z)
+
+
+def test_few_repeated_fractional_values_are_discrete():
+    years = np.repeat([0.5, 2.5, 6.0, 9.0, 16.5], 20)
+    distinct = np.linspace(0.1, 0.9, 9)  # few, but each seen once: continuous
+    assert TabularEncoder().fit(years[:, None]).column_kinds_[0] == "discrete"
+    assert TabularEncoder().fit(distinct[:, None]).column_kinds_[0] == "continuous"

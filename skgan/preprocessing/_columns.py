@@ -459,16 +459,38 @@ def fit_modes(sample, seed, max_modes, weight_threshold):
     return means[order], stds[order], weights[keep][order]
 
 
+#: A value that holds at least this share of a continuous column's values, and at least POINT_MASS_ROWS of
+#: them, is a point mass (e.g. the zeros of an amount that is often zero): its own entry of the mode block,
+#: decoded exactly.
+POINT_MASS_SHARE = 0.1
+POINT_MASS_ROWS = 10
+
+
+def point_masses(finite):
+    """The point masses of a continuous column's finite values, and the values left for the modes.
+
+    None when fewer than two distinct values would be left for the modes.
+    """
+    values, counts = np.unique(finite, return_counts=True)
+    points = values[counts >= max(POINT_MASS_SHARE * len(finite), POINT_MASS_ROWS)]
+    rest = finite[~np.isin(finite, points)]
+    if len(points) == 0 or np.unique(rest).size < 2:
+        return np.empty(0), finite
+    return points, rest
+
+
 class ContinuousColumn:
     """Mode-specific normalisation: ``alpha`` (clipped to [-1, 1]) then the one-hot of the mode (and of missing).
 
     The mode of ``x`` is the argmax over the kept modes of ``log w_k +
-    log N(x; mu_k, sigma_k)``, so the encoding is a function. One mode and no
+    log N(x; mu_k, sigma_k)``, so the encoding is a function. Values that are
+    point masses (``points``) have an entry of their own after the modes,
+    with ``alpha`` 0, and decode exactly. One mode, no point masses and no
     missing values: the scalar alone. Decoded values are rounded for an
     integer column and clipped to the observed [low, high].
     """
 
-    def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing):
+    def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing, points=()):
         self.ctype = ctype
         self.means = np.asarray(means, dtype=np.float64)
         self.stds = np.asarray(stds, dtype=np.float64)
@@ -476,7 +498,8 @@ class ContinuousColumn:
         self.low, self.high = float(low), float(high)
         self.rounded, self.has_missing = bool(rounded), bool(has_missing)
         self.kind = "integer" if self.rounded else "continuous"
-        n_modes = len(self.means)
+        self.points = np.asarray(points, dtype=np.float64)
+        n_modes = len(self.means) + len(self.points)
         self.mode_width = n_modes + self.has_missing if n_modes > 1 or self.has_missing else 0
         self.width = 1 + self.mode_width
         self._log_scores = np.log(self.weights) - np.log(self.stds)
@@ -490,21 +513,29 @@ class ContinuousColumn:
         z = (np.where(missing, self.means[0], numbers)[:, None] - self.means) / self.stds
         modes = np.argmax(self._log_scores - 0.5 * z * z, axis=1) if len(self.means) > 1 else np.zeros_like(rows)
         alpha = np.clip(z[rows, modes] / 4, -1.0, 1.0)
-        alpha[missing] = 0.0
+        point = np.searchsorted(self.points, numbers).clip(max=max(len(self.points) - 1, 0))
+        at_point = (self.points[point] == numbers) if len(self.points) else np.zeros(len(numbers), dtype=bool)
+        alpha[missing | at_point] = 0.0
         out[:, 0] = alpha
         if self.mode_width:
-            modes[missing] = len(self.means)
+            modes[at_point] = len(self.means) + point[at_point]
+            modes[missing] = len(self.means) + len(self.points)
             out[rows, 1 + modes] = 1.0
 
     def decode(self, block, n_rows):
         alpha = np.clip(block[:, 0], -1.0, 1.0)
+        n_modes, at_point = len(self.means), None
         if self.mode_width:
             modes = np.argmax(block[:, 1:], axis=1)
-            missing = modes == len(self.means)
-            modes[missing] = 0
+            missing = modes == n_modes + len(self.points)
+            at_point = (modes >= n_modes) & ~missing
+            point = modes[at_point] - n_modes
+            modes[missing | at_point] = 0
         else:
             modes, missing = np.zeros(n_rows, dtype=np.intp), None
         values = alpha * 4 * self.stds[modes] + self.means[modes]
+        if at_point is not None:
+            values[at_point] = self.points[point]
         if self.rounded:
             np.rint(values, out=values)
         np.clip(values, self.low, self.high, out=values)
@@ -522,15 +553,18 @@ class ContinuousColumn:
         if not self.mode_width:
             return [str(name)]
         modes = [f"{name}__mode_{k}" for k in range(len(self.means))]
-        return [str(name), *modes] + [f"{name}__missing"] * self.has_missing
+        points = [f"{name}__value_{value:g}" for value in self.points]
+        return [str(name), *modes, *points] + [f"{name}__missing"] * self.has_missing
 
     def to_plain(self, where):
         return {"kind": self.kind, "means": self.means.tolist(), "stds": self.stds.tolist(),
-                "weights": self.weights.tolist(), "low": self.low, "high": self.high, "missing": self.has_missing}
+                "weights": self.weights.tolist(), "low": self.low, "high": self.high, "missing": self.has_missing,
+                "points": self.points.tolist()}
 
     @classmethod
     def from_plain(cls, plain, ctype, where):
-        check_keys(plain, ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing"), where)
+        check_keys(plain, ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing", "points"),
+                   where)
         allowed = ("float", "Float", "int", "Int") if plain["kind"] == "integer" else ("float", "Float")
         check(ctype.family in allowed, f"{where}['kind']",
               f"is {plain['kind']!r}, which a column of dtype {ctype.name} cannot be")
@@ -550,8 +584,12 @@ class ContinuousColumn:
         has_missing = check_bool(plain["missing"], f"{where}['missing']")
         check(not has_missing or ctype.family != "int", f"{where}['missing']",
               f"is impossible for dtype {ctype.name}")
+        points = [check_float(v, f"{where}['points'][{i}]")
+                  for i, v in enumerate(check_list(plain["points"], f"{where}['points']"))]
+        check(all(low <= v <= high for v in points) and points == sorted(set(points)), f"{where}['points']",
+              "must be distinct values in [low, high], in increasing order")
         return cls(ctype, arrays["means"], arrays["stds"], arrays["weights"], low, high,
-                   rounded=rounded, has_missing=has_missing)
+                   rounded=rounded, has_missing=has_missing, points=points)
 
 
 # -- kinds ------------------------------------------------------------------------------------------------------------
@@ -566,7 +604,8 @@ def infer_kind(ctype, column, label, max_discrete_values):
     if distinct.size <= 1:
         return "discrete", numbers
     whole = ctype.family in ("int", "Int") or bool(np.all(distinct == np.round(distinct)))
-    if whole and distinct.size <= max_discrete_values:
+    repeated = 2 * distinct.size <= np.count_nonzero(~np.isnan(numbers))  # values seen twice on average
+    if distinct.size <= max_discrete_values and (whole or repeated):
         return "discrete", numbers
     return ("integer" if whole else "continuous"), numbers
 
