@@ -222,7 +222,7 @@ class _Containers:
         kind = props["kind"]
         if kind == "list":
             return array.tolist()
-        if kind is None:
+        if kind is None or _is_pandas(array, "DataFrame"):  # a table's rows are a DataFrame already
             return array
         import pandas as pd
 

@@ -4,19 +4,112 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, _fit_context, clone
 from sklearn.preprocessing import label_binarize
+from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_consistent_length, validate_data
 
 from .._sampler import GANSampler
+from .._tabular import is_table
 from .._validation import seed_of
 from ._imblearn_compat import (
     _SAMPLING_STRATEGY_CONSTRAINTS,
     _check_target_type,
     _Containers,
     _imblearn_tags,
+    _is_pandas,
     check_oversampling_strategy,
 )
+
+
+def _encodes_tables(sampler):
+    """Whether ``sampler`` (a template, None for the default GANSampler) fits tables as they are.
+
+    A GANSampler does unless ``encoder="scale"``, or ``encoder="auto"`` with a
+    ``transformer`` (numeric data only); another sampler gets the table as it
+    is.
+    """
+    params = sampler.get_params(deep=False) if hasattr(sampler, "get_params") else {}
+    encoder = params.get("encoder", "auto")
+    return not (isinstance(encoder, str) and (encoder != "auto" or params.get("transformer") is not None))
+
+
+def _takes_table(X, sampler):
+    """Whether ``fit_resample`` hands ``X`` to the GAN as a table (a DataFrame as it is).
+
+    A DataFrame does when a column is not float or has missing values (as for
+    :class:`~skgan.GANSampler`), unless its columns are all sparse (the
+    numeric path makes it a sparse matrix). A table of numbers and booleans
+    also goes the numeric path (floats out, as before) when the sampler scales
+    numeric data only; any other table is then an error, as is an array of
+    text.
+    """
+    if not _is_pandas(X, "DataFrame"):
+        if not sparse.issparse(X) and is_table(X):
+            raise ValueError(
+                "GANOversampler got an array of text: give a table with text or categories as a pandas "
+                "DataFrame (its columns' dtypes say which are numbers), e.g. pandas.DataFrame(X)."
+            )
+        return False
+    import pandas as pd
+
+    dtypes = list(X.dtypes)
+    if dtypes and all(isinstance(dtype, pd.SparseDtype) for dtype in dtypes):
+        return False
+    if not is_table(X):
+        return False
+    if _encodes_tables(sampler):
+        return True
+    other = [c for c, dtype in zip(X.columns, dtypes, strict=True)
+             if not pd.api.types.is_numeric_dtype(dtype) or isinstance(dtype, pd.SparseDtype)]
+    if not other:
+        return False
+    raise ValueError(
+        f"GANOversampler got a table with columns that are not numbers ({other[:5]}"
+        f"{' ...' if len(other) > 5 else ''}), but its sampler encodes numeric data only "
+        "(encoder='scale', or a transformer): use encoder='auto' (the default) or a TabularEncoder."
+    )
+
+
+def _check_table(estimator, X, y):
+    """A DataFrame kept as it is (its feature names recorded) and its labels, checked."""
+    X = validate_data(estimator, X, skip_check_array=True, reset=True)
+    if X.shape[1] < 1:
+        raise ValueError(f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
+    y = column_or_1d(y, warn=True)
+    check_consistent_length(X, y)
+    return X, y
+
+
+def _append_rows(X, X_new, n_new):
+    """The rows of the DataFrame ``X`` then the sampler's rows, with ``X``'s columns and dtypes and a fresh index."""
+    import pandas as pd
+
+    if _is_pandas(X_new, "DataFrame"):
+        if X_new.shape != (n_new, X.shape[1]) or list(X_new.columns) != list(X.columns):
+            raise ValueError(
+                f"The sampler returned a DataFrame of shape {X_new.shape} from sample({n_new}, y=...); "
+                f"expected {(n_new, X.shape[1])} with the columns of X."
+            )
+        X_new = X_new.set_axis(pd.RangeIndex(n_new), axis=0)
+    else:
+        values = np.asarray(X_new, dtype=object)
+        if values.shape != (n_new, X.shape[1]):
+            raise ValueError(
+                f"The sampler returned an array of shape {values.shape} from sample({n_new}, y=...); "
+                f"expected {(n_new, X.shape[1])}."
+            )
+        X_new = pd.DataFrame(values, columns=X.columns).infer_objects()
+    X_res = pd.concat([X, X_new], ignore_index=True)
+    for i, dtype in enumerate(X.dtypes):
+        if X_res.dtypes.iloc[i] != dtype:  # e.g. categories the sampler's rows gave in another order
+            try:
+                X_res.isetitem(i, X_res.iloc[:, i].astype(dtype))
+            except (TypeError, ValueError) as error:
+                raise ValueError(
+                    f"The sampler's rows of column {X.columns[i]!r} do not fit its dtype {dtype}: {error}"
+                ) from None
+    return X_res
 
 
 class GANOversampler(OneToOneFeatureMixin, BaseEstimator):
@@ -128,9 +221,12 @@ class GANOversampler(OneToOneFeatureMixin, BaseEstimator):
     def _check_X_y(self, X, y):
         check_classification_targets(y)
         y, binarize_y = _check_target_type(y)
-        X, y = validate_data(
-            self, X, y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
-        )
+        if _takes_table(X, self.sampler):
+            X, y = _check_table(self, X, y)
+        else:
+            X, y = validate_data(
+                self, X, y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
+            )
         return X, y, binarize_y
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -186,9 +282,10 @@ class GANOversampler(OneToOneFeatureMixin, BaseEstimator):
 
     def _fit_resample(self, X, y):
         n_new = sum(self.sampling_strategy_.values())
+        table = _is_pandas(X, "DataFrame")  # a table: the numeric path gives arrays
         if n_new == 0:
             self.sampler_ = None
-            return X.copy(), y.copy()
+            return X.reset_index(drop=True) if table else X.copy(), y.copy()
         sampler = clone(GANSampler() if self.sampler is None else self.sampler)
         if self.random_state is not None and "random_state" in sampler.get_params(deep=False):
             sampler.set_params(random_state=seed_of(self.random_state))
@@ -198,6 +295,8 @@ class GANOversampler(OneToOneFeatureMixin, BaseEstimator):
         classes = np.empty(len(self.sampling_strategy_), dtype=y.dtype)
         classes[:] = list(self.sampling_strategy_.keys())
         labels = np.repeat(classes, list(self.sampling_strategy_.values()))
+        if table:
+            return _append_rows(X, sampler.sample(n_new, y=labels), n_new), np.concatenate([y, labels])
         X_new = np.asarray(sampler.sample(n_new, y=labels))
         if X_new.shape != (n_new, X.shape[1]):
             raise ValueError(
