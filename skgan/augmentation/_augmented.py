@@ -39,6 +39,13 @@ class AugmentedEstimator(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     training folds only and the validation folds are never augmented.
     Needs no imbalanced-learn.
 
+    ``X`` may be a table, a DataFrame of mixed columns (see
+    :class:`GANOversampler`): the estimator is then fitted on a DataFrame
+    with the same columns and dtypes, so it must take such frames, e.g.
+    ``HistGradientBoostingClassifier(categorical_features="from_dtype")``,
+    or a pipeline that encodes the columns first (a
+    :class:`~sklearn.compose.ColumnTransformer` and a classifier).
+
     Parameters
     ----------
     estimator : classifier
@@ -107,8 +114,8 @@ class AugmentedEstimator(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Training data: numbers, or a table (a DataFrame of mixed columns).
         y : array-like of shape (n_samples,)
             Class labels.
 
@@ -233,7 +240,7 @@ class AugmentedEstimator(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)
         tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = False  # the GAN needs finite values
+        tags.input_tags.allow_nan = False  # in numeric arrays (a table's missing values are generated)
         if inner.classifier_tags is not None:
             tags.classifier_tags.multi_class = inner.classifier_tags.multi_class
             tags.classifier_tags.poor_score = inner.classifier_tags.poor_score

@@ -201,7 +201,8 @@ class _Containers:
     A list comes back as a list, a pandas DataFrame or Series as one with the
     same columns or name (a fresh index; ``y``'s aligned with ``X``'s), with
     float column dtypes and the target's dtype kept; anything else as the
-    array or sparse matrix.
+    array or sparse matrix. A table's resampled rows are a DataFrame with its
+    dtypes already, and come back as they are.
     """
 
     def __init__(self, X, y):

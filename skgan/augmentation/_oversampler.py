@@ -177,14 +177,30 @@ class GANOversampler(OneToOneFeatureMixin, BaseEstimator):
     imbalanced-learn's samplers do; ``fit_resample`` trains the GAN.
 
     Input and output follow imbalanced-learn: a list, pandas DataFrame or
-    Series comes back as one; a one-vs-all (one-hot) ``y`` comes back
+    Series comes back as one (a DataFrame with a fresh ``RangeIndex``, and
+    ``y``'s index the same); a one-vs-all (one-hot) ``y`` comes back
     one-hot; the rows of ``X`` come first, in order, then the generated rows
-    grouped by class in sorted class order. ``X`` is numeric: float32 and
+    grouped by class in sorted class order.
+
+    **Tables** (the use case of imbalanced-learn's SMOTENC): a DataFrame
+    with integer, boolean, categorical or text columns, or missing values,
+    goes to the GAN as it is (a :class:`~skgan.GANSampler` encodes it with a
+    :class:`~skgan.preprocessing.TabularEncoder`), and ``X_resampled`` is a
+    DataFrame with its columns and dtypes: integers stay integers, booleans
+    booleans, categorical columns keep their ``CategoricalDtype`` and
+    generated rows hold only categories the table had, missing values are
+    generated where the table had some. Columns of other dtypes (dates,
+    complex numbers) are a ValueError. A sampler that scales numeric data
+    only (``encoder="scale"`` or a ``transformer``) takes tables of numbers
+    and booleans as numeric data (see below), and no other table. Give text
+    as a DataFrame: an array of text is a ValueError.
+
+    Otherwise ``X`` is numeric (a DataFrame of floats included): float32 and
     float64 are kept, other numeric types become float64 (generated values
-    are continuous). Sparse ``X`` (CSR or CSC) is supported: it is made
-    dense for the GAN and the result is returned in the same sparse format;
-    the generated rows are dense rows, so memory grows with
-    ``n_samples * n_features``.
+    are continuous). Sparse ``X`` (CSR or CSC, or a DataFrame of sparse
+    columns) is supported: it is made dense for the GAN and the result is
+    returned in the same sparse format; the generated rows are dense rows,
+    so memory grows with ``n_samples * n_features``.
 
     Examples
     --------
@@ -259,15 +275,16 @@ class GANOversampler(OneToOneFeatureMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Training data: numbers, or a table (a DataFrame of mixed columns).
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
             Class labels, or their one-vs-all encoding.
 
         Returns
         -------
         X_resampled : {ndarray, sparse matrix, DataFrame, list} of shape (n_samples_new, n_features)
-            The rows of ``X``, then the generated rows.
+            The rows of ``X``, then the generated rows; a table comes back
+            with its columns and dtypes.
         y_resampled : {ndarray, Series, DataFrame, list} of shape (n_samples_new,) or (n_samples_new, n_classes)
             Their labels, encoded as ``y`` was.
         """
