@@ -1,18 +1,27 @@
-"""Numeric CSV tables for the command line: one reader, with or without pandas.
+"""CSV tables for the command line: numeric tables without pandas, mixed-type tables with it.
 
 The reader never guesses silently. A first row that reads as numbers is data
 and a first row of names is a header; anything in between (names mixed with
 numbers, or ``0,1,2,...`` as pandas writes for unnamed columns) is an error
-that asks for ``--header`` or ``--no-header``. A cell that holds another
-separator than the delimiter (a ``;`` file read with ``,``), a row of another
-width, an empty, non-finite or text cell are errors that name the line and the
-column. pandas is never used, so that the command line reads a file the same
-way in every environment.
+that asks for ``--header`` or ``--no-header``. A row of another width, or a
+cell whose parts are numbers joined by another separator than the delimiter
+(a ``;`` file read with ``,``) are errors that name the line and the column.
+
+A file whose cells are all numbers is read by skgan's own reader into a
+float64 array, the same way with or without pandas; a non-finite number is an
+error. A file with text, ``true``/``false`` or missing cells (empty, or a
+marker such as ``NA`` or ``nan``) is a table: it is read into a pandas
+DataFrame (pandas is then needed) with one dtype per column, inferred from its
+cells: whole numbers are ``int64`` (``Int64`` with missing cells), other
+numbers ``float64`` (NaN for missing cells), ``true``/``false`` (any case)
+``bool`` (``boolean`` with missing cells), and anything else text, a
+``category`` column of the values seen.
 """
 
 import csv
 import math
 import re
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -25,13 +34,23 @@ _INTEGER = re.compile(r"\d+")
 # separators that a cell never holds in a numeric table: finding one means the delimiter is wrong
 _SEPARATORS = (",", ";", "\t", "|")
 _NAMES = {",": "','", ";": "';'", "\t": "a tab", "|": "'|'", " ": "spaces", ".": "'.'"}
+#: The cells read as missing values: empty ones and the markers pandas.read_csv reads as missing by default.
+MISSING = frozenset({
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",
+    "NULL", "NaN", "None", "n/a", "nan", "null",
+})
+_BOOLEANS = {"true": True, "false": False}
 _ALIASES = {"tab": "\t", "\\t": "\t", "space": " ", "comma": ",", "semicolon": ";"}
 
 
 class CSVTable(NamedTuple):
-    """The rows of a CSV file, the header's names (None without one) and how the file was read."""
+    """The rows of a CSV file, the header's names (None without one) and how the file was read.
 
-    X: np.ndarray
+    ``X`` is a float64 array for a numeric table, a pandas DataFrame for a
+    table with text, true/false or missing cells.
+    """
+
+    X: object
     feature_names: list | None
     description: str
 
@@ -50,8 +69,8 @@ def parse_separator(text):
     return value
 
 
-def read_csv(path, *, header=None, delimiter=",", decimal="."):
-    """Read a numeric table from a CSV file.
+def read_csv(path, *, header=None, delimiter=",", decimal=".", frame=False):
+    """Read a numeric table, or with pandas a mixed-type one, from a CSV file.
 
     Parameters
     ----------
@@ -59,23 +78,34 @@ def read_csv(path, *, header=None, delimiter=",", decimal="."):
         The file, UTF-8 text (a byte-order mark is allowed).
     header : bool or None, default=None
         Whether the first row names the columns; None decides from the row:
-        numbers are data, names are a header, anything else is an error.
+        numbers (and missing cells) are data, names are a header, anything
+        else is an error.
     delimiter : str, default=","
         The character between cells; ``" "`` splits on runs of whitespace.
     decimal : str, default="."
         The decimal mark of the numbers (``","`` for ``1,5``).
+    frame : bool, default=False
+        Return a numeric table as a DataFrame too (columns ``x0``, ``x1``,
+        ... without a header row).
 
     Returns
     -------
     table : CSVTable
-        ``X`` (float64, one row per data line), ``feature_names`` and a
-        one-line ``description`` of what was assumed.
+        ``X`` (float64, one row per data line; a DataFrame for a table with
+        text, true/false or missing cells, or with ``frame=True``),
+        ``feature_names`` (the header's, or None) and a one-line
+        ``description`` of what was assumed.
 
     Raises
     ------
     ValueError
-        For anything but a complete table of finite numbers, with the line and
-        column at fault.
+        For anything but a complete table, with the line and column at
+        fault: a numeric table needs finite numbers in every cell, a table
+        with text or missing cells needs every row as wide as the first,
+        finite numbers in its numeric columns, and a value in every column.
+    ImportError
+        For a table with text, true/false or missing cells when pandas is
+        not installed.
 
     Examples
     --------
@@ -94,6 +124,9 @@ def read_csv(path, *, header=None, delimiter=",", decimal="."):
     Traceback (most recent call last):
     ...
     ValueError: ...line 2, column 2: '5;2' holds ';' although the delimiter is ','; ... --delimiter ';' ...
+    >>> _ = open(path, "w").write("island,mass,year,male\\nDream,3.5,2007,true\\nBiscoe,,2008,False\\n")
+    >>> read_csv(path).X.dtypes.astype(str).to_dict()
+    {'island': 'category', 'mass': 'float64', 'year': 'int64', 'male': 'bool'}
     >>> folder.cleanup()
     """
     if decimal == delimiter:
@@ -104,19 +137,16 @@ def read_csv(path, *, header=None, delimiter=",", decimal="."):
     first_line, first = rows[0]
     has_header, assumed = _decide_header(path, first, decimal, header)
     data = rows[1:] if has_header else rows
+    if not all(_is_number(cell, decimal) for _, cells in data for cell in cells):
+        return _read_table(path, rows, has_header, header is None, assumed, delimiter, decimal)
     for line, cells in data:
         for column, cell in enumerate(cells, start=1):
             _check_separators(path, line, column, cell, delimiter, decimal)
     names = _check_names(path, first_line, first, delimiter) if has_header else None
-    width = len(first)
-    for line, cells in data:
-        if len(cells) != width:
-            raise ValueError(
-                f"{path}, line {line}: {len(cells)} cells where line {first_line} has {width} "
-                f"(delimiter {_name(delimiter)}); every row of the table needs the same columns"
-            )
+    _check_widths(path, first_line, len(first), data, delimiter)
     if not data:
         raise ValueError(f"{path} has no rows of data")
+    width = len(first)
     X = np.empty((len(data), width))
     for i, (line, cells) in enumerate(data):
         for j, cell in enumerate(cells):
@@ -125,7 +155,125 @@ def read_csv(path, *, header=None, delimiter=",", decimal="."):
         f"read {path}: {X.shape[0]} rows of {X.shape[1]} columns, delimiter {_name(delimiter)}, "
         f"decimal mark {_name(decimal)}, {assumed}"
     )
+    if frame:
+        pd = _pandas(f"reading {path} as a table")
+        X = pd.DataFrame(X, columns=names if names is not None else [f"x{j}" for j in range(width)])
     return CSVTable(X, names, description)
+
+
+def _check_widths(path, first_line, width, data, delimiter):
+    for line, cells in data:
+        if len(cells) != width:
+            raise ValueError(
+                f"{path}, line {line}: {len(cells)} cells where line {first_line} has {width} "
+                f"(delimiter {_name(delimiter)}); every row of the table needs the same columns"
+            )
+
+
+def _pandas(what):
+    """pandas, or an ImportError that says how to install it."""
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(f'{what} needs pandas: pip install "skgan[pandas]" (or pip install pandas)') from None
+    return pandas
+
+
+# --------------------------------------------------------------------------
+# tables with text, true/false or missing cells (pandas)
+# --------------------------------------------------------------------------
+
+
+def _read_table(path, rows, has_header, header_assumed, assumed, delimiter, decimal):
+    """A DataFrame of the data rows, a dtype per column inferred from its cells (see the module docstring)."""
+    first_line, first = rows[0]
+    data = rows[1:] if has_header else rows
+    for line, cells in data:
+        for column, cell in enumerate(cells, start=1):
+            _check_separators(path, line, column, cell, delimiter, decimal, numbers_only=True)
+    names = _check_names(path, first_line, first, delimiter) if has_header else None
+    _check_widths(path, first_line, len(first), data, delimiter)
+    if not data:
+        raise ValueError(f"{path} has no rows of data")
+    if header_assumed and has_header:
+        _check_header_is_not_data(path, first, data)
+    line, j, cell = next((line, j, cell) for line, cells in data for j, cell in enumerate(cells)
+                         if not _is_number(cell, decimal))
+    what = "an empty cell" if not cell.strip() else f"{cell.strip()!r}, which is not a number"
+    pd = _pandas(f"{_where(path, line, j, names)} holds {what}; reading a table with text, true/false or missing "
+                 "cells")
+    columns, kinds = {}, []
+    for j in range(len(first)):
+        label = names[j] if names is not None else f"x{j}"
+        cells = [(line, cells[j].strip()) for line, cells in data]
+        columns[label], kind = _column(pd, path, j, cells, decimal, names)
+        kinds.append(f"{label} {kind}")
+    X = pd.DataFrame(columns)
+    shown = ", ".join(kinds[:12]) + (f", ... ({len(kinds) - 12} more)" if len(kinds) > 12 else "")
+    description = (
+        f"read {path}: {len(X)} rows of {X.shape[1]} columns, delimiter {_name(delimiter)}, "
+        f"decimal mark {_name(decimal)}, {assumed}; a table: {shown}"
+    )
+    return CSVTable(X, names, description)
+
+
+def _where(path, line, j, names):
+    return f"{path}, line {line}, column {j + 1}" + (f" ({names[j]!r})" if names else "")
+
+
+def _check_header_is_not_data(path, first, data):
+    """An assumed header row whose name recurs as a value of its column may be data: an error."""
+    for j, cell in enumerate(first):
+        name = cell.strip()
+        if any(cells[j].strip() == name for _, cells in data):
+            raise ValueError(
+                f"{path}: the first row may be a header or data: {name!r}, in column {j + 1}, is also a value of "
+                "that column below; pass --header if the first row names the columns, --no-header if it is data"
+            )
+
+
+def _column(pd, path, j, cells, decimal, names):
+    """A column of the table and a few words on it: its values (a numpy or pandas array) and its kind."""
+    present = [(line, text) for line, text in cells if text not in MISSING]
+    n_missing = len(cells) - len(present)
+    if not present:
+        label = f"column {j + 1}" + (f" ({names[j]!r})" if names else "")
+        raise ValueError(
+            f"{path}: {label} has no values: every cell is empty or a missing-value marker such as NA; "
+            "drop the column"
+        )
+    missing = [text in MISSING for _, text in cells]
+    texts = [text for _, text in present]
+    note = f" ({n_missing} missing)" if n_missing else ""
+    if all(_is_number(text, decimal) or _NON_FINITE.fullmatch(text) for text in texts):
+        numbers = [_number(path, line, j, text, decimal, names) for line, text in present]
+        if all(_INTEGER.fullmatch(text.lstrip("+-")) for text in texts) and all(
+                abs(int(text)) < 2**63 for text in texts):
+            whole = iter(int(text) for text in texts)
+            if n_missing:
+                return pd.array([None if m else next(whole) for m in missing], dtype="Int64"), f"integer{note}"
+            return np.fromiter(whole, dtype=np.int64, count=len(texts)), "integer"
+        values = np.full(len(cells), np.nan)
+        values[~np.asarray(missing)] = numbers
+        return values, f"float{note}"
+    if all(text.lower() in _BOOLEANS for text in texts):
+        flags = iter(_BOOLEANS[text.lower()] for text in texts)
+        if n_missing:
+            return pd.array([None if m else next(flags) for m in missing], dtype="boolean"), f"true/false{note}"
+        return np.fromiter(flags, dtype=bool, count=len(texts)), "true/false"
+    numeric = [_is_number(text, decimal) for text in texts]
+    if any(numeric):
+        line, text = next(item for item, is_number in zip(present, numeric, strict=True) if not is_number)
+        warnings.warn(
+            f"{_where(path, line, j, names)}: {text!r} is not a number, so the column, {sum(numeric)} of whose "
+            f"{len(texts)} values are numbers, is read as text: one category per value",
+            UserWarning, stacklevel=2,
+        )
+    iterator = iter(texts)
+    values = pd.Categorical([None if m else next(iterator) for m in missing], categories=sorted(set(texts)))
+    n_values = len(values.categories)
+    missing_note = f", {n_missing} missing" if n_missing else ""
+    return values, f"text ({n_values} value{'s' if n_values != 1 else ''}{missing_note})"
 
 
 def _name(separator):
@@ -174,6 +322,8 @@ def _decide_header(path, first, decimal, header):
         return False, "no header row (the first row reads as numbers)"
     if not any(numeric):
         return True, "header row assumed (the first row reads as names)"
+    if all(is_number or cell.strip() in MISSING for is_number, cell in zip(numeric, first, strict=True)):
+        return False, "no header row (the first row reads as numbers and missing values)"
     raise ValueError(f"{path}: the first row ({cells}) mixes names and numbers: {advice}")
 
 
@@ -195,9 +345,12 @@ def _check_names(path, line, cells, delimiter):
     return names
 
 
-def _check_separators(path, line, column, cell, delimiter, decimal):
+def _check_separators(path, line, column, cell, delimiter, decimal, numbers_only=False):
+    """An error for a cell that holds another separator; ``numbers_only``: only when it joins numbers (text cells)."""
     for separator in _SEPARATORS:
         if separator in (delimiter, decimal) or separator not in cell:
+            continue
+        if numbers_only and not all(_is_number(part, decimal or ".") for part in cell.split(separator)):
             continue
         advice = f"if {_name(separator)} separates the columns, pass --delimiter '{separator}'"
         if separator == "\t":
@@ -220,19 +373,13 @@ def _check_separators(path, line, column, cell, delimiter, decimal):
 
 def _number(path, line, j, cell, decimal, names):
     text = cell.strip()
-    where = f"{path}, line {line}, column {j + 1}" + (f" ({names[j]!r})" if names else "")
+    where = _where(path, line, j, names)
     if decimal != "." and "." in text and _NUMBER.fullmatch(text):
         raise ValueError(f"{where}: {text!r} has a '.' although the decimal mark is {_name(decimal)}")
     if _NUMBER.fullmatch(text.replace(decimal, ".") if decimal != "." else text):
         value = float(text.replace(decimal, "."))
         if math.isfinite(value):
             return value
-    if not text:
-        raise ValueError(f"{where} is empty; skgan's command line reads complete numeric tables (fill in or drop "
-                         "missing values first)")
     if _NON_FINITE.fullmatch(text) or _NUMBER.fullmatch(text.replace(decimal, ".")):
         raise ValueError(f"{where}: {text!r} is not a finite number; skgan's command line reads finite numbers only")
-    raise ValueError(
-        f"{where}: {text!r} is not a number; skgan's command line reads numeric tables only "
-        "(encode text and categories as numbers first)"
-    )
+    raise ValueError(f"{where}: {text!r} is not a number")

@@ -3,8 +3,16 @@
 ``skgan fit`` trains a :class:`~skgan.GANSampler` on a .csv or .npy file and
 saves it in the safe model format of :mod:`skgan.persistence`;
 ``skgan sample`` writes generated rows; ``skgan score`` prints the Parzen
-log-likelihood of a data file; ``skgan demo`` runs the digits demo.
-``python -m skgan`` is the same command.
+log-likelihood of a data file; ``skgan evaluate`` compares synthetic rows
+with real ones; ``skgan demo`` runs the digits demo. ``python -m skgan`` is
+the same command.
+
+A .csv file of numbers is read without pandas; a .csv file with text,
+true/false or missing cells is a table, read with pandas into one dtype per
+column (see :mod:`skgan._csv`), on which ``skgan fit`` trains a tabular
+GANSampler; ``skgan sample`` writes such a model's rows with the table's
+columns, and ``--condition column=value`` fixes the value of discrete
+columns.
 """
 
 import argparse
@@ -17,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._csv import CSVTable, parse_separator, read_csv
+from ._csv import MISSING, CSVTable, parse_separator, read_csv
 
 __all__ = ["main"]
 
@@ -27,6 +35,7 @@ _EPILOG = """\
 examples:
   skgan fit train.csv -o model.skgan --set max_iter=200 --set loss=minimax
   skgan sample model.skgan -n 1000 -o samples.csv --random-state 0
+  skgan sample model.skgan -n 100 -o dream.csv --condition island=Dream --condition sex=female
   skgan score model.skgan test.csv
   skgan demo --max-iter 50
 """
@@ -92,7 +101,11 @@ def _add_fit(commands):
         epilog="example: skgan fit train.csv -o model.skgan --set max_iter=50 "
         "--set generator__hidden_layer_sizes=(64,64) --set loss=minimax",
     )
-    fit.add_argument("data", metavar="DATA", help="training data: a numeric .csv (header row optional) or .npy")
+    fit.add_argument(
+        "data", metavar="DATA",
+        help="training data: a .csv (header row optional) of numbers, or, with pandas, a table with text, "
+        "true/false and missing (empty or NA) cells; or a .npy",
+    )
     fit.add_argument("-o", "--output", metavar="MODEL", required=True, help="model file to write")
     _add_reading(fit, "say how DATA was read, and show the fit's progress")
     fit.add_argument(
@@ -120,6 +133,12 @@ def _add_sample(commands):
         "--random-state", metavar="S", type=int, default=None,
         help="seed of the noise (default: the model's random_state)",
     )
+    sample.add_argument(
+        "--condition", metavar="COLUMN=VALUE", dest="conditions", action="append", default=[],
+        type=_parse_condition,
+        help="for a model fitted on a table: every row gets VALUE in the discrete (text, true/false or "
+        "few-valued) COLUMN; VALUE as written in the training file, empty for missing; repeatable",
+    )
 
 
 def _add_score(commands):
@@ -130,7 +149,7 @@ def _add_score(commands):
         "in nats, with its standard error.",
     )
     score.add_argument("model", metavar="MODEL", help="model file written by skgan fit")
-    score.add_argument("data", metavar="DATA", help="rows to score: a numeric .csv (header row optional) or .npy")
+    score.add_argument("data", metavar="DATA", help="rows to score, read as skgan fit reads its DATA")
     _add_reading(score, "say how DATA was read")
 
 
@@ -142,7 +161,9 @@ def _add_evaluate(commands):
         "table of metrics with the value of perfect synthetic data (skgan.evaluate).",
         epilog="example: skgan evaluate train.csv synthetic.csv --holdout test.csv --target label",
     )
-    evaluate.add_argument("real", metavar="REAL", help="the real (training) rows: a numeric .csv or .npy")
+    evaluate.add_argument(
+        "real", metavar="REAL", help="the real (training) rows: a .csv (numbers, or a table) or .npy"
+    )
     evaluate.add_argument("synthetic", metavar="SYNTHETIC", help="the generated rows, with REAL's columns")
     evaluate.add_argument(
         "--holdout", metavar="HOLDOUT", default=None,
@@ -179,6 +200,20 @@ def _separator(text):
         return parse_separator(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parse_condition(text):
+    """``"column=value"`` as ``(column, value)``, both strings (the value is matched against the model's later).
+
+    Examples
+    --------
+    >>> _parse_condition("island=Dream"), _parse_condition("mass=")
+    (('island', 'Dream'), ('mass', ''))
+    """
+    column, separator, value = text.partition("=")
+    if not separator or not column.strip():
+        raise argparse.ArgumentTypeError(f"expected COLUMN=VALUE, got {text!r}")
+    return column.strip(), value.strip()
 
 
 def _parse_param(text):
@@ -244,14 +279,16 @@ def read_data(path, **options):
     return read_table(path, **options).X
 
 
-def read_table(path, header=None, delimiter=",", decimal="."):
+def read_table(path, header=None, delimiter=",", decimal=".", frame=False):
     """Rows, column names and how the file was read, from a .csv or .npy file.
 
-    A .csv file is read by one reader of skgan's own, with or without pandas
-    installed: a first row that reads as numbers is data, a first row of
-    names is the header (``header=True`` or ``False`` says so instead), and
-    anything that is not a complete table of finite numbers is an error that
-    names the line and the column.
+    A .csv file of numbers is read by one reader of skgan's own, with or
+    without pandas installed: a first row that reads as numbers is data, a
+    first row of names is the header (``header=True`` or ``False`` says so
+    instead), and a cell that is not a finite number is an error that names
+    the line and the column. A .csv file with text, true/false or missing
+    cells is a table: with pandas installed it is read into a DataFrame, a
+    dtype per column inferred from its cells (see :func:`skgan._csv.read_csv`).
 
     Parameters
     ----------
@@ -263,12 +300,15 @@ def read_table(path, header=None, delimiter=",", decimal="."):
         The character between the cells of a .csv file (``" "``: spaces).
     decimal : str, default="."
         The decimal mark of a .csv file's numbers.
+    frame : bool, default=False
+        Give numeric rows as a DataFrame too (columns ``x0``, ``x1``, ...
+        without names).
 
     Returns
     -------
     table : skgan._csv.CSVTable
-        ``X`` (float64), ``feature_names`` (the header's, or None) and a
-        one-line ``description``.
+        ``X`` (float64, or a DataFrame for a table), ``feature_names`` (the
+        header's, or None) and a one-line ``description``.
 
     Examples
     --------
@@ -289,8 +329,12 @@ def read_table(path, header=None, delimiter=",", decimal="."):
             raise ValueError(
                 f"{path} holds an array of shape {np.shape(X)}; skgan needs a 2-D table of rows and features"
             )
+        if frame:
+            import pandas as pd
+
+            X = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
         return CSVTable(X, None, f"read {path}: {X.shape[0]} rows of {X.shape[1]} columns")
-    return read_csv(path, header=header, delimiter=delimiter, decimal=decimal)
+    return read_csv(path, header=header, delimiter=delimiter, decimal=decimal, frame=frame)
 
 
 def _read_npy(path):
@@ -304,14 +348,59 @@ def _read_npy(path):
 
 
 def write_rows(path, X, feature_names):
-    """Write rows to a .npy file, or to a .csv file with a header row."""
+    """Write rows to a .npy file, or to a .csv file with a header row.
+
+    A DataFrame (a table model's rows) is written with its columns: integers
+    as integers, booleans as True and False, categories as their labels and
+    missing values as empty cells. Only a DataFrame of numbers and booleans
+    can go to a .npy file (as float64, NaN for missing values).
+
+    Examples
+    --------
+    >>> import io, os, tempfile
+    >>> import pandas as pd
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "rows.csv")
+    >>> frame = pd.DataFrame({"island": pd.Categorical(["Dream", None]), "year": pd.array([2007, None], "Int64"),
+    ...                       "male": [True, False], "mass": [3750.5, float("nan")]})
+    >>> write_rows(path, frame, list(frame.columns))
+    >>> print(open(path).read())
+    island,year,male,mass
+    Dream,2007,True,3750.5
+    ,,False,
+    >>> folder.cleanup()
+    """
+    frame = hasattr(X, "iloc")
     if _suffix(path, "OUT") == ".npy":
+        if frame:
+            X = _frame_as_floats(X)
         np.save(path, X)
         return
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(feature_names)
-        writer.writerows(X.tolist())
+        writer.writerow([str(name) for name in feature_names])
+        if not frame:
+            writer.writerows(X.tolist())
+            return
+        columns = [X.iloc[:, j].astype(object).tolist() for j in range(X.shape[1])]
+        missing = [X.iloc[:, j].isna().to_numpy() for j in range(X.shape[1])]
+        cells = list(zip(columns, missing, strict=True))
+        for i in range(len(X)):
+            writer.writerow(["" if gaps[i] else _cell(values[i]) for values, gaps in cells])
+
+
+def _cell(value):
+    """One value of a table as its .csv cell: Python's own text of it (numpy scalars as Python ones)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _frame_as_floats(frame):
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    if not all(is_numeric_dtype(dtype) or is_bool_dtype(dtype) for dtype in frame.dtypes):
+        raise _UsageError("the model's rows hold text or categories, which a .npy file cannot hold; write a .csv file")
+    return frame.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _check_writable(path):
@@ -337,17 +426,43 @@ def _fit(args):
     if args.verbose and "verbose" not in dict(args.params):
         estimator.set_params(verbose=1)
     table = _read(args)
+    if _is_frame(table.X):
+        _warn_of_identifiers(table.X)
     start = time.perf_counter()
     estimator.fit(table.X)
     seconds = time.perf_counter() - start
-    if table.feature_names is not None:  # what validate_data sets from a DataFrame's columns
+    if table.feature_names is not None and not _is_frame(table.X):  # what validate_data sets from a DataFrame
         estimator.feature_names_in_ = np.asarray(table.feature_names, dtype=object)
     estimator.save(args.output)
+    if hasattr(estimator, "encoder_") and _is_frame(table.X):
+        counts = {}
+        for kind in estimator.encoder_.column_kinds_.values():
+            counts[kind] = counts.get(kind, 0) + 1
+        data = (f"a table of {_count(estimator.n_features_in_, 'column')} "
+                f"({', '.join(f'{n} {kind}' for kind, n in counts.items())})")
+    else:
+        data = _count(estimator.n_features_in_, "feature")
     print(
-        f"Trained {_count(estimator.n_iter_, 'epoch')} on {_count(estimator.n_features_in_, 'feature')} "
+        f"Trained {_count(estimator.n_iter_, 'epoch')} on {data} "
         f"in {seconds:.1f} s on {estimator.device_}; Parzen bandwidth {estimator.bandwidth_:.4g}. "
         f"Saved {args.output}."
     )
+
+
+def _is_frame(X):
+    return hasattr(X, "iloc")
+
+
+def _warn_of_identifiers(frame):
+    """A warning for each text column with about as many values as rows: each would be a category of its own."""
+    for name in frame.columns:
+        column = frame[name]
+        if str(column.dtype) == "category" and len(column.cat.categories) > max(50, 0.5 * column.notna().sum()):
+            warnings.warn(
+                f"column {name!r} holds {len(column.cat.categories)} distinct texts in {len(column)} rows, each a "
+                "category of its own: if it is an identifier or free text, drop it from the file",
+                UserWarning, stacklevel=2,
+            )
 
 
 def _count(n, noun):
@@ -361,8 +476,8 @@ def _count(n, noun):
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _read(args):
-    table = read_table(args.data, header=args.header, delimiter=args.delimiter, decimal=args.decimal)
+def _read(args, frame=False):
+    table = read_table(args.data, header=args.header, delimiter=args.delimiter, decimal=args.decimal, frame=frame)
     if args.verbose:
         print(table.description[0].upper() + table.description[1:] + ".")
     return table
@@ -374,10 +489,76 @@ def _sample(args):
     _suffix(args.output, "OUT")
     _check_writable(args.output)
     estimator = load(args.model)
-    X = estimator.sample(args.n_samples, random_state=args.random_state)
-    names = getattr(estimator, "feature_names_in_", [f"x{i}" for i in range(estimator.n_features_in_)])
+    conditions = _conditions(estimator, args.conditions) if args.conditions else None
+    X = estimator.sample(args.n_samples, random_state=args.random_state, conditions=conditions)
+    if _is_frame(X):
+        names, what = list(X.columns), _count(X.shape[1], "column")
+    else:
+        names = getattr(estimator, "feature_names_in_", [f"x{i}" for i in range(estimator.n_features_in_)])
+        what = _count(X.shape[1], "feature")
     write_rows(args.output, X, list(names))
-    print(f"Wrote {_count(len(X), 'row')} of {_count(X.shape[1], 'feature')} to {args.output}.")
+    print(f"Wrote {_count(len(X), 'row')} of {what} to {args.output}.")
+
+
+def _conditions(estimator, pairs):
+    """``--condition`` pairs as the ``conditions`` of ``sample``: each value matched to one of its column's."""
+    encoder = getattr(estimator, "encoder_", None)
+    if encoder is None:
+        raise _UsageError(
+            "--condition needs a model fitted on a table (a .csv file with text, true/false or missing cells); "
+            "this model was fitted on numbers"
+        )
+    labels = {str(label): label for label in encoder.column_kinds_}
+    discrete = encoder.discrete_columns()
+    shown = ", ".join(map(str, discrete)) or "none"
+    conditions = {}
+    for name, text in pairs:
+        if name not in labels:
+            raise _UsageError(f"--condition {name}=...: the model has no column {name!r}; its discrete columns "
+                              f"(those a condition can fix) are {shown}")
+        label = labels[name]
+        if label not in discrete:
+            raise _UsageError(f"--condition {name}=...: {name!r} is a {encoder.column_kinds_[label]} column; a "
+                              f"condition fixes a discrete column: {shown}")
+        if label in conditions:
+            raise _UsageError(f"--condition {name}=... is given twice")
+        conditions[label] = _condition_value(encoder, label, name, text)
+    return conditions
+
+
+def _condition_value(encoder, label, name, text):
+    """The value of a discrete column that ``text`` writes: ``"3"`` is 3, ``"true"`` True, ``""`` missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skgan.preprocessing import TabularEncoder
+    >>> X = pd.DataFrame({"kids": [0, 1, 3, 1], "male": [True, False, None, True], "island": list("abab")})
+    >>> encoder = TabularEncoder().fit(X)
+    >>> _condition_value(encoder, "kids", "kids", "3"), _condition_value(encoder, "male", "male", "true")
+    (3, True)
+    >>> _condition_value(encoder, "male", "male", "") is None, _condition_value(encoder, "island", "island", "b")
+    (True, 'b')
+    """
+    values = list(encoder.value_positions(label))
+    for value in values:
+        if isinstance(value, str) and value == text:
+            return value
+    for value in values:
+        if value is None:
+            if text in MISSING:
+                return None
+        elif isinstance(value, bool):
+            if text.lower() == str(value).lower():
+                return value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                if float(text) == value:
+                    return value
+            except ValueError:
+                pass
+    written = ", ".join("(empty: missing)" if value is None else str(value) for value in values)
+    raise _UsageError(f"--condition {name}={text}: column {name!r} has no value {text!r}; its values are {written}")
 
 
 def _score(args):
@@ -385,17 +566,24 @@ def _score(args):
 
     _suffix(args.data, "DATA")
     estimator = load(args.model)
-    table = _read(args)
     fitted_names = getattr(estimator, "feature_names_in_", None)
+    table_model = hasattr(estimator, "encoder_") and fitted_names is not None
+    table = _read(args, frame=table_model)
     if table.feature_names is not None and fitted_names is not None and list(fitted_names) != table.feature_names:
         raise ValueError(
             f"the header of {args.data} names the columns {', '.join(table.feature_names)}; the model was fitted "
             f"on {', '.join(map(str, fitted_names))}, in that order"
         )
+    X = table.X
+    if table_model and table.feature_names is None and X.shape[1] == len(fitted_names):
+        X = X.set_axis(list(fitted_names), axis=1)  # no header: the model's columns, in order
+    elif _is_frame(X) and not table_model:
+        raise ValueError(f"{args.data} is a table with text, true/false or missing cells, but the model was fitted "
+                         "on numbers")
     with warnings.catch_warnings():  # the columns were matched by name above, or are taken in order
         warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
-        score = estimator.parzen_score(table.X)
-    print(f"Parzen log-likelihood: {score} nats (mean ± standard error over {_count(len(table.X), 'row')})")
+        score = estimator.parzen_score(X)
+    print(f"Parzen log-likelihood: {score} nats (mean ± standard error over {_count(len(X), 'row')})")
 
 
 def _evaluate(args):
@@ -413,19 +601,45 @@ def _evaluate(args):
     for role, table in tables.items():
         if table.X.shape[1] != tables["real"].X.shape[1] or (names and table.feature_names not in (None, names)):
             raise ValueError(f"{getattr(args, role)} does not have the columns of {args.real}")
+    rows = {role: table.X for role, table in tables.items()}
+    frames = any(_is_frame(X) for X in rows.values())
+    if frames:  # a table in one file: every file as a DataFrame with the real file's columns
+        rows = _as_frames(args, rows, names)
     target = None
     if args.target is not None:
         if names and args.target in names:
             target = names.index(args.target)
-        elif args.target.isdigit() and int(args.target) < len(tables["real"].X[0]):
+        elif args.target.isdigit() and int(args.target) < rows["real"].shape[1]:
             target = int(args.target)
         else:
             raise _UsageError(f"--target {args.target}: no such column in {args.real}")
+        if frames:
+            target = rows["real"].columns[target]
     report = evaluate(
-        tables["real"].X, tables["synthetic"].X, holdout=tables["holdout"].X if "holdout" in tables else None,
+        rows["real"], rows["synthetic"], holdout=rows.get("holdout"),
         target=target, random_state=args.random_state, verbose=int(args.verbose),
     )
     print(report)
+
+
+def _as_frames(args, rows, names):
+    """The rows of each file as DataFrames with the columns of REAL; text columns of REAL are text in all."""
+    import pandas as pd
+
+    columns = names if names is not None else [f"x{j}" for j in range(rows["real"].shape[1])]
+    frames = {}
+    for role, X in rows.items():
+        frames[role] = X.set_axis(columns, axis=1) if _is_frame(X) else pd.DataFrame(X, columns=columns)
+    real = frames["real"]
+    for role, frame in frames.items():
+        for column in columns:
+            text_in_real, text_here = (str(f[column].dtype) == "category" for f in (real, frame))
+            if text_in_real and not text_here:
+                values = frame[column].astype(object)
+                frame[column] = pd.Categorical(values.map(_cell).where(values.notna()))
+            elif text_here and not text_in_real:
+                raise ValueError(f"column {column!r} holds text in {getattr(args, role)} but not in {args.real}")
+    return frames
 
 
 def _demo(argv):
