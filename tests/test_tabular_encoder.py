@@ -443,6 +443,8 @@ def _mutations():
         "point mass out of range": on_column("float", "points", [1e9]),
         "points not a list": on_column("float", "points", 0.0),
         "repeated point masses": on_column("float", "points", lambda c: c.update(points=[c["low"], c["low"]])),
+        "grid out of range": on_column("float", "grid", [1e9]),
+        "unsorted grid": on_column("float", "grid", lambda c: c.update(grid=[c["high"], c["low"]])),
     }
 
 
@@ -589,3 +591,18 @@ def test_few_repeated_fractional_values_are_discrete():
     distinct = np.linspace(0.1, 0.9, 9)  # few, but each seen once: continuous
     assert TabularEncoder().fit(years[:, None]).column_kinds_[0] == "discrete"
     assert TabularEncoder().fit(distinct[:, None]).column_kinds_[0] == "continuous"
+
+
+def test_repeated_values_make_a_grid_that_decoded_values_snap_to():
+    rng = np.random.RandomState(0)
+    levels = np.round(rng.gamma(2.0, 3.0, 30), 4)  # 30 fractional values, each seen about 20 times
+    X = rng.choice(levels, 600)[:, None]
+    encoder = TabularEncoder(random_state=0).fit(X)
+    assert encoder.column_kinds_[0] == "continuous"
+    Z = encoder.transform(X)
+    np.testing.assert_array_equal(encoder.inverse_transform(Z), X)
+    Z[:, 0] = rng.uniform(-1, 1, len(Z))  # any scalar decodes to an observed value
+    assert set(encoder.inverse_transform(Z)[:, 0]) <= set(levels)
+    unique = rng.normal(size=(600, 1))  # values seen once: no grid
+    plain = TabularEncoder(random_state=0).fit(unique).to_plain()
+    assert plain["columns"][0]["grid"] == []

@@ -466,6 +466,17 @@ POINT_MASS_SHARE = 0.1
 POINT_MASS_ROWS = 10
 
 
+#: A continuous column with at most this many distinct values, each seen twice on average, is on a grid:
+#: decoded values snap to the nearest observed value.
+MAX_GRID = 1000
+
+
+def value_grid(finite):
+    """The distinct values of a continuous column whose values repeat (at most MAX_GRID), else an empty array."""
+    distinct = np.unique(finite)
+    return distinct if distinct.size <= MAX_GRID and 2 * distinct.size <= finite.size else np.empty(0)
+
+
 def point_masses(finite):
     """The point masses of a continuous column's finite values, and the values left for the modes.
 
@@ -487,10 +498,11 @@ class ContinuousColumn:
     point masses (``points``) have an entry of their own after the modes,
     with ``alpha`` 0, and decode exactly. One mode, no point masses and no
     missing values: the scalar alone. Decoded values are rounded for an
-    integer column and clipped to the observed [low, high].
+    integer column, snapped to the nearest value of ``grid`` (the observed
+    values, when they repeat) and clipped to the observed [low, high].
     """
 
-    def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing, points=()):
+    def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing, points=(), grid=()):
         self.ctype = ctype
         self.means = np.asarray(means, dtype=np.float64)
         self.stds = np.asarray(stds, dtype=np.float64)
@@ -499,6 +511,7 @@ class ContinuousColumn:
         self.rounded, self.has_missing = bool(rounded), bool(has_missing)
         self.kind = "integer" if self.rounded else "continuous"
         self.points = np.asarray(points, dtype=np.float64)
+        self.grid = np.asarray(grid, dtype=np.float64)
         n_modes = len(self.means) + len(self.points)
         self.mode_width = n_modes + self.has_missing if n_modes > 1 or self.has_missing else 0
         self.width = 1 + self.mode_width
@@ -539,6 +552,11 @@ class ContinuousColumn:
         if self.rounded:
             np.rint(values, out=values)
         np.clip(values, self.low, self.high, out=values)
+        if self.grid.size:
+            above = np.searchsorted(self.grid, values).clip(1, self.grid.size - 1) if self.grid.size > 1 else 0
+            below = np.maximum(above - 1, 0)
+            nearer_above = np.abs(self.grid[above] - values) < np.abs(values - self.grid[below])
+            values = np.where(nearer_above, self.grid[above], self.grid[below])
         if missing is not None:
             values[missing] = np.nan
         return self.ctype.from_numbers(values)
@@ -559,12 +577,12 @@ class ContinuousColumn:
     def to_plain(self, where):
         return {"kind": self.kind, "means": self.means.tolist(), "stds": self.stds.tolist(),
                 "weights": self.weights.tolist(), "low": self.low, "high": self.high, "missing": self.has_missing,
-                "points": self.points.tolist()}
+                "points": self.points.tolist(), "grid": self.grid.tolist()}
 
     @classmethod
     def from_plain(cls, plain, ctype, where):
-        check_keys(plain, ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing", "points"),
-                   where)
+        check_keys(plain, ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing", "points",
+                           "grid"), where)
         allowed = ("float", "Float", "int", "Int") if plain["kind"] == "integer" else ("float", "Float")
         check(ctype.family in allowed, f"{where}['kind']",
               f"is {plain['kind']!r}, which a column of dtype {ctype.name} cannot be")
@@ -588,8 +606,12 @@ class ContinuousColumn:
                   for i, v in enumerate(check_list(plain["points"], f"{where}['points']"))]
         check(all(low <= v <= high for v in points) and points == sorted(set(points)), f"{where}['points']",
               "must be distinct values in [low, high], in increasing order")
+        grid = [check_float(v, f"{where}['grid'][{i}]")
+                for i, v in enumerate(check_list(plain["grid"], f"{where}['grid']"))]
+        check(len(grid) <= MAX_GRID and all(low <= v <= high for v in grid) and grid == sorted(set(grid)),
+              f"{where}['grid']", f"must be at most {MAX_GRID} distinct values in [low, high], in increasing order")
         return cls(ctype, arrays["means"], arrays["stds"], arrays["weights"], low, high,
-                   rounded=rounded, has_missing=has_missing, points=points)
+                   rounded=rounded, has_missing=has_missing, points=points, grid=grid)
 
 
 # -- kinds ------------------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from ._columns import (
     is_missing_value,
     point_masses,
     to_tagged,
+    value_grid,
     value_key,
 )
 from ._layout import OutputLayout
@@ -225,7 +226,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             finite = numbers[~np.isnan(numbers)]
             points, rest = point_masses(finite)
             columns.append((ctype, float(finite.min()), float(finite.max()), kind == "integer",
-                            len(finite) < len(numbers), points))
+                            len(finite) < len(numbers), points, value_grid(finite)))
             tasks.append((fit_sample(rest, self.max_fit_rows, np.random.RandomState(seeds[index, 0])),
                           int(seeds[index, 1])))
         with warnings.catch_warnings():  # sklearn's Parallel passes the filter to the workers
@@ -236,9 +237,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             with _Progress(len(labels), self.verbose) as report:
                 for index, label in enumerate(labels):
                     if isinstance(columns[index], tuple):
-                        ctype, low, high, rounded, has_missing, points = columns[index]
+                        ctype, low, high, rounded, has_missing, points, grid = columns[index]
                         columns[index] = ContinuousColumn(ctype, *next(modes), low, high, rounded=rounded,
-                                                          has_missing=has_missing, points=points)
+                                                          has_missing=has_missing, points=points, grid=grid)
                     report(index, label, columns[index])
         if X.shape[0] == 1 and not any(column.width for column in columns):
             raise ValueError("TabularEncoder needs more than one row: with n_samples = 1 every column is constant.")
