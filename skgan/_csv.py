@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["CSVTable", "parse_separator", "read_csv"]
+__all__ = ["MISSING", "CSVTable", "as_frames", "match_value", "parse_separator", "read_csv", "write_csv"]
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
@@ -159,6 +159,107 @@ def read_csv(path, *, header=None, delimiter=",", decimal=".", frame=False):
         pd = _pandas(f"reading {path} as a table")
         X = pd.DataFrame(X, columns=names if names is not None else [f"x{j}" for j in range(width)])
     return CSVTable(X, names, description)
+
+
+def write_csv(path, X, feature_names):
+    """Write rows to a .csv file with a header row.
+
+    A DataFrame (a table model's rows) is written with its columns: integers
+    as integers, booleans as True and False, categories as their labels and
+    missing values as empty cells; :func:`read_csv` reads it back with the
+    same dtypes (but for a column's missing cells that were all filled in).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "rows.csv")
+    >>> frame = pd.DataFrame({"island": pd.Categorical(["Dream", None]), "year": pd.array([2007, None], "Int64"),
+    ...                       "male": [True, False], "mass": [3750.5, float("nan")]})
+    >>> write_csv(path, frame, list(frame.columns))
+    >>> print(open(path).read())
+    island,year,male,mass
+    Dream,2007,True,3750.5
+    ,,False,
+    >>> folder.cleanup()
+    """
+    with open(path, "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow([str(name) for name in feature_names])
+        if not hasattr(X, "iloc"):
+            writer.writerows(X.tolist())
+            return
+        cells = [(X.iloc[:, j].astype(object).tolist(), X.iloc[:, j].isna().to_numpy()) for j in range(X.shape[1])]
+        for i in range(len(X)):
+            writer.writerow(["" if gaps[i] else _cell(values[i]) for values, gaps in cells])
+
+
+def _cell(value):
+    """One value of a table as its .csv cell: Python's own text of it (numpy scalars as Python ones)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def match_value(text, values):
+    """The one of ``values`` (a discrete column's) that the cell ``text`` writes, as :func:`read_csv` would read it.
+
+    A text value matches as written; else ``""`` and the missing-value
+    markers match None, ``true``/``false`` (any case) the booleans, and a
+    number an equal number. A ValueError when none matches.
+
+    Examples
+    --------
+    >>> match_value("3", [0, 3, None]), match_value("TRUE", [False, True]), match_value("NA", ["x", None])
+    (3, True, None)
+    """
+    for value in values:
+        if isinstance(value, str) and value == text:
+            return value
+    for value in values:
+        if value is None:
+            if text.strip() in MISSING:
+                return None
+        elif isinstance(value, (bool, np.bool_)):
+            if text.strip().lower() == str(bool(value)).lower():
+                return value
+        elif isinstance(value, (int, float, np.number)):
+            try:
+                if float(text) == value:
+                    return value
+            except ValueError:
+                pass
+    raise ValueError(f"{text!r} is none of the values {values}")
+
+
+def as_frames(rows, columns, paths):
+    """The rows of several files as DataFrames with ``columns``, the text columns of the first text in all.
+
+    Parameters
+    ----------
+    rows : list of ndarray or DataFrame
+        The first is the reference (the real rows).
+    columns : list
+        The column names.
+    paths : list of str
+        The files, for errors.
+
+    Returns
+    -------
+    frames : list of DataFrame
+    """
+    import pandas as pd
+
+    frames = [X.set_axis(columns, axis=1) if hasattr(X, "iloc") else pd.DataFrame(X, columns=columns) for X in rows]
+    for frame, path in zip(frames, paths, strict=True):
+        for column in columns:
+            text_in_first, text_here = (str(f[column].dtype) == "category" for f in (frames[0], frame))
+            if text_in_first and not text_here:
+                values = frame[column].astype(object)
+                frame[column] = pd.Categorical(values.map(_cell).where(values.notna()))
+            elif text_here and not text_in_first:
+                raise ValueError(f"column {column!r} holds text in {path} but not in {paths[0]}")
+    return frames
 
 
 def _check_widths(path, first_line, width, data, delimiter):

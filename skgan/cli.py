@@ -17,7 +17,6 @@ columns.
 
 import argparse
 import ast
-import csv
 import sys
 import time
 import warnings
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._csv import MISSING, CSVTable, parse_separator, read_csv
+from ._csv import CSVTable, as_frames, match_value, parse_separator, read_csv, write_csv
 
 __all__ = ["main"]
 
@@ -348,51 +347,15 @@ def _read_npy(path):
 
 
 def write_rows(path, X, feature_names):
-    """Write rows to a .npy file, or to a .csv file with a header row.
+    """Write rows to a .npy file, or to a .csv file with a header row (:func:`skgan._csv.write_csv`).
 
-    A DataFrame (a table model's rows) is written with its columns: integers
-    as integers, booleans as True and False, categories as their labels and
-    missing values as empty cells. Only a DataFrame of numbers and booleans
-    can go to a .npy file (as float64, NaN for missing values).
-
-    Examples
-    --------
-    >>> import io, os, tempfile
-    >>> import pandas as pd
-    >>> folder = tempfile.TemporaryDirectory()
-    >>> path = os.path.join(folder.name, "rows.csv")
-    >>> frame = pd.DataFrame({"island": pd.Categorical(["Dream", None]), "year": pd.array([2007, None], "Int64"),
-    ...                       "male": [True, False], "mass": [3750.5, float("nan")]})
-    >>> write_rows(path, frame, list(frame.columns))
-    >>> print(open(path).read())
-    island,year,male,mass
-    Dream,2007,True,3750.5
-    ,,False,
-    >>> folder.cleanup()
+    Only a DataFrame of numbers and booleans can go to a .npy file (as
+    float64, NaN for missing values).
     """
-    frame = hasattr(X, "iloc")
     if _suffix(path, "OUT") == ".npy":
-        if frame:
-            X = _frame_as_floats(X)
-        np.save(path, X)
+        np.save(path, _frame_as_floats(X) if _is_frame(X) else X)
         return
-    with open(path, "w", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow([str(name) for name in feature_names])
-        if not frame:
-            writer.writerows(X.tolist())
-            return
-        columns = [X.iloc[:, j].astype(object).tolist() for j in range(X.shape[1])]
-        missing = [X.iloc[:, j].isna().to_numpy() for j in range(X.shape[1])]
-        cells = list(zip(columns, missing, strict=True))
-        for i in range(len(X)):
-            writer.writerow(["" if gaps[i] else _cell(values[i]) for values, gaps in cells])
-
-
-def _cell(value):
-    """One value of a table as its .csv cell: Python's own text of it (numpy scalars as Python ones)."""
-    value = value.item() if isinstance(value, np.generic) else value
-    return repr(value) if isinstance(value, float) else str(value)
+    write_csv(path, X, feature_names)
 
 
 def _frame_as_floats(frame):
@@ -527,38 +490,15 @@ def _conditions(estimator, pairs):
 
 
 def _condition_value(encoder, label, name, text):
-    """The value of a discrete column that ``text`` writes: ``"3"`` is 3, ``"true"`` True, ``""`` missing.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from skgan.preprocessing import TabularEncoder
-    >>> X = pd.DataFrame({"kids": [0, 1, 3, 1], "male": [True, False, None, True], "island": list("abab")})
-    >>> encoder = TabularEncoder().fit(X)
-    >>> _condition_value(encoder, "kids", "kids", "3"), _condition_value(encoder, "male", "male", "true")
-    (3, True)
-    >>> _condition_value(encoder, "male", "male", "") is None, _condition_value(encoder, "island", "island", "b")
-    (True, 'b')
-    """
+    """The value of a discrete column that ``text`` writes: ``"3"`` is 3, ``"true"`` True, ``""`` missing."""
     values = list(encoder.value_positions(label))
-    for value in values:
-        if isinstance(value, str) and value == text:
-            return value
-    for value in values:
-        if value is None:
-            if text in MISSING:
-                return None
-        elif isinstance(value, bool):
-            if text.lower() == str(value).lower():
-                return value
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            try:
-                if float(text) == value:
-                    return value
-            except ValueError:
-                pass
-    written = ", ".join("(empty: missing)" if value is None else str(value) for value in values)
-    raise _UsageError(f"--condition {name}={text}: column {name!r} has no value {text!r}; its values are {written}")
+    try:
+        return match_value(text, values)
+    except ValueError:
+        written = ", ".join("(empty: missing)" if value is None else str(value) for value in values)
+        raise _UsageError(
+            f"--condition {name}={text}: column {name!r} has no value {text!r}; its values are {written}"
+        ) from None
 
 
 def _score(args):
@@ -604,7 +544,9 @@ def _evaluate(args):
     rows = {role: table.X for role, table in tables.items()}
     frames = any(_is_frame(X) for X in rows.values())
     if frames:  # a table in one file: every file as a DataFrame with the real file's columns
-        rows = _as_frames(args, rows, names)
+        columns = names if names is not None else [f"x{j}" for j in range(rows["real"].shape[1])]
+        rows = dict(zip(rows, as_frames(list(rows.values()), columns, [getattr(args, role) for role in rows]),
+                        strict=True))
     target = None
     if args.target is not None:
         if names and args.target in names:
@@ -620,26 +562,6 @@ def _evaluate(args):
         target=target, random_state=args.random_state, verbose=int(args.verbose),
     )
     print(report)
-
-
-def _as_frames(args, rows, names):
-    """The rows of each file as DataFrames with the columns of REAL; text columns of REAL are text in all."""
-    import pandas as pd
-
-    columns = names if names is not None else [f"x{j}" for j in range(rows["real"].shape[1])]
-    frames = {}
-    for role, X in rows.items():
-        frames[role] = X.set_axis(columns, axis=1) if _is_frame(X) else pd.DataFrame(X, columns=columns)
-    real = frames["real"]
-    for role, frame in frames.items():
-        for column in columns:
-            text_in_real, text_here = (str(f[column].dtype) == "category" for f in (real, frame))
-            if text_in_real and not text_here:
-                values = frame[column].astype(object)
-                frame[column] = pd.Categorical(values.map(_cell).where(values.notna()))
-            elif text_here and not text_in_real:
-                raise ValueError(f"column {column!r} holds text in {getattr(args, role)} but not in {args.real}")
-    return frames
 
 
 def _demo(argv):

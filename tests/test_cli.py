@@ -389,3 +389,184 @@ def test_one_epoch_is_singular(npy_data, tmp_path, capsys):
     assert "Trained 1 epoch on 3 features" in capsys.readouterr().out
     assert main(["sample", str(tmp_path / "m.skgan"), "-n", "1", "-o", str(tmp_path / "s.npy")]) == 0
     assert "Wrote 1 row of 3 features" in capsys.readouterr().out
+
+
+# --- tables: text, integers, true/false and missing cells (pandas) --------
+
+pd = pytest.importorskip("pandas")
+
+
+def write_table(path, n=80, seed=0, header=True):
+    rng = np.random.RandomState(seed)
+    lines = ["length,count,kids,island,member,mass"] if header else []
+    for _ in range(n):
+        length = f"{rng.normal(40, 5):.2f}"
+        count = str(rng.randint(100, 400))  # many values: an integer column
+        kids = "" if rng.rand() < 0.1 else str(rng.randint(0, 4))  # few values, missing cells: discrete Int64
+        island = rng.choice(["Biscoe", "Dream", "Torgersen"])
+        member = rng.choice(["true", "false", "True"])
+        mass = "NA" if rng.rand() < 0.2 else f"{rng.normal(4000, 300):.1f}"
+        lines.append(",".join([length, count, kids, island, member, mass]))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def table_model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("table")
+    data = write_table(folder / "train.csv")
+    model = folder / "table.skgan"
+    assert main(["fit", str(data), "-o", str(model), *FAST]) == 0
+    return data, model
+
+
+def test_a_mixed_csv_is_read_with_a_dtype_per_column(tmp_path):
+    table = read_table(write_table(tmp_path / "train.csv"))
+    X = table.X
+    assert isinstance(X, pd.DataFrame) and table.feature_names == list(X.columns)
+    assert {c: str(t) for c, t in X.dtypes.items()} == {
+        "length": "float64", "count": "int64", "kids": "Int64", "island": "category", "member": "bool",
+        "mass": "float64",
+    }
+    assert list(X["island"].cat.categories) == ["Biscoe", "Dream", "Torgersen"]
+    assert X["kids"].isna().any() and X["mass"].isna().any()  # empty cells and "NA"
+    assert "a table: length float, count integer, kids integer (" in table.description
+    path = tmp_path / "more.csv"
+    path.write_text("name;score;passed\n Ann ;1,5;TRUE\nBob;;\nNA;2;false\n")
+    X = read_table(path, delimiter=";", decimal=",").X
+    assert X["name"].tolist()[:2] == ["Ann", "Bob"] and X["name"].isna().tolist() == [False, False, True]
+    assert X["score"].tolist()[::2] == [1.5, 2.0] and str(X["passed"].dtype) == "boolean"
+    path.write_text("1.5,,3\n2,x,NA\n")  # a first row of numbers and missing cells is data
+    table = read_table(path)
+    assert table.feature_names is None and list(table.X.columns) == ["x0", "x1", "x2"] and len(table.X) == 2
+
+
+def test_a_column_of_numbers_and_text_is_text_with_a_warning(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("a,b\n1,1000\n2,1_000\n3,x\n")
+    with pytest.warns(UserWarning, match=r"line 3, column 2 \('b'\): '1_000' is not a number, so the column, 1 of "):
+        X = read_table(path).X
+    assert str(X["b"].dtype) == "category" and X["b"].tolist() == ["1000", "1_000", "x"]
+
+
+def test_fit_and_sample_a_mixed_csv(table_model, tmp_path, capsys):
+    data, model = table_model
+    gan = skgan.load(model)
+    assert gan.encoder_.column_kinds_ == {"length": "continuous", "count": "integer", "kids": "discrete",
+                                          "island": "discrete", "member": "discrete", "mass": "continuous"}
+    out = tmp_path / "synthetic.csv"
+    assert main(["sample", str(model), "-n", "200", "-o", str(out), "--random-state", "1"]) == 0
+    assert capsys.readouterr().out.startswith("Wrote 200 rows of 6 columns")
+    lines = out.read_text().splitlines()
+    assert lines[0] == "length,count,kids,island,member,mass" and len(lines) == 201
+    cells = [line.split(",") for line in lines[1:]]
+    assert all(c[1].lstrip("-").isdigit() for c in cells)  # integers as integers
+    assert all(c[2] == "" or c[2].isdigit() for c in cells)  # missing as empty cells
+    assert {c[3] for c in cells} <= {"Biscoe", "Dream", "Torgersen"}
+    assert {c[4] for c in cells} <= {"True", "False"}
+    expected = gan.sample(200, random_state=1)
+    back = read_table(out).X  # the written table reads back as the model's rows
+    pd.testing.assert_frame_equal(back[["count", "member"]], expected[["count", "member"]])
+    np.testing.assert_allclose(back["length"], expected["length"])
+    assert back["island"].astype(str).tolist() == expected["island"].astype(str).tolist()
+
+
+def test_fit_message_and_verbose_reading_of_a_table(tmp_path, capsys):
+    data = write_table(tmp_path / "train.csv")
+    assert main(["fit", str(data), "-o", str(tmp_path / "m.skgan"), *FAST, "-v"]) == 0
+    out = capsys.readouterr().out
+    assert "a table: length float, count integer" in out
+    assert "Trained 2 epochs on a table of 6 columns (2 continuous, 1 integer, 3 discrete)" in out
+
+
+def test_sample_with_conditions(table_model, tmp_path, capsys):
+    _, model = table_model
+    out = tmp_path / "dream.csv"
+    status = main(["sample", str(model), "-n", "30", "-o", str(out), "--condition", "island=Dream",
+                   "--condition", "kids=3", "--condition", "member=TRUE"])
+    assert status == 0, capsys.readouterr().err
+    rows = [line.split(",") for line in out.read_text().splitlines()[1:]]
+    assert len(rows) == 30 and all(r[3] == "Dream" and r[2] == "3" and r[4] == "True" for r in rows)
+    assert main(["sample", str(model), "-n", "10", "-o", str(out), "--condition", "kids="]) == 0
+    assert all(line.split(",")[2] == "" for line in out.read_text().splitlines()[1:])  # missing, as a condition
+
+
+@pytest.mark.parametrize(
+    "condition, match",
+    [
+        ("island=Atlantis", "--condition island=Atlantis: column 'island' has no value 'Atlantis'; its values are "
+         "Biscoe, Dream, Torgersen"),
+        ("kids=7", "column 'kids' has no value '7'; its values are 0, 1, 2, 3, (empty: missing)"),
+        ("member=maybe", "its values are False, True"),
+        ("island=", "has no value ''"),
+        ("length=40", "'length' is a continuous column; a condition fixes a discrete column: kids, island, member"),
+        ("colour=red", "the model has no column 'colour'; its discrete columns (those a condition can fix) are kids"),
+        ("island", "expected COLUMN=VALUE"),
+    ],
+)
+def test_bad_conditions_are_one_line(condition, match, table_model, tmp_path, capsys):
+    _, model = table_model
+    status = main(["sample", str(model), "-n", "3", "-o", str(tmp_path / "s.csv"), "--condition", condition])
+    assert_one_error_line(capsys, status, (2,), match)
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_conditions_need_a_table_model_and_one_value_per_column(model, table_model, tmp_path, capsys):
+    status = main(["sample", str(model), "-n", "3", "-o", str(tmp_path / "s.csv"), "--condition", "x0=1"])
+    assert_one_error_line(capsys, status, (2,), "--condition needs a model fitted on a table")
+    status = main(["sample", str(table_model[1]), "-n", "3", "-o", str(tmp_path / "s.csv"),
+                   "--condition", "kids=1", "--condition", "kids=2"])
+    assert_one_error_line(capsys, status, (2,), "--condition kids=... is given twice")
+
+
+def test_a_table_models_rows_go_to_npy_only_when_numeric(table_model, tmp_path, capsys):
+    status = main(["sample", str(table_model[1]), "-n", "3", "-o", str(tmp_path / "s.npy")])
+    assert_one_error_line(capsys, status, (2,), "a .npy file cannot hold; write a .csv file")
+    numeric = tmp_path / "numeric.csv"
+    numeric.write_text("a,b\n1,2.5\n2,\n3,4.5\n4,1.5\n5,2\n")  # a missing cell: a table of numbers
+    assert main(["fit", str(numeric), "-o", str(tmp_path / "n.skgan"), *FAST]) == 0
+    assert main(["sample", str(tmp_path / "n.skgan"), "-n", "4", "-o", str(tmp_path / "n.npy")]) == 0
+    assert np.load(tmp_path / "n.npy").shape == (4, 2)
+
+
+def test_score_and_evaluate_a_table(table_model, tmp_path, capsys):
+    data, model = table_model
+    gan = skgan.load(model)
+    capsys.readouterr()
+    assert main(["score", str(data), str(model)]) == 2  # arguments the wrong way round
+    capsys.readouterr()
+    assert main(["score", str(model), str(data)]) == 0
+    expected = gan.parzen_score(read_table(data).X)
+    assert capsys.readouterr().out.startswith(f"Parzen log-likelihood: {expected} nats (mean ± standard error over 80")
+    plain = write_table(tmp_path / "plain.csv", header=False)  # no header: the model's columns, in order
+    status = main(["score", str(model), str(plain)])
+    assert_one_error_line(capsys, status, (1,), "mixes names and numbers: pass --header")
+    assert main(["score", str(model), str(plain), "--no-header"]) == 0
+    assert capsys.readouterr().out.startswith(f"Parzen log-likelihood: {expected} nats")
+
+    synthetic, holdout = tmp_path / "synthetic.csv", write_table(tmp_path / "holdout.csv", seed=1)
+    assert main(["sample", str(model), "-n", "80", "-o", str(synthetic)]) == 0
+    capsys.readouterr()
+    status = main(["evaluate", str(data), str(synthetic), "--holdout", str(holdout), "--target", "island"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    for metric in ("C2ST AUC", "column similarity", "share closer to training", "TSTR accuracy"):
+        assert metric in out
+
+
+def test_evaluate_reads_a_numeric_file_beside_a_table(tmp_path, capsys):
+    real, synthetic = tmp_path / "real.csv", tmp_path / "synthetic.csv"
+    rng = np.random.RandomState(0)
+    real.write_text("a,b\n" + "".join(f"{v:.3f},{'' if i == 0 else i % 3}\n" for i, v in enumerate(rng.rand(60))))
+    synthetic.write_text("a,b\n" + "".join(f"{v:.3f},{i % 3}\n" for i, v in enumerate(rng.rand(60))))
+    assert main(["evaluate", str(real), str(synthetic)]) == 0, capsys.readouterr().err
+    assert "column similarity" in capsys.readouterr().out
+
+
+def test_a_table_without_pandas_asks_for_it(tmp_path, capsys, monkeypatch):
+    data = write_table(tmp_path / "train.csv")
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    status = main(["fit", str(data), "-o", str(tmp_path / "m.skgan"), *FAST])
+    err = assert_one_error_line(capsys, status, (1,), "line 2, column 4 ('island') holds '")
+    assert err.endswith(', which is not a number; reading a table with text, true/false or missing cells needs '
+                        'pandas: pip install "skgan[pandas]" (or pip install pandas)\n')
