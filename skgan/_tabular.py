@@ -108,7 +108,8 @@ class TableFit:
     def fit(cls, encoder, X_train, model_rows=None, conditional=True):
         """Fit ``encoder`` (a fresh TabularEncoder) on the training rows; ``conditional`` adds conditions."""
         encoder.fit(X_train)
-        table = cls(encoder, DistanceEncoding().fit(X_train))
+        table = cls(encoder, DistanceEncoding())
+        table.score_encoding.fit(table._score_frame(X_train))
         if conditional and encoder.discrete_columns():
             model_rows = table.model_rows(X_train) if model_rows is None else model_rows
             table.condition_columns = list(encoder.discrete_columns())
@@ -153,7 +154,20 @@ class TableFit:
 
     def score_rows(self, X):
         """Rows in the space of the Parzen score: standardised numbers, one-hot categories."""
-        return self.score_encoding.transform(X)
+        return self.score_encoding.transform(self._score_frame(X))
+
+    def _score_frame(self, X):
+        """A DataFrame of an array's columns, numbers where the encoder saw numbers (text arrays are tables too)."""
+        if is_frame(X):
+            return X
+        import pandas as pd
+
+        X = np.asarray(X)
+        kinds = self.encoder.column_kinds_
+        return pd.DataFrame({
+            i: X[:, i].astype(np.float64) if kinds[i] in ("continuous", "integer") else X[:, i].astype(object)
+            for i in range(X.shape[1])
+        })
 
     def score_span(self, X):
         """The largest range of a column of ``X`` in the score space, encoding at most a chunk at a time."""

@@ -185,3 +185,13 @@ def test_a_packed_discriminator_gets_whole_packs(table):
     assert isinstance(packed.fit(table).sample(5), pd.DataFrame)  # 22 rounded down to 20
     with pytest.raises(ValueError, match="pac=4"):
         fast_gan(discriminator=MLPDiscriminator((16,), pac=4), batch_size=3).fit(table)
+
+
+def test_an_array_of_text_is_a_table():
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.choice(["a", "b"], 60), rng.normal(size=60).round(3).astype(str)]).astype(object)
+    X[:, 1] = X[:, 1].astype(float)
+    gan = fast_gan().fit(X)
+    out = gan.sample(10)
+    assert isinstance(out, np.ndarray) and out.dtype == object and set(out[:, 0]) <= {"a", "b"}
+    assert np.isfinite(gan.score_samples(X)).all()
