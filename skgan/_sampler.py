@@ -554,7 +554,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         the call.
 
         For a table the rows and the window are compared in the encoding
-        of :func:`skgan.metrics.encode` fitted on the training rows: each
+        that the distance-based metrics of :mod:`skgan.metrics` use, fitted
+        on the training rows: each
         numeric column standardised (and a 0/1 column for its missing
         values), each category a 0/1 column. The score is then a density
         in that space: comparable between models of the same training
