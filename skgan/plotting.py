@@ -1,4 +1,4 @@
-"""Pictures to watch a GAN train: sample grids and loss curves.
+"""Pictures to watch a GAN train: sample grids, pair plots, a table's columns and loss curves.
 
 Needs matplotlib, an optional dependency (``pip install "skgan[plot]"``).
 """
@@ -20,19 +20,27 @@ def _pyplot():
 
 
 def plot_samples(
-    samples, image_shape=None, *, X=None, n_samples=100, n_cols=10, max_features=4, random_state=None,
+    samples, image_shape=None, *, X=None, n_samples=100, n_cols=None, max_features=4, random_state=None,
     cmap="gray_r", ax=None,
 ):
-    """Show generated rows: a grid of images, or pair plots for tabular data.
+    """Show generated rows: a grid of images, pair plots, or one panel per column of a table.
 
     With ``image_shape`` each row is drawn as an image in a grid, like the
-    paper's Figure 2. Without it, the first ``max_features`` features are
-    drawn as pair plots (histograms on the diagonal, scatter plots off it),
-    with real rows ``X`` beside the generated ones when given.
+    paper's Figure 2. For a table (a sampler fitted on a DataFrame, or
+    DataFrame ``samples`` or ``X``) each column gets a panel, titled with its
+    name, in a grid: density histograms of numeric columns on shared bins,
+    and bars of the share of each category of discrete ones (text,
+    booleans, and whole numbers with at most 20 values; a sampler's
+    :class:`~skgan.preprocessing.TabularEncoder` says which), missing
+    values a bar of their own, ``"missing"`` (a numeric column's share of
+    missing values is written in its panel). Otherwise the first
+    ``max_features`` features are drawn as pair plots (histograms on the
+    diagonal, scatter plots off it). Real rows ``X`` are drawn beside the
+    generated ones when given.
 
     Parameters
     ----------
-    samples : GANSampler or array-like of shape (n_rows, n_features)
+    samples : GANSampler or array-like or DataFrame of shape (n_rows, n_features)
         A fitted sampler, from which ``n_samples`` rows are drawn, or rows
         to show.
     image_shape : tuple of int, default=None
@@ -40,14 +48,15 @@ def plot_samples(
         with 1 or 3 (RGB) channels; the product must equal the number of
         features. None takes a sampler's own ``image_shape``, and draws pair
         plots when there is none.
-    X : array-like of shape (n_real, n_features), default=None
-        Real rows to compare with, in the pair plots.
+    X : array-like or DataFrame of shape (n_real, n_features), default=None
+        Real rows to compare with, in the pair plots and a table's panels.
     n_samples : int, default=100
         Number of rows drawn from a sampler; ignored for an array.
-    n_cols : int, default=10
-        Images per row of the grid.
+    n_cols : int, default=None
+        Images per row of the grid (None: 10), or panels per row of a
+        table's grid (None: 4).
     max_features : int, default=4
-        Features shown in the pair plots.
+        Features shown in the pair plots; a table shows all its columns.
     random_state : int, RandomState instance or None, default=None
         Passed to ``sample`` when drawing from a sampler.
     cmap : str, default="gray_r"
@@ -59,7 +68,9 @@ def plot_samples(
     Returns
     -------
     ax : matplotlib Axes or ndarray of Axes
-        The axes with the image grid, or the square array of pair-plot axes.
+        The axes with the image grid, the square array of pair-plot axes,
+        or a table's axes, one per column in column order (``ax.figure`` is
+        their figure, which has no other axes).
 
     Examples
     --------
@@ -74,12 +85,22 @@ def plot_samples(
     >>> axes = plot_samples(rng.rand(50, 3), X=rng.rand(50, 3))
     >>> axes.shape
     (3, 3)
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"mass": rng.normal(4000, 300, 50), "island": rng.choice(["Dream", "Biscoe"], 50)})
+    >>> axes = plot_samples(table.sample(frac=1, random_state=0), X=table)
+    >>> [ax.get_title() for ax in axes], [label.get_text() for label in axes[1].get_xticklabels()]
+    (['mass', 'island'], ['Biscoe', 'Dream'])
     """
     plt = _pyplot()
-    if hasattr(samples, "sample"):
+    kinds = None
+    if hasattr(samples, "sample") and not hasattr(samples, "iloc"):  # a sampler; DataFrame.sample is another thing
         if image_shape is None:
             image_shape = getattr(samples, "image_shape", None)
+        kinds = getattr(getattr(samples, "encoder_", None), "column_kinds_", None)
         samples = samples.sample(n_samples, random_state=random_state)
+    if image_shape is None and (_is_frame(samples) or _is_frame(X)):
+        return _table_panels(plt, samples, X, kinds, 4 if n_cols is None else n_cols)
+    n_cols = 10 if n_cols is None else n_cols
     samples = np.asarray(samples, dtype=np.float64)
     if samples.ndim != 2:
         raise ValueError(f"samples must be a 2-D array, got shape {samples.shape}.")
@@ -134,6 +155,123 @@ def _pair_plots(plt, samples, X, max_features):
     axes[0, -1].legend(loc="upper right", fontsize="small")
     fig.tight_layout()
     return axes
+
+
+def _is_frame(X):
+    return hasattr(X, "iloc") and hasattr(X, "columns")
+
+
+def _table_panels(plt, samples, X, kinds, n_cols):
+    """One panel per column of a table: histograms of numeric columns, bars of discrete ones."""
+    frame = samples if _is_frame(samples) else None
+    columns = list(frame.columns if frame is not None else X.columns)
+    sets = [("generated", _as_frame(samples, columns, "samples"))]
+    if X is not None:
+        sets.insert(0, ("real", _as_frame(X, columns, "X")))
+    n_rows = -(-len(columns) // n_cols)
+    width = min(n_cols, len(columns))
+    fig, axes = plt.subplots(n_rows, width, figsize=(3.2 * width + 0.3, 2.6 * n_rows + 0.3), squeeze=False)
+    axes = axes.ravel()
+    for extra in axes[len(columns):]:
+        fig.delaxes(extra)
+    axes = axes[: len(columns)]
+    colors = {"real": "C0", "generated": "C1"}
+    for ax, column in zip(axes, columns, strict=True):
+        values = [(name, rows[column]) for name, rows in sets]
+        kind = kinds.get(column) if kinds else None
+        if kind in ("discrete", "constant") or (kind is None and _looks_discrete([v for _, v in values])):
+            _bars(ax, values, colors)
+        else:
+            _histograms(ax, values, colors)
+        ax.set_title(str(column))
+    axes[0].legend(loc="best", fontsize="small")
+    fig.tight_layout()
+    return axes
+
+
+def _as_frame(rows, columns, what):
+    import pandas as pd
+
+    if _is_frame(rows):
+        if list(rows.columns) != columns:
+            raise ValueError(f"{what} must have the columns {columns}, got {list(rows.columns)}.")
+        return rows.reset_index(drop=True)
+    rows = np.asarray(rows)
+    if rows.ndim != 2 or rows.shape[1] != len(columns):
+        raise ValueError(f"{what} must have {len(columns)} columns like the table, got shape {rows.shape}.")
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _looks_discrete(series):
+    """Text, categories and booleans, and whole numbers with at most 20 values (as TabularEncoder decides)."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    if any(not is_numeric_dtype(s.dtype) or is_bool_dtype(s.dtype) for s in series):
+        return True
+    numbers = np.concatenate([s.to_numpy(dtype=np.float64, na_value=np.nan) for s in series])
+    numbers = numbers[np.isfinite(numbers)]
+    return bool(np.all(numbers == np.round(numbers))) and len(np.unique(numbers)) <= 20
+
+
+def _histograms(ax, values, colors):
+    numbers = [(name, s.to_numpy(dtype=np.float64, na_value=np.nan)) for name, s in values]
+    finite = np.concatenate([v[np.isfinite(v)] for _, v in numbers])
+    bins = np.histogram_bin_edges(finite, bins=20) if finite.size else 20
+    notes = []
+    for name, v in numbers:
+        kept = v[np.isfinite(v)]
+        if kept.size:
+            ax.hist(kept, bins=bins, density=True, alpha=0.5, color=colors[name], label=name)
+        if np.isnan(v).any():
+            notes.append(f"{name} {np.isnan(v).mean():.0%}")
+    if notes:
+        ax.text(0.98, 0.97, "missing: " + ", ".join(notes), transform=ax.transAxes, ha="right", va="top",
+                fontsize="x-small")
+    ax.set_yticks([])
+
+
+def _bars(ax, values, colors):
+    """Side-by-side bars of each category's share of the rows; missing values are the bar "missing"."""
+    labels = _categories(values)
+    missing = any(s.isna().any() for _, s in values)
+    n_bars = len(labels) + missing
+    positions = np.arange(n_bars)
+    width = 0.8 / len(values)
+    for i, (name, s) in enumerate(values):
+        counts = s.value_counts(dropna=True)
+        shares = [counts.get(label, 0) / max(len(s), 1) for label in labels]
+        if missing:
+            shares.append(s.isna().mean())
+        ax.bar(positions + (i - (len(values) - 1) / 2) * width, shares, width=width, color=colors[name], alpha=0.8,
+               label=name)
+    names = [str(label) for label in labels] + (["missing"] if missing else [])
+    ax.set_xticks(positions, names)
+    if n_bars > 4 or max(map(len, names), default=0) > 8:
+        ax.tick_params(axis="x", labelrotation=45)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+    ax.set_ylabel("share of rows")
+
+
+def _categories(values):
+    """The values seen in any of the series: in a ``category`` dtype's order, else sorted."""
+    present = set()
+    for _, s in values:
+        present |= set(s.dropna().tolist())
+    for _, s in values:
+        if str(s.dtype) == "category":
+            ordered = [c for c in s.cat.categories if c in present]
+            return ordered + sorted(present - set(ordered), key=_order)
+    return sorted(present, key=_order)
+
+
+def _order(value):
+    """A sort key for a column's values, numbers and text alike."""
+    if isinstance(value, (bool, np.bool_)):
+        return (0, int(value), "")
+    if isinstance(value, (int, float, np.number)):
+        return (1, float(value), "")
+    return (2, 0.0, str(value))
 
 
 def plot_history(history, *, axes=None):

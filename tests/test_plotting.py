@@ -73,3 +73,60 @@ def test_plot_samples_draws_rgb_images():
     np.testing.assert_array_equal(grid[1, 1], [0.0, 0.0, 0.0])
     with pytest.raises(ValueError, match="1 or 3 channels"):
         plot_samples(np.zeros((2, 8)), image_shape=(2, 2, 2))
+
+
+# --- tables: one panel per column ------------------------------------------
+
+
+def tiny_table(n=80, seed=0):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(seed)
+    return pd.DataFrame({
+        "length": rng.normal(40, 5, n),
+        "island": pd.Series(rng.choice(["Dream", "Biscoe", "Torgersen"], n), dtype="str"),
+        "member": rng.rand(n) < 0.3,
+        "kids": rng.randint(0, 3, n),
+        "mass": np.where(rng.rand(n) < 0.25, np.nan, rng.normal(4000, 300, n)),
+    })
+
+
+def tick_labels(ax):
+    return [label.get_text() for label in ax.get_xticklabels()]
+
+
+def test_plot_samples_draws_a_panel_per_column_of_a_fitted_table():
+    table = tiny_table()
+    gan = tiny_sampler(max_iter=2).fit(table)
+    axes = plot_samples(gan, X=table, n_samples=60, random_state=0)
+    fig = axes[0].figure
+    assert len(axes) == len(fig.axes) == 5  # no empty panels in the 2 x 4 grid
+    assert [ax.get_title() for ax in axes] == list(table.columns)
+    length, island, member, kids, mass = axes
+    assert len(length.patches) == 2 * 20  # real and generated histograms on 20 shared bins
+    real, generated = length.patches[:20], length.patches[20:]
+    np.testing.assert_allclose([p.get_x() for p in real], [p.get_x() for p in generated])
+    assert tick_labels(island) == ["Biscoe", "Dream", "Torgersen"]
+    assert len(island.containers) == 2 and all(len(bars) == 3 for bars in island.containers)
+    shares = [bar.get_height() for bar in island.containers[0]]  # the real rows' shares
+    np.testing.assert_allclose(shares, table["island"].value_counts(normalize=True)[["Biscoe", "Dream", "Torgersen"]])
+    assert tick_labels(member) == ["False", "True"]
+    assert gan.encoder_.column_kinds_["kids"] == "discrete" and tick_labels(kids) == ["0", "1", "2"]
+    assert len(mass.patches) == 2 * 20 and "missing: real" in mass.texts[0].get_text()
+    assert [t.get_text() for t in length.get_legend().get_texts()] == ["real", "generated"]
+
+
+def test_plot_samples_of_frames_shows_missing_categories_as_a_bar():
+    pd = pytest.importorskip("pandas")
+    real = pd.DataFrame({"colour": ["red", None, "blue", "red"], "size": [1.5, 2.5, 3.25, 0.5]})
+    synthetic = pd.DataFrame({"colour": ["blue", "blue", None, None], "size": [1.0, 2.0, 3.0, 4.5]})
+    axes = plot_samples(synthetic, X=real, n_cols=1)
+    assert len(axes[0].figure.axes) == 2
+    colour, size = axes
+    assert tick_labels(colour) == ["blue", "red", "missing"]
+    np.testing.assert_allclose([bar.get_height() for bar in colour.containers[0]], [0.25, 0.5, 0.25])
+    np.testing.assert_allclose([bar.get_height() for bar in colour.containers[1]], [0.5, 0.0, 0.5])
+    assert len(size.patches) == 2 * 20
+    only_generated = plot_samples(synthetic)  # without real rows: the generated ones alone
+    assert len(only_generated[0].containers) == 1
+    with pytest.raises(ValueError, match="columns"):
+        plot_samples(synthetic, X=real[["size", "colour"]])
