@@ -459,10 +459,10 @@ def fit_modes(sample, seed, max_modes, weight_threshold):
     return means[order], stds[order], weights[keep][order]
 
 
-#: A value that holds at least this share of a continuous column's values, and at least POINT_MASS_ROWS of
+#: A value that holds at least this share (2%) of a continuous column's values, and at least POINT_MASS_ROWS of
 #: them, is a point mass (e.g. the zeros of an amount that is often zero): its own entry of the mode block,
 #: decoded exactly.
-POINT_MASS_SHARE = 0.1
+POINT_MASS_SHARE = 0.02
 POINT_MASS_ROWS = 10
 
 
