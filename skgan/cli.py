@@ -248,7 +248,7 @@ def _suffix(path, role):
 
 
 def read_data(path, **options):
-    """Rows of a numeric .csv file or of a .npy file, as a float array.
+    """Rows of a .csv file or of a .npy file: a float array, or a DataFrame for a table with text or missing cells.
 
     Parameters
     ----------
@@ -260,7 +260,7 @@ def read_data(path, **options):
 
     Returns
     -------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray or DataFrame of shape (n_samples, n_features)
         The rows.
 
     Examples
