@@ -393,7 +393,9 @@ def test_one_epoch_is_singular(npy_data, tmp_path, capsys):
 
 # --- tables: text, integers, true/false and missing cells (pandas) --------
 
-pd = pytest.importorskip("pandas")
+@pytest.fixture
+def pd():
+    return pytest.importorskip("pandas")
 
 
 def write_table(path, n=80, seed=0, header=True):
@@ -413,6 +415,7 @@ def write_table(path, n=80, seed=0, header=True):
 
 @pytest.fixture(scope="module")
 def table_model(tmp_path_factory):
+    pytest.importorskip("pandas")
     folder = tmp_path_factory.mktemp("table")
     data = write_table(folder / "train.csv")
     model = folder / "table.skgan"
@@ -420,7 +423,7 @@ def table_model(tmp_path_factory):
     return data, model
 
 
-def test_a_mixed_csv_is_read_with_a_dtype_per_column(tmp_path):
+def test_a_mixed_csv_is_read_with_a_dtype_per_column(tmp_path, pd):
     table = read_table(write_table(tmp_path / "train.csv"))
     X = table.X
     assert isinstance(X, pd.DataFrame) and table.feature_names == list(X.columns)
@@ -441,7 +444,7 @@ def test_a_mixed_csv_is_read_with_a_dtype_per_column(tmp_path):
     assert table.feature_names is None and list(table.X.columns) == ["x0", "x1", "x2"] and len(table.X) == 2
 
 
-def test_a_column_of_numbers_and_text_is_text_with_a_warning(tmp_path):
+def test_a_column_of_numbers_and_text_is_text_with_a_warning(tmp_path, pd):
     path = tmp_path / "odd.csv"
     path.write_text("a,b\n1,1000\n2,1_000\n3,x\n")
     with pytest.warns(UserWarning, match=r"line 3, column 2 \('b'\): '1_000' is not a number, so the column, 1 of "):
@@ -449,7 +452,7 @@ def test_a_column_of_numbers_and_text_is_text_with_a_warning(tmp_path):
     assert str(X["b"].dtype) == "category" and X["b"].tolist() == ["1000", "1_000", "x"]
 
 
-def test_fit_and_sample_a_mixed_csv(table_model, tmp_path, capsys):
+def test_fit_and_sample_a_mixed_csv(table_model, tmp_path, capsys, pd):
     data, model = table_model
     gan = skgan.load(model)
     assert gan.encoder_.column_kinds_ == {"length": "continuous", "count": "integer", "kids": "discrete",
@@ -471,7 +474,7 @@ def test_fit_and_sample_a_mixed_csv(table_model, tmp_path, capsys):
     assert back["island"].astype(str).tolist() == expected["island"].astype(str).tolist()
 
 
-def test_fit_message_and_verbose_reading_of_a_table(tmp_path, capsys):
+def test_fit_message_and_verbose_reading_of_a_table(tmp_path, capsys, pd):
     data = write_table(tmp_path / "train.csv")
     assert main(["fit", str(data), "-o", str(tmp_path / "m.skgan"), *FAST, "-v"]) == 0
     out = capsys.readouterr().out
@@ -554,7 +557,7 @@ def test_score_and_evaluate_a_table(table_model, tmp_path, capsys):
         assert metric in out
 
 
-def test_evaluate_reads_a_numeric_file_beside_a_table(tmp_path, capsys):
+def test_evaluate_reads_a_numeric_file_beside_a_table(tmp_path, capsys, pd):
     real, synthetic = tmp_path / "real.csv", tmp_path / "synthetic.csv"
     rng = np.random.RandomState(0)
     real.write_text("a,b\n" + "".join(f"{v:.3f},{'' if i == 0 else i % 3}\n" for i, v in enumerate(rng.rand(60))))
