@@ -11,7 +11,8 @@ generator is conditioned on the categories, and ``sample`` returns a
 DataFrame with the table's columns and dtypes. This example fits the table,
 draws rows (also of one species on one island), compares them with the real
 penguins column by column and with :func:`skgan.evaluate`, and saves the
-model to a file.
+model to a file. The user guide's :doc:`/user_guide/tables` says what comes
+back for each dtype and how the networks see a table.
 """
 
 # %%
