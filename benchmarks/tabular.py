@@ -10,7 +10,7 @@ many synthetic rows:
 * ``ctgan``: CTGAN 0.12.1 with its defaults (300 epochs, batch 500, pac 10),
   ``discrete_columns`` = the non-float columns. CTGAN refuses missing values
   in continuous columns, so its training rows drop the rows with a missing
-  float (penguins: 2 of 240); the rows it draws then have none;
+  float (penguins: 1 of 240); the rows it draws then have none;
 * ``gmm``: a Gaussian mixture (full covariance, 1-16 components chosen by
   BIC) fitted on ``skgan.preprocessing.TabularEncoder().fit(train).transform(
   train)``, sampled and decoded with ``inverse_transform``;
