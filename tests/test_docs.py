@@ -170,6 +170,7 @@ def test_gallery_has_the_examples():
     names = [path.stem for path in GALLERY]
     topics = (
         "digits_demo", "paper_table1", "augmentation_smote", "custom_module", "grid_search", "pca_codes", "callbacks",
+        "tables",
     )
     for topic in topics:
         assert any(topic in name for name in names), f"no gallery example about {topic}: {names}"
