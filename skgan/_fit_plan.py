@@ -385,8 +385,10 @@ def new_table_networks(settings, device, classes, X_train, encoder, seed):
     condition vectors of training-by-sampling.
     """
     check_networks_see_rows(settings, "with a table")
-    table = TableFit.fit(encoder, X_train, conditional=classes is None)
-    model_rows = table.model_rows(X_train)
+    table = TableFit.fit(encoder, X_train)
+    model_rows = table.model_rows(X_train, np.float32)  # the one copy training needs, encoded in chunks
+    if classes is None:
+        table.condition_on(model_rows)
     n_conditions = len(classes) if classes is not None else table.condition_width
     with global_random(seed, cuda_indices(device)) if custom_networks(settings) else nullcontext():
         generator, discriminator = build_networks(
@@ -470,7 +472,7 @@ def fit(estimator, X, y, n_epochs, resume):
         transformer, table = (prior.transformer, prior.table) if resume else (None, None)
         if resume:
             generator, discriminator, scaling = prior.trained_generator, prior.discriminator, prior.scaling
-            model_rows = scaling.to_model(X_train if table is None else table.model_rows(X_train))
+            model_rows = scaling.to_model(X_train) if table is None else table.model_rows(X_train, np.float32)
         elif uses_table(estimator, X):
             generator, discriminator, scaling, model_rows, table = new_table_networks(
                 settings, device, classes, X_train, table_encoder(estimator, torch_seed), torch_seed
@@ -499,7 +501,7 @@ def fit(estimator, X, y, n_epochs, resume):
         in_order, estimator._fitted.callbacks = fit_callbacks(estimator, X_val, candidates)
         callbacks = CallbackList(in_order, estimator, training=training)
         train = partial(
-            train_gan, training, torch.tensor(model_rows, dtype=torch.float32, device=device),
+            train_gan, training, torch.as_tensor(model_rows, dtype=torch.float32, device=device),
             game_settings(estimator, settings, loss), epochs=epochs, callbacks=callbacks,
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
             conditions=conditions,

@@ -105,18 +105,20 @@ class TableFit:
     frequencies: list = field(default_factory=list)
 
     @classmethod
-    def fit(cls, encoder, X_train, model_rows=None, conditional=True):
-        """Fit ``encoder`` (a fresh TabularEncoder) on the training rows; ``conditional`` adds conditions."""
+    def fit(cls, encoder, X_train):
+        """Fit ``encoder`` (a fresh TabularEncoder) and the score encoding on the training rows."""
         encoder.fit(X_train)
         table = cls(encoder, DistanceEncoding())
         table.score_encoding.fit(table._score_frame(X_train))
-        if conditional and encoder.discrete_columns():
-            model_rows = table.model_rows(X_train) if model_rows is None else model_rows
-            table.condition_columns = list(encoder.discrete_columns())
-            codes = table.codes(model_rows)
-            table.frequencies = [np.bincount(codes[:, j], minlength=width).astype(np.int64)
-                                 for j, (_, width) in enumerate(table.condition_blocks)]
         return table
+
+    def condition_on(self, model_rows):
+        """Condition on every discrete column, with its category frequencies in ``model_rows`` (the training rows)."""
+        self.condition_columns = list(self.encoder.discrete_columns())
+        codes = self.codes(model_rows) if self.condition_columns else None
+        self.frequencies = [np.bincount(codes[:, j], minlength=width).astype(np.int64)
+                            for j, (_, width) in enumerate(self.condition_blocks)]
+        return self
 
     @property
     def layout(self):
@@ -136,9 +138,14 @@ class TableFit:
         """Width of the condition vectors the networks take (None: not conditioned on columns)."""
         return sum(len(f) for f in self.frequencies) or None
 
-    def model_rows(self, X):
-        """Rows in the networks' columns (float64)."""
-        return self.encoder.transform(X)
+    def model_rows(self, X, dtype=np.float64):
+        """Rows in the networks' columns, encoded a chunk at a time into one array of ``dtype``."""
+        if len(X) <= _CHUNK and dtype == np.float64:
+            return self.encoder.transform(X)
+        out = np.empty((len(X), self.layout.n_columns), dtype=dtype)
+        for start in range(0, len(X), _CHUNK):
+            out[start : start + _CHUNK] = self.encoder.transform(take_rows(X, slice(start, start + _CHUNK)))
+        return out
 
     def codes(self, model_rows):
         """The category of each row in each condition column, from its encoded block."""

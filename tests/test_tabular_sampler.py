@@ -195,3 +195,12 @@ def test_an_array_of_text_is_a_table():
     out = gan.sample(10)
     assert isinstance(out, np.ndarray) and out.dtype == object and set(out[:, 0]) <= {"a", "b"}
     assert np.isfinite(gan.score_samples(X)).all()
+
+
+def test_training_rows_are_encoded_in_chunks_into_one_float32_array(table, fitted, monkeypatch):
+    import skgan._tabular as tabular
+
+    monkeypatch.setattr(tabular, "_CHUNK", 7)
+    rows = fitted._fitted.table.model_rows(table, np.float32)
+    assert rows.dtype == np.float32
+    np.testing.assert_array_equal(rows, fitted.encoder_.transform(table).astype(np.float32))
