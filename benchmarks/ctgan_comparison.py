@@ -52,7 +52,7 @@ import torch
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import train_test_split
 
-from benchmarks._common import environment, pin_threads, write_result
+from benchmarks._common import environment, fit_ctgan_timed, pin_threads, write_result
 from skgan import GANSampler, MLPDiscriminator, MLPGenerator
 
 N_FEATURES = 10
@@ -123,29 +123,11 @@ def single_gaussian(X_train, n, seed):
 
 # --------------------------------------------------------------------------- models
 
-def fit_ctgan(CTGAN, ctgan_module, X_train, epochs):
+def fit_ctgan(CTGAN, X_train, epochs):
     """Fit CTGAN for ``epochs``; return the model, per-epoch seconds and whole-fit seconds."""
-    starts, durations = [], []
-
-    def timed(iterable, *args, **kwargs):  # stands in for tqdm around CTGAN's epoch loop
-        for item in iterable:
-            start = time.perf_counter()
-            starts.append(start)
-            yield item
-            durations.append(time.perf_counter() - start)
-
     model = CTGAN(epochs=epochs, batch_size=BATCH_SIZE, verbose=False, enable_gpu=False)
     model.set_random_state(0)
-    frame = as_frame(X_train)
-    original = ctgan_module.tqdm
-    ctgan_module.tqdm = timed
-    try:
-        start = time.perf_counter()
-        model.fit(frame)
-        total = time.perf_counter() - start
-    finally:
-        ctgan_module.tqdm = original
-    preprocessing = starts[0] - start
+    total, preprocessing, durations = fit_ctgan_timed(model, as_frame(X_train))
     return model, durations, total, preprocessing
 
 
@@ -195,7 +177,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         import ctgan
-        import ctgan.synthesizers.ctgan as ctgan_module
         from ctgan import CTGAN
     except ImportError:
         print("This benchmark needs CTGAN: pip install ctgan into a separate environment; "
@@ -221,7 +202,7 @@ def main(argv=None):
     print(f"{n_rows:,} x {N_FEATURES} continuous rows, batch {BATCH_SIZE}, {epochs} epochs, "
           f"{torch.get_num_threads()} threads")
     # equal epochs
-    ct_model, ct_durations, ct_total, ct_pre = fit_ctgan(CTGAN, ctgan_module, X_train, epochs)
+    ct_model, ct_durations, ct_total, ct_pre = fit_ctgan(CTGAN, X_train, epochs)
     sk_model, sk_durations, sk_total = fit_skgan(settings, X_train, epochs)
     ct_epoch, sk_epoch = statistics.median(ct_durations), statistics.median(sk_durations)
     sk_overhead = max(sk_total - sum(sk_durations), 0.0)

@@ -83,7 +83,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import _tables
-from benchmarks._common import RESULTS, ROOT, environment, pin_threads, timed, write_result
+from benchmarks._common import RESULTS, ROOT, environment, fit_ctgan_timed, pin_threads, timed, write_result
 
 # --------------------------------------------------------------------------- settings (tune here)
 
@@ -122,32 +122,16 @@ def fit_ctgan(train, *, epochs, seed, threads):
     """Fit CTGAN on ``train`` and draw ``len(train)`` rows: the cache record (JSON-ready)."""
     os.environ["LOKY_MAX_CPU_COUNT"] = str(threads)  # DataTransformer.transform: Parallel(n_jobs=-1)
     import ctgan
-    import ctgan.synthesizers.ctgan as ctgan_module
     from ctgan import CTGAN
 
     kinds = _tables.column_kinds(train)
     discrete = [col for col, kind in kinds.items() if kind != "float"]
     floats = [col for col, kind in kinds.items() if kind == "float"]
     complete = train.dropna(subset=floats)  # CTGAN refuses NaN in continuous columns
-    starts, durations = [], []
-
-    def epoch_timer(iterable, *args, **kwargs):  # stands in for tqdm around CTGAN's epoch loop
-        for item in iterable:
-            start = time.perf_counter()
-            starts.append(start)
-            yield item
-            durations.append(time.perf_counter() - start)
-
     model = CTGAN(epochs=epochs, batch_size=CTGAN_SETTINGS["batch_size"], pac=CTGAN_SETTINGS["pac"],
                   verbose=False, enable_gpu=False)
     model.set_random_state(seed)
-    original, ctgan_module.tqdm = ctgan_module.tqdm, epoch_timer
-    try:
-        start = time.perf_counter()
-        model.fit(complete, discrete_columns=discrete)
-        fit_seconds = time.perf_counter() - start
-    finally:
-        ctgan_module.tqdm = original
+    fit_seconds, preprocessing_seconds, durations = fit_ctgan_timed(model, complete, discrete_columns=discrete)
     sample_seconds, synthetic = timed(lambda: model.sample(len(train)))
     return {
         "model": "ctgan", "ctgan": getattr(ctgan, "__version__", "unknown"),
@@ -155,7 +139,7 @@ def fit_ctgan(train, *, epochs, seed, threads):
         "discrete_columns": discrete, "n_train": len(train), "n_fit_rows": len(complete),
         "dropped_rows_with_missing_floats": len(train) - len(complete),
         "train_fingerprint": _tables.fingerprint(train),
-        "fit_seconds": fit_seconds, "preprocessing_seconds": (starts[0] - start) if starts else None,
+        "fit_seconds": fit_seconds, "preprocessing_seconds": preprocessing_seconds,
         "median_epoch_seconds": float(np.median(durations)) if durations else None,
         "sample_seconds": sample_seconds,
         "environment": environment(ctgan=getattr(ctgan, "__version__", "unknown"), pandas=pd.__version__),
