@@ -9,7 +9,7 @@ the same command.
 
 A .csv file of numbers is read without pandas; a .csv file with text,
 true/false or missing cells is a table, read with pandas into one dtype per
-column (see :mod:`skgan._csv`), on which ``skgan fit`` trains a tabular
+column (see ``skgan._csv``), on which ``skgan fit`` trains a tabular
 GANSampler; ``skgan sample`` writes such a model's rows with the table's
 columns, and ``--condition column=value`` fixes the value of discrete
 columns.
@@ -287,7 +287,7 @@ def read_table(path, header=None, delimiter=",", decimal=".", frame=False):
     instead), and a cell that is not a finite number is an error that names
     the line and the column. A .csv file with text, true/false or missing
     cells is a table: with pandas installed it is read into a DataFrame, a
-    dtype per column inferred from its cells (see :func:`skgan._csv.read_csv`).
+    dtype per column inferred from its cells (see ``skgan._csv.read_csv``).
 
     Parameters
     ----------

@@ -17,7 +17,7 @@ called with keyword arguments that returns a :class:`torch.nn.Module`.
 - When the columns follow an :class:`~skgan.preprocessing.OutputLayout`
   with categorical blocks (mixed-type tables), generator factories that
   accept an ``output_layout`` argument get it; :class:`MLPGenerator` then
-  ends in a :class:`LayoutActivation` (a Gumbel-softmax per block).
+  ends in a ``LayoutActivation`` (a Gumbel-softmax per block).
 
 :class:`MLPGenerator`, :class:`MLPDiscriminator`,
 :class:`MaxoutDiscriminator`, :class:`DCGANGenerator` and

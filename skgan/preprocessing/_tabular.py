@@ -52,7 +52,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     Each column becomes model columns in one float64 matrix, following CTGAN's
     ``DataTransformer`` (Xu et al., 2019), and :meth:`inverse_transform`
     decodes the networks' outputs back to rows of the original columns and
-    dtypes. The kinds, inferred per column at fit (:attr:`column_kinds_`):
+    dtypes. The kinds, inferred per column at fit (``column_kinds_``):
 
     - **discrete**: boolean, ``category``, object and string columns, integer
       columns with at most ``max_discrete_values`` distinct values and float
@@ -113,7 +113,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         after the column.
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of the columns seen during fit, when they are all strings.
 
     See Also
@@ -307,7 +307,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Z : ndarray of shape (n_samples, output_layout_.n_columns)
+        Z : ndarray of shape (n_samples, ``output_layout_.n_columns``)
             The encoded rows; each categorical block holds one 1 per row.
 
         Examples
@@ -335,12 +335,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, output_layout_.n_columns)
+        X : array-like of shape (n_samples, ``output_layout_.n_columns``)
             Model rows.
 
         Returns
         -------
-        rows : DataFrame or ndarray of shape (n_samples, n_features_in_)
+        rows : DataFrame or ndarray of shape (n_samples, ``n_features_in_``)
             A DataFrame with the fitted columns and dtypes when fitted on
             one; else an array (float64 when every column is numeric, else
             object).
