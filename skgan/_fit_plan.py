@@ -320,7 +320,9 @@ def table_encoder(estimator, seed):
     if isinstance(estimator.encoder, str):
         return TabularEncoder(verbose=estimator.verbose, random_state=seed)
     encoder = clone(estimator.encoder)
-    return encoder if encoder.random_state is not None else encoder.set_params(random_state=seed)
+    if "random_state" in encoder.get_params() and encoder.get_params()["random_state"] is None:
+        encoder.set_params(random_state=seed)
+    return encoder
 
 
 def validated_table(estimator, X, y, prior):

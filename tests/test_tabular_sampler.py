@@ -171,6 +171,9 @@ def test_encoder_parameters(table):
         fast_gan(encoder=TabularEncoder(), transformer=TabularEncoder()).fit(table)
     arrays = fast_gan(encoder=TabularEncoder(max_modes=2)).fit(np.random.RandomState(0).normal(size=(50, 2)))
     assert arrays.sample(4).shape == (4, 2) and arrays.encoder_.max_modes == 2
+    assert fast_gan(encoder=TabularEncoder(random_state=5)).fit(table).encoder_.random_state == 5  # its own seed
+    seeded = fast_gan(encoder=TabularEncoder()).fit(table).encoder_.random_state  # else the fit's
+    assert isinstance(seeded, int) and seeded == fast_gan(encoder=TabularEncoder()).fit(table).encoder_.random_state
 
 
 def test_grid_search_on_a_table(table):
