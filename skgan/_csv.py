@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .metrics._encoding import is_frame
+
 __all__ = ["MISSING", "CSVTable", "as_frames", "match_value", "parse_separator", "read_csv", "write_csv"]
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -187,7 +189,7 @@ def write_csv(path, X, feature_names):
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow([str(name) for name in feature_names])
-        if not hasattr(X, "iloc"):
+        if not is_frame(X):
             writer.writerows(X.tolist())
             return
         cells = [(X.iloc[:, j].astype(object).tolist(), X.iloc[:, j].isna().to_numpy()) for j in range(X.shape[1])]
@@ -250,7 +252,7 @@ def as_frames(rows, columns, paths):
     """
     import pandas as pd
 
-    frames = [X.set_axis(columns, axis=1) if hasattr(X, "iloc") else pd.DataFrame(X, columns=columns) for X in rows]
+    frames = [X.set_axis(columns, axis=1) if is_frame(X) else pd.DataFrame(X, columns=columns) for X in rows]
     for frame, path in zip(frames, paths, strict=True):
         for column in columns:
             text_in_first, text_here = (str(f[column].dtype) == "category" for f in (frames[0], frame))

@@ -41,6 +41,7 @@ from .callbacks._validation import ParzenValidation
 from .losses import resolve_loss
 from .metrics import PAPER_BANDWIDTHS, select_bandwidth
 from .metrics._checks import check_bandwidths
+from .metrics._encoding import is_frame
 from .networks import (
     DCGANDiscriminator,
     DCGANGenerator,
@@ -329,7 +330,7 @@ def validated_table(estimator, X, y, prior):
     """A table (a DataFrame, or a 2-D array) of at least 2 rows, its labels checked as ``validated_data``'s."""
     if sparse.issparse(X):
         raise TypeError("A tabular encoder needs a DataFrame or a dense array, got a sparse matrix.")
-    if not hasattr(X, "iloc"):
+    if not is_frame(X):
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"Expected a 2-D table of rows, got an array of shape {X.shape}.")
@@ -342,10 +343,10 @@ def validated_table(estimator, X, y, prior):
     return X, y
 
 
-def validated_data(estimator, X, y, prior):
-    """``X`` as float64 (a table as it is), and the labels as class indices with the classes (None without)."""
+def validated_data(estimator, X, y, prior, table=False):
+    """``X`` as float64 (a ``table`` as it is), and the labels as class indices with the classes (None without)."""
     checks = dict(dtype=[np.float64, np.float32], ensure_min_samples=2, reset=prior is None)
-    if uses_table(estimator, X, prior):
+    if table:
         X, y = validated_table(estimator, X, y, prior)
         if y is not None:
             check_classification_targets(y)
@@ -365,7 +366,7 @@ def validated_data(estimator, X, y, prior):
         classes, y_idx = prior.classes, class_indices(prior.classes, y)
     else:
         classes, y_idx = np.unique(y, return_inverse=True)
-    if not uses_table(estimator, X, prior):
+    if not table:
         X = X.astype(np.float64, copy=False)
         check_scalable(X)
     return X, y_idx, classes
@@ -439,12 +440,6 @@ def game_settings(estimator, settings, loss):
     )
 
 
-def frame_shape(estimator, X, prior=None):
-    """The columns and dtypes of a numeric DataFrame, to give samples back as one (None otherwise)."""
-    if prior is not None:
-        return prior.frame
-    return None if uses_table(estimator, X) else FrameShape.of(X)
-
 
 def fit(estimator, X, y, n_epochs, resume):
     """One fit of ``estimator`` on ``X`` (``y``) for ``n_epochs`` epochs, from its fitted state when ``resume``.
@@ -454,8 +449,10 @@ def fit(estimator, X, y, n_epochs, resume):
     attached before the first epoch; the callbacks; training and its end.
     """
     prior = estimator._fitted if resume else None
-    frame = frame_shape(estimator, X, prior)
-    X, y_idx, classes = validated_data(estimator, X, y, prior)
+    tabular = uses_table(estimator, X, prior)
+    # a numeric DataFrame's columns and dtypes, to give samples back as one
+    frame = prior.frame if resume else (None if tabular else FrameShape.of(X))
+    X, y_idx, classes = validated_data(estimator, X, y, prior, tabular)
     rng = check_random_state(estimator.random_state)
     torch_seed, parzen_seed = (int(s) for s in rng.randint(MAX_SEED, size=2))
     needs_score = needs_validation_score(estimator)
@@ -475,7 +472,7 @@ def fit(estimator, X, y, n_epochs, resume):
         if resume:
             generator, discriminator, scaling = prior.trained_generator, prior.discriminator, prior.scaling
             model_rows = scaling.to_model(X_train) if table is None else table.model_rows(X_train, np.float32)
-        elif uses_table(estimator, X):
+        elif tabular:
             generator, discriminator, scaling, model_rows, table = new_table_networks(
                 settings, device, classes, X_train, table_encoder(estimator, torch_seed), torch_seed
             )

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ._csv import CSVTable, as_frames, match_value, parse_separator, read_csv, write_csv
+from .metrics._encoding import is_frame
 
 __all__ = ["main"]
 
@@ -353,7 +354,7 @@ def write_rows(path, X, feature_names):
     float64, NaN for missing values).
     """
     if _suffix(path, "OUT") == ".npy":
-        np.save(path, _frame_as_floats(X) if _is_frame(X) else X)
+        np.save(path, _frame_as_floats(X) if is_frame(X) else X)
         return
     write_csv(path, X, feature_names)
 
@@ -389,15 +390,15 @@ def _fit(args):
     if args.verbose and "verbose" not in dict(args.params):
         estimator.set_params(verbose=1)
     table = _read(args)
-    if _is_frame(table.X):
+    if is_frame(table.X):
         _warn_of_identifiers(table.X)
     start = time.perf_counter()
     estimator.fit(table.X)
     seconds = time.perf_counter() - start
-    if table.feature_names is not None and not _is_frame(table.X):  # what validate_data sets from a DataFrame
+    if table.feature_names is not None and not is_frame(table.X):  # what validate_data sets from a DataFrame
         estimator.feature_names_in_ = np.asarray(table.feature_names, dtype=object)
     estimator.save(args.output)
-    if hasattr(estimator, "encoder_") and _is_frame(table.X):
+    if hasattr(estimator, "encoder_") and is_frame(table.X):
         counts = {}
         for kind in estimator.encoder_.column_kinds_.values():
             counts[kind] = counts.get(kind, 0) + 1
@@ -410,10 +411,6 @@ def _fit(args):
         f"in {seconds:.1f} s on {estimator.device_}; Parzen bandwidth {estimator.bandwidth_:.4g}. "
         f"Saved {args.output}."
     )
-
-
-def _is_frame(X):
-    return hasattr(X, "iloc")
 
 
 def _warn_of_identifiers(frame):
@@ -454,7 +451,7 @@ def _sample(args):
     estimator = load(args.model)
     conditions = _conditions(estimator, args.conditions) if args.conditions else None
     X = estimator.sample(args.n_samples, random_state=args.random_state, conditions=conditions)
-    if _is_frame(X):
+    if is_frame(X):
         names, what = list(X.columns), _count(X.shape[1], "column")
     else:
         names = getattr(estimator, "feature_names_in_", [f"x{i}" for i in range(estimator.n_features_in_)])
@@ -517,7 +514,7 @@ def _score(args):
     X = table.X
     if table_model and table.feature_names is None and X.shape[1] == len(fitted_names):
         X = X.set_axis(list(fitted_names), axis=1)  # no header: the model's columns, in order
-    elif _is_frame(X) and not table_model:
+    elif is_frame(X) and not table_model:
         raise ValueError(f"{args.data} is a table with text, true/false or missing cells, but the model was fitted "
                          "on numbers")
     with warnings.catch_warnings():  # the columns were matched by name above, or are taken in order
@@ -542,7 +539,7 @@ def _evaluate(args):
         if table.X.shape[1] != tables["real"].X.shape[1] or (names and table.feature_names not in (None, names)):
             raise ValueError(f"{getattr(args, role)} does not have the columns of {args.real}")
     rows = {role: table.X for role, table in tables.items()}
-    frames = any(_is_frame(X) for X in rows.values())
+    frames = any(is_frame(X) for X in rows.values())
     if frames:  # a table in one file: every file as a DataFrame with the real file's columns
         columns = names if names is not None else [f"x{j}" for j in range(rows["real"].shape[1])]
         rows = dict(zip(rows, as_frames(list(rows.values()), columns, [getattr(args, role) for role in rows]),

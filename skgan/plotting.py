@@ -5,6 +5,8 @@ Needs matplotlib, an optional dependency (``pip install "skgan[plot]"``).
 
 import numpy as np
 
+from .metrics._encoding import is_frame
+
 __all__ = ["plot_history", "plot_samples"]
 
 
@@ -98,7 +100,7 @@ def plot_samples(
             image_shape = getattr(samples, "image_shape", None)
         kinds = getattr(getattr(samples, "encoder_", None), "column_kinds_", None)
         samples = samples.sample(n_samples, random_state=random_state)
-    if image_shape is None and (_is_frame(samples) or _is_frame(X)):
+    if image_shape is None and (is_frame(samples) or is_frame(X)):
         return _table_panels(plt, samples, X, kinds, 4 if n_cols is None else n_cols)
     n_cols = 10 if n_cols is None else n_cols
     samples = np.asarray(samples, dtype=np.float64)
@@ -157,13 +159,9 @@ def _pair_plots(plt, samples, X, max_features):
     return axes
 
 
-def _is_frame(X):
-    return hasattr(X, "iloc") and hasattr(X, "columns")
-
-
 def _table_panels(plt, samples, X, kinds, n_cols):
     """One panel per column of a table: histograms of numeric columns, bars of discrete ones."""
-    frame = samples if _is_frame(samples) else None
+    frame = samples if is_frame(samples) else None
     columns = list(frame.columns if frame is not None else X.columns)
     sets = [("generated", _as_frame(samples, columns, "samples"))]
     if X is not None:
@@ -192,7 +190,7 @@ def _table_panels(plt, samples, X, kinds, n_cols):
 def _as_frame(rows, columns, what):
     import pandas as pd
 
-    if _is_frame(rows):
+    if is_frame(rows):
         if list(rows.columns) != columns:
             raise ValueError(f"{what} must have the columns {columns}, got {list(rows.columns)}.")
         return rows.reset_index(drop=True)
