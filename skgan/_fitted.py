@@ -120,7 +120,7 @@ class FittedState:
                 raise ValueError("conditions apply to a GANSampler fitted on a table (a DataFrame with categories).")
             generated = rows(labels)
             return generated if self.frame is None else self.frame.to_frame(generated)
-        vectors, fixed = self.table.sampling_conditions(n_samples, seed, conditions, labels is None)
+        vectors, fixed = self.table.sampling_conditions(n_samples, seed, conditions)
         with fit_random(seed):  # the generator's categorical draws
             return self.table.decode(rows(labels if vectors is None else vectors), fixed)
 

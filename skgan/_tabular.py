@@ -124,14 +124,15 @@ class TableFit:
     def layout(self):
         return self.encoder.output_layout_
 
+    def block(self, column):
+        """``(first model column, number of categories)`` of a discrete column's one-hot block."""
+        positions = self.encoder.value_positions(column).values()
+        return min(positions), len(positions)
+
     @property
     def condition_blocks(self):
-        """``(first model column, number of categories)`` of each condition column."""
-        blocks = []
-        for column in self.condition_columns:
-            positions = sorted(self.encoder.value_positions(column).values())
-            blocks.append((positions[0], len(positions)))
-        return blocks
+        """The :meth:`block` of each condition column."""
+        return [self.block(column) for column in self.condition_columns]
 
     @property
     def condition_width(self):
@@ -185,7 +186,7 @@ class TableFit:
             high = rows.max(0) if high is None else np.maximum(high, rows.max(0))
         return float(np.max(high - low))
 
-    def sampling_conditions(self, n_samples, seed, conditions=None, condition_networks=True):
+    def sampling_conditions(self, n_samples, seed, conditions=None):
         """``(vectors, fixed)`` for ``n_samples`` generated rows.
 
         ``vectors`` are the networks' condition vectors (None when they take
@@ -196,7 +197,7 @@ class TableFit:
         construction.
         """
         fixed = self._fixed_positions(conditions or {}, n_samples)
-        if not (condition_networks and self.condition_columns):
+        if not self.condition_columns:  # e.g. a fit with y: the networks take its classes
             return None, fixed
         rng = np.random.RandomState(seed)
         blocks = self.condition_blocks
@@ -230,8 +231,7 @@ class TableFit:
                     f"Cannot condition on column {column!r}: conditions apply to the discrete columns "
                     f"(categorical, boolean, or numeric with few values) {discrete}."
                 )
-            positions = self.encoder.value_positions(column)
-            block = (min(positions.values()), max(positions.values()) + 1)
+            start, width = self.block(column)
             values = np.asarray(value, dtype=object)
             if values.ndim == 0:
                 index = np.full(n_samples, self.encoder.value_position(column, value))
@@ -242,7 +242,7 @@ class TableFit:
                     f"The condition on {column!r} must be one value or {n_samples} values (one per row), "
                     f"got shape {values.shape}."
                 )
-            fixed[column] = (block, index)
+            fixed[column] = ((start, start + width), index)
         return fixed
 
     def decode(self, model_rows, fixed=None):
