@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
 from ._random import rand
+from .networks._common import pack_size
 
 __all__ = [
     "LOSSES",
@@ -272,7 +273,7 @@ class WassersteinGPLoss(AdversarialLoss):
         """
         if self.gp_weight == 0:
             return None
-        pac = getattr(discriminator, "pac", 1)
+        pac = pack_size(discriminator)
         if real.shape[0] % pac:
             raise ValueError(
                 f"The batch of {real.shape[0]} rows is not a multiple of pac={pac} (the discriminator's packs)."

@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._noise import sample_noise
 from .._random import generator_for
+from ..networks._common import pack_size
 from ._callbacks import CallbackList
 from ._execution import local_execution
 from ._precision import Stepper, autocast_context
@@ -107,8 +108,8 @@ def _real_batches(n_samples, batch_size, n_steps, device, generator=None):
 
 def packed_batch_size(batch_size, discriminator):
     """``batch_size`` rounded down to a whole number of packs of a PacGAN discriminator (``pac`` rows each)."""
-    pac = getattr(discriminator, "pac", 1)
-    if not isinstance(pac, int) or pac <= 1:
+    pac = pack_size(discriminator)
+    if pac == 1:
         return batch_size
     if batch_size < pac:
         raise ValueError(

@@ -30,6 +30,12 @@ def _positive_sizes(sizes, name):
     return values
 
 
+def pack_size(discriminator):
+    """Rows a discriminator judges at once: its ``pac`` (PacGAN), 1 for one that does not pack."""
+    pac = getattr(discriminator, "pac", 1)
+    return pac if isinstance(pac, int) and not isinstance(pac, bool) and pac >= 1 else 1
+
+
 def with_labels(inputs, labels, n_classes):
     """``inputs`` with the one-hot encoding of ``labels`` appended (conditional nets).
 

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator
 from torch import nn
 
 from .._random import generator_for
+from ._common import pack_size
 
 
 class ModuleFactory(BaseEstimator):
@@ -164,8 +165,7 @@ def check_network_shapes(generator, discriminator, latent_dim, n_features, devic
     """
     generator.eval()
     discriminator.eval()
-    pac = getattr(discriminator, "pac", 1)
-    pac = pac if isinstance(pac, int) and pac >= 1 else 1
+    pac = pack_size(discriminator)
     n_rows = 2 * pac
     labels = () if not n_classes else (torch.zeros(n_rows, dtype=torch.long, device=device),)
     with torch.no_grad(), _kept_random_state(device):
