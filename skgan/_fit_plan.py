@@ -482,7 +482,8 @@ def fit(estimator, X, y, n_epochs, resume):
                 settings, device, classes, X_train, transformer, torch_seed
             )
         conditions = None if table is None else table.condition_sampler(model_rows, device)
-        candidates = bandwidth_candidates(estimator.bandwidth, X, None if table is None else table.score_span(X))
+        span = table.score_span(X) if table is not None and isinstance(estimator.bandwidth, str) else None
+        candidates = bandwidth_candidates(estimator.bandwidth, X, span)
         X_val = None if X_val is None else (X_val if table is None else table.score_rows(X_val))
         average = generator_average(generator, estimator.ema_decay, prior)
         loss = resolve_loss(estimator.loss)
