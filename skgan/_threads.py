@@ -14,7 +14,22 @@ How a worker's share is found:
 - threading-backend workers (threads of one process): the cores (joblib's
   ``cpu_count``, which honours ``LOKY_MAX_CPU_COUNT`` and CPU quotas) divided
   by the number of threads of the worker pool;
-- dask workers: the cores divided by the worker's threads.
+- dask workers (``joblib.parallel_backend("dask")``): the cores divided by
+  the task threads of *all* the dask workers of this process (a
+  ``LocalCluster(processes=False)`` runs them all in one process), not by the
+  worker's own threads alone; and in a worker process, at most its
+  ``OMP_NUM_THREADS``.
+
+A dask worker process cannot see the worker processes beside it on the same
+machine (only the scheduler knows them), so it cannot divide the cores among
+them itself. Its share is the one its nanny gives it: the nanny sets
+``OMP_NUM_THREADS`` before it starts the worker (dask's setting
+``distributed.nanny.pre-spawn-environ``, 1 by default), which torch in the
+worker starts from and which caps the budget here. Left unset (a worker
+started without a nanny, or that setting removed), the budget is the cores
+divided by the worker's own threads, too much when several worker processes
+share the machine: set ``OMP_NUM_THREADS`` to ``cores // (workers x
+threads per worker)`` for them.
 
 joblib's ``"multiprocessing"`` backend tells its workers nothing of their
 share; there, ``OMP_NUM_THREADS`` set by the user is the budget.
@@ -75,7 +90,11 @@ def _pool_size():
     return sum(1 for thread in threading.enumerate() if (getattr(thread, "_args", None) or (None,))[0] is inqueue)
 
 
-def _dask_threads():
+_DASK_RUNNING = {"running", "paused", "closing_gracefully"}  # dask's Status names of a live worker
+
+
+def _dask_share():
+    """A dask worker's share of the cores when this thread runs a dask task, else None."""
     distributed = sys.modules.get("distributed")
     if distributed is None:
         return None
@@ -83,8 +102,18 @@ def _dask_threads():
         worker = distributed.get_worker()
     except (ValueError, AttributeError):  # not in a dask worker
         return None
-    state = getattr(worker, "state", worker)
-    return _positive_int(getattr(state, "nthreads", None))
+    workers = getattr(type(worker), "_instances", None) or (worker,)  # the dask workers of this process
+    threads = sum(
+        _positive_int(getattr(getattr(other, "state", other), "nthreads", None)) or 0
+        for other in workers
+        if other is worker or getattr(getattr(other, "status", None), "name", None) in _DASK_RUNNING
+    )
+    shares = [max(1, _cpu_count() // threads)] if threads else []
+    if multiprocessing.parent_process() is not None:  # a worker process: its nanny set its share
+        share = _positive_int(os.environ.get("OMP_NUM_THREADS"))
+        if share:
+            shares.append(share)
+    return min(shares) if shares else None
 
 
 def worker_budget():
@@ -96,9 +125,9 @@ def worker_budget():
     True
     """
     budgets = []
-    dask_threads = _dask_threads()
-    if dask_threads:
-        budgets.append(max(1, _cpu_count() // dask_threads))
+    dask_share = _dask_share()
+    if dask_share:
+        budgets.append(dask_share)
     if _in_joblib_worker():
         cores = _cpu_count()
         if multiprocessing.parent_process() is not None:  # a process worker: joblib set its share
