@@ -26,6 +26,7 @@ from contextvars import ContextVar
 import torch
 
 _ACTIVE = ContextVar("skgan_fit_random", default=None)
+_ROW_SHARE = ContextVar("skgan_row_share", default=None)  # (rank, n_ranks) in a data-parallel training step
 #: Serialises the code that seeds torch's global generator (custom network constructors).
 _GLOBAL_LOCK = threading.RLock()
 
@@ -73,19 +74,50 @@ def generator_for(device):
     return None if streams is None else streams.generator(device)
 
 
+@contextlib.contextmanager
+def row_draws_for_ranks(rank, n_ranks):
+    """Inside: :func:`rand` and :func:`rand_like` draw for the rows of ``n_ranks`` processes and keep ``rank``'s.
+
+    A data-parallel training step runs inside it: each process holds its
+    share (rows ``rank*n`` to ``(rank+1)*n``) of a minibatch of
+    ``n_ranks*n`` rows, and its dropout masks, gradient-penalty weights and
+    Gumbel noise are those rows' part of the draws one process would make
+    for the whole minibatch (the generator advances alike on every process).
+    """
+    token = _ROW_SHARE.set((rank, n_ranks))
+    try:
+        yield
+    finally:
+        _ROW_SHARE.reset(token)
+
+
+def _uniform_rows(shape, device, dtype, generator):
+    share = _ROW_SHARE.get()
+    if share is None or not shape:
+        return torch.empty(shape, dtype=dtype, device=device).uniform_(generator=generator)
+    rank, n_ranks = share
+    n = shape[0]
+    drawn = torch.empty((n * n_ranks, *shape[1:]), dtype=dtype, device=device).uniform_(generator=generator)
+    return drawn[rank * n : (rank + 1) * n]
+
+
 def rand_like(tensor, generator=None):
     """Uniforms on [0, 1) like ``tensor``, from ``generator`` or else the active fit's generator.
 
-    The same draws as ``torch.rand_like`` from that generator.
+    The same draws as ``torch.rand_like`` from that generator (its rows' part
+    of them, inside :func:`row_draws_for_ranks`).
     """
     generator = generator_for(tensor.device) if generator is None else generator
-    return torch.empty_like(tensor).uniform_(generator=generator)
+    if _ROW_SHARE.get() is None:
+        return torch.empty_like(tensor).uniform_(generator=generator)
+    return _uniform_rows(tuple(tensor.shape), tensor.device, tensor.dtype, generator)
 
 
 def rand(*shape, device=None, dtype=None):
-    """Uniforms on [0, 1) of ``shape`` on ``device``, from the active fit's generator."""
+    """Uniforms on [0, 1) of ``shape`` on ``device``, from the active fit's generator (see :func:`rand_like`)."""
     device = torch.device("cpu") if device is None else torch.device(device)
-    return torch.rand(shape, dtype=dtype, device=device, generator=generator_for(device))
+    dtype = torch.get_default_dtype() if dtype is None else dtype
+    return _uniform_rows(shape, device, dtype, generator_for(device))
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _fit_plan as plan
 from . import _model_file
+from ._distributed import process_group, sharded_rows
 from ._fitted import FittedAttribute, state_to_plain
 from ._generation import requested_labels
 from ._plain import params_to_config
@@ -159,6 +160,19 @@ class GANSampler(DensityMixin, BaseEstimator):
         Train through ``torch.compile``'d networks (a dict gives
         ``torch.compile``'s keyword arguments). The first epoch pays the
         compilation; the fitted networks are the uncompiled modules.
+    distributed : "auto" or bool, default="auto"
+        Data-parallel training across the processes of a
+        ``torch.distributed`` group: ``"auto"`` trains data-parallel when a
+        default process group of two or more processes is initialised, or
+        the script runs under ``torchrun`` (which starts the group, NCCL on
+        CUDA, Gloo on the CPU); ``True`` requires it; ``False`` fits in this
+        process alone. Each process then trains on its share of every
+        minibatch (``batch_size`` rows per process) through
+        ``DistributedDataParallel``, and every process ends with the same
+        fitted estimator; ``score``, ``score_samples`` and the bandwidth's
+        choice share the rows to score among the processes. ``fit`` and the
+        scores are then collective: call them on every process, with the
+        same data. See the user guide's "Scaling out".
     bandwidth : "cv", float or array-like of float, default="cv"
         Parzen window width in the units of ``X``. ``"cv"`` chooses it among
         the paper's candidates ``logspace(-1, 0, 10)``, multiplied by the
@@ -309,6 +323,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         "device": [str, torch.device],
         "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
         "compile": ["boolean", dict],
+        "distributed": [StrOptions({"auto"}), "boolean"],
         "bandwidth": [StrOptions({"cv"}), Interval(Real, 0, None, closed="neither"), "array-like"],
         "n_parzen_samples": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -356,6 +371,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         device="auto",
         mixed_precision=None,
         compile=False,
+        distributed="auto",
         bandwidth="cv",
         n_parzen_samples=10000,
         validation_fraction=0.1,
@@ -386,6 +402,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.device = device
         self.mixed_precision = mixed_precision
         self.compile = compile
+        self.distributed = distributed
         self.bandwidth = bandwidth
         self.n_parzen_samples = n_parzen_samples
         self.validation_fraction = validation_fraction
@@ -578,7 +595,8 @@ class GANSampler(DensityMixin, BaseEstimator):
             X = validate_data(self, X, dtype=np.float64, reset=False)
         else:
             X = state.score_rows(plan.validated_table(self, X, None, state)[0])
-        return parzen_log_likelihood(X, state.parzen_window(), self.bandwidth_, device=self.device_)
+        with sharded_rows(process_group(self.distributed, self.device_)):  # collective inside a process group
+            return parzen_log_likelihood(X, state.parzen_window(), self.bandwidth_, device=self.device_)
 
     def score(self, X, y=None):
         """Mean Parzen-window log-likelihood of X.

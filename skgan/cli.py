@@ -397,6 +397,8 @@ def _fit(args):
     seconds = time.perf_counter() - start
     if table.feature_names is not None and not is_frame(table.X):  # what validate_data sets from a DataFrame
         estimator.feature_names_in_ = np.asarray(table.feature_names, dtype=object)
+    if _is_worker_rank():  # under torchrun every rank fits alike; rank 0 writes and reports
+        return
     estimator.save(args.output)
     if hasattr(estimator, "encoder_") and is_frame(table.X):
         counts = {}
@@ -411,6 +413,13 @@ def _fit(args):
         f"in {seconds:.1f} s on {estimator.device_}; Parzen bandwidth {estimator.bandwidth_:.4g}. "
         f"Saved {args.output}."
     )
+
+
+def _is_worker_rank():
+    """Whether this process is a rank other than 0 of a process group (``torchrun``)."""
+    import torch.distributed as dist
+
+    return dist.is_available() and dist.is_initialized() and dist.get_rank() != 0
 
 
 def _warn_of_identifiers(frame):

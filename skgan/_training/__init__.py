@@ -9,7 +9,7 @@ and where the loop runs.
 from ._averaging import ExponentialMovingAverage
 from ._callbacks import CallbackList
 from ._conditions import ConditionSampler
-from ._execution import LocalExecution, local_execution
+from ._execution import DataParallelExecution, LocalExecution, execution_for, local_execution
 from ._loop import GameSettings, TrainingResult, TrainingState, report_stop, train_gan
 from ._optim import OPTIMIZERS, GoodfellowSGD, make_optimizers, optimizer_settings
 
@@ -17,12 +17,14 @@ __all__ = [
     "OPTIMIZERS",
     "CallbackList",
     "ConditionSampler",
+    "DataParallelExecution",
     "ExponentialMovingAverage",
     "GameSettings",
     "GoodfellowSGD",
     "LocalExecution",
     "TrainingResult",
     "TrainingState",
+    "execution_for",
     "local_execution",
     "make_optimizers",
     "optimizer_settings",

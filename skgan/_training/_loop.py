@@ -124,7 +124,10 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
 
     One epoch is one pass of the discriminator over the data in minibatches
     of ``game.batch_size`` (capped at the number of rows, and rounded down
-    to a multiple of a PacGAN discriminator's ``pac``), the number of steps
+    to a multiple of a PacGAN discriminator's ``pac``), per process of a
+    data-parallel ``execution`` (whose processes together pass over the data
+    once, each step on a minibatch of ``batch_size`` times their number, of
+    which each takes its share), the number of steps
     rounded up to a multiple of ``game.d_steps``: every ``d_steps``
     discriminator steps are followed by one generator step, as in Algorithm 1
     with ``k = d_steps``. ``y`` (class indices) conditions both networks.
@@ -140,7 +143,8 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     ``callbacks`` (a :class:`~skgan._training.CallbackList`) hears
     ``on_epoch_begin``, ``on_batch_end`` (only callbacks that define it) and,
     with the networks in evaluation mode, ``on_epoch_end`` with the epoch's
-    record; a true return value of ``on_epoch_end`` stops training. The losses
+    record; a true return value of ``on_epoch_end`` stops training (rank 0's
+    value, on every process). The losses
     are accumulated on the device and read once per epoch. A non-finite loss
     stops training with the last finite weights restored; a KeyboardInterrupt
     stops it with the weights and optimizer state of the last completed
@@ -150,15 +154,26 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     callbacks = CallbackList([]) if callbacks is None else callbacks
     execution = local_execution() if execution is None else execution
     loss, latent_dim, noise, d_steps = game.loss, game.latent_dim, game.noise, game.d_steps
-    n_samples, device = X.shape[0], X.device
-    batch_size = packed_batch_size(min(game.batch_size, n_samples), state.discriminator)
-    n_g_steps = -(-max(1, n_samples // batch_size) // d_steps)
+    n_samples, device, n_ranks = X.shape[0], X.device, execution.world_size
+    if n_samples < n_ranks:
+        raise ValueError(f"A data-parallel fit on {n_ranks} processes needs at least {n_ranks} rows, got {n_samples}.")
+    batch_size = packed_batch_size(min(game.batch_size, n_samples // n_ranks), state.discriminator)
+    drawn = batch_size * n_ranks  # each step draws the minibatch of every process; this one keeps its share
+    n_g_steps = -(-max(1, n_samples // drawn) // d_steps)
     n_d_steps = n_g_steps * d_steps
     result = TrainingResult()
     generator, discriminator, average = state.generator, state.discriminator, state.average
     last_good = state.snapshot()
     rng = generator_for(device)
-    g_forward, d_forward = execution.forward_modules(generator, discriminator, game.compile_options)
+    forwards = execution.forward_modules(generator, discriminator, game.compile_options)
+    g_forward, d_forward, judge = forwards
+    share = execution.share
+
+    def train_mode(mode=True):  # the networks and the modules of their forward passes (which may be twins)
+        state.train(mode)
+        for module in forwards:
+            module.train(mode)
+
     autocast = autocast_context(device, game.autocast_dtype)
     g_step = Stepper(state.g_optimizer, device, game.autocast_dtype)
     d_step = Stepper(state.d_optimizer, device, game.autocast_dtype)
@@ -166,53 +181,56 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     try:
         for epoch in epochs:
             start = time.perf_counter()
-            state.train()
+            train_mode()
             callbacks.on_epoch_begin(epoch)
             if conditions is None:
-                batches = _real_batches(n_samples, batch_size, n_d_steps, device, rng)
+                batches = _real_batches(n_samples, drawn, n_d_steps, device, rng)
             else:  # each step draws its rows with its conditions
                 batches = range(n_d_steps)
             sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
-            for step, rows in enumerate(batches, start=1):
-                if conditions is not None:
-                    keys = conditions.draw(batch_size, rng)
-                    rows, labels = conditions.rows(keys, rng), (conditions.vectors(keys),)
-                else:
-                    labels = () if y is None else (y[rows],)
-                real = X[rows]
-                with autocast:
-                    with torch.no_grad():
-                        z = sample_noise(batch_size, latent_dim, noise, generator=rng, device=device)
-                        fake = g_forward(z, *labels)
-                    real_out = d_forward(real, *labels).float()
-                    fake_out = d_forward(fake, *labels).float()
-                d_loss = loss.discriminator_loss(real_out, fake_out)
-                penalty = loss.penalty(discriminator, real, fake.float(), labels)
-                d_step(d_loss if penalty is None else d_loss + penalty)
-                sums[:3] += torch.stack(
-                    [d_loss.detach(), loss.report(real_out.detach()).mean(), loss.report(fake_out.detach()).mean()]
-                )
-                g_loss = None
-                if step % d_steps == 0:
-                    z = sample_noise(batch_size, latent_dim, noise, generator=rng, device=device)
+            with execution.row_draws():  # a data-parallel step's dropout, penalty and Gumbel draws: its rows'
+                for step, rows in enumerate(batches, start=1):
                     if conditions is not None:
-                        keys = conditions.draw(batch_size, rng)
+                        keys = conditions.draw(drawn, rng)
+                        rows, keys = share(conditions.rows(keys, rng)), share(keys)
                         labels = (conditions.vectors(keys),)
-                    elif y is not None:
-                        labels = (y[torch.randint(n_samples, (batch_size,), device=device, generator=rng)],)
+                    else:
+                        rows = share(rows)
+                        labels = () if y is None else (y[rows],)
+                    real = X[rows]
                     with autocast:
-                        fake = g_forward(z, *labels)
+                        with torch.no_grad():
+                            z = share(sample_noise(drawn, latent_dim, noise, generator=rng, device=device))
+                            fake = g_forward(z, *labels)
+                        real_out = d_forward(real, *labels).float()
                         fake_out = d_forward(fake, *labels).float()
-                    g_loss = loss.generator_loss(fake_out)
-                    if conditions is not None:
-                        g_loss = g_loss + conditions.penalty(fake, keys)
-                    g_step(g_loss)
-                    sums[3] += g_loss.detach()
-                    if average is not None:
-                        average.update(generator)
-                if hears_batches:
-                    g_loss = None if g_loss is None else g_loss.detach()
-                    callbacks.on_batch_end(step, d_loss=d_loss.detach(), g_loss=g_loss)
+                    d_loss = loss.discriminator_loss(real_out, fake_out)
+                    penalty = loss.penalty(discriminator, real, fake.float(), labels)
+                    d_step(d_loss if penalty is None else d_loss + penalty)
+                    sums[:3] += torch.stack(
+                        [d_loss.detach(), loss.report(real_out.detach()).mean(), loss.report(fake_out.detach()).mean()]
+                    )
+                    g_loss = None
+                    if step % d_steps == 0:
+                        z = share(sample_noise(drawn, latent_dim, noise, generator=rng, device=device))
+                        if conditions is not None:
+                            keys = share(conditions.draw(drawn, rng))
+                            labels = (conditions.vectors(keys),)
+                        elif y is not None:
+                            labels = (y[share(torch.randint(n_samples, (drawn,), device=device, generator=rng))],)
+                        with autocast:
+                            fake = g_forward(z, *labels)
+                            fake_out = judge(fake, *labels).float()
+                        g_loss = loss.generator_loss(fake_out)
+                        if conditions is not None:
+                            g_loss = g_loss + conditions.penalty(fake, keys)
+                        g_step(g_loss)
+                        sums[3] += g_loss.detach()
+                        if average is not None:
+                            average.update(generator)
+                    if hears_batches:
+                        g_loss = None if g_loss is None else g_loss.detach()
+                        callbacks.on_batch_end(step, d_loss=d_loss.detach(), g_loss=g_loss)
             for optimizer in (state.g_optimizer, state.d_optimizer):
                 if hasattr(optimizer, "on_epoch_end"):  # epoch-based schedules
                     optimizer.on_epoch_end()
@@ -231,15 +249,15 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
                 break
             last_good = state.snapshot()
             result.n_epochs += 1
-            state.train(False)
-            if callbacks.on_epoch_end(record):
+            train_mode(False)
+            if execution.agree(callbacks.on_epoch_end(record)):  # rank 0's decision, on every rank
                 break
     except KeyboardInterrupt:
         state.restore(last_good)
         result.stop_reason = "interrupted"
         result.stopped_at_epoch = epochs[0] + result.n_epochs
     finally:
-        state.train(False)
+        train_mode(False)
     result.last_completed = last_good
     return result
 

@@ -36,7 +36,10 @@ class Callback(BaseEstimator):
     The keyword argument ``training`` holds the networks, optimizers and
     weight average being trained (``training.snapshot()`` and
     ``training.restore(snapshot)`` copy and restore their weights and the
-    optimizers' state).
+    optimizers' state). ``is_main_process`` is False on every process of a
+    data-parallel fit but rank 0 (each process calls its callbacks, in the
+    same order, and all see the same records): write files or print only
+    when it is True.
 
     Callbacks are scikit-learn style objects: constructor parameters only,
     so they clone and pickle; state from a fit lives in attributes ending in

@@ -86,7 +86,7 @@ class Checkpoint(Callback):
             due = due or epoch % self.every == 0
         elif self.monitor is None:
             due = True
-        if due:
+        if due and kwargs.get("is_main_process", True):  # in a data-parallel fit, rank 0 writes
             estimator._prepare_checkpoint()
             estimator.save(os.fspath(self.path).format(epoch=epoch))
             self.saved_epochs_.append(epoch)

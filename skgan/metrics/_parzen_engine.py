@@ -52,6 +52,7 @@ import numpy as np
 import torch
 
 from .._device import resolve_device
+from .._distributed import sharding_group
 from ._checks import max_abs
 
 # Private knobs (tests shrink them to exercise chunking).
@@ -359,6 +360,21 @@ def _log_sum_pairs(rows, exact, w, acc):
 def parzen_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=None,
                  stats=None):
     """Validated numpy inputs -> (n_bandwidths, n) float64 numpy array.
+
+    Inside :func:`skgan._distributed.sharded_rows`, each process of the group
+    computes its share of the rows of ``X`` and receives the others' (a
+    collective: every process calls it with the same arguments).
+    """
+    group = sharding_group()
+    if group is None:
+        return _local_sweep(X, samples, bandwidths, device, block_rows, block_cols, stats)
+    part = group.shard(X.shape[0])
+    local = _local_sweep(X[part], samples, bandwidths, device, block_rows, block_cols, stats)
+    return group.gather_rows(local, X.shape[0])
+
+
+def _local_sweep(X, samples, bandwidths, device, block_rows=None, block_cols=None, stats=None):
+    """:func:`parzen_sweep` of this process's rows.
 
     ``X`` (n, d) and ``samples`` (m, d) as :func:`._checks.check_data` returns
     them, ``bandwidths`` as :func:`._checks.check_bandwidths` does. A dict

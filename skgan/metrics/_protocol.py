@@ -5,6 +5,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._device import resolve_device
+from .._distributed import process_group, sharded_rows
 from .._validation import check_positive_int
 from ._checks import check_bandwidths, check_data
 from ._parzen import PAPER_BANDWIDTHS, ParzenScore, mean_and_std_error
@@ -78,6 +80,14 @@ def _draw_samples(generator, n_samples, random_state):
     return samples
 
 
+def _scoring_group(generator, device):
+    """The process group whose ranks share the rows: a model's with ``distributed`` on, inside one (else None)."""
+    setting = getattr(generator, "distributed", False) if hasattr(generator, "sample") else False
+    if setting is False or not isinstance(setting, (str, bool)):
+        return None
+    return process_group(setting, resolve_device(device))
+
+
 def paper_parzen_evaluation(
     generator, X_val, X_test, *, n_samples=None, bandwidths=None, n_validation=1000,
     random_state=None, device=None,
@@ -108,7 +118,10 @@ def paper_parzen_evaluation(
         :class:`sklearn.neighbors.KernelDensity`, ...), from which exactly
         ``n_samples`` rows are drawn; if ``sample`` returns a tuple, its first
         element is used. Or the generated rows themselves, all of which are
-        used.
+        used. For a :class:`~skgan.GANSampler` with ``distributed`` on
+        (the default ``"auto"``) inside a process group of several
+        processes, the processes share the rows to score (call this on every
+        one of them).
     X_val : array-like of shape (n_val, d)
         Validation rows; only the first ``n_validation`` are used, to choose
         the bandwidth.
@@ -194,9 +207,10 @@ def paper_parzen_evaluation(
             f"pass n_validation={X_val.shape[0]} to choose the bandwidth on all of them."
         )
     bandwidths = check_bandwidths(PAPER_BANDWIDTHS if bandwidths is None else bandwidths)
-    validation_scores = parzen_sweep(X_val[:n_validation], samples, bandwidths, device).mean(axis=1)
-    best = int(np.argmax(validation_scores))
-    test_ll = parzen_sweep(X_test, samples, bandwidths[best : best + 1], device)[0]
+    with sharded_rows(_scoring_group(generator, device)):
+        validation_scores = parzen_sweep(X_val[:n_validation], samples, bandwidths, device).mean(axis=1)
+        best = int(np.argmax(validation_scores))
+        test_ll = parzen_sweep(X_test, samples, bandwidths[best : best + 1], device)[0]
     score = mean_and_std_error(test_ll)
     return ParzenEvaluation(
         mean=score.mean,

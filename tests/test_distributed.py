@@ -1,0 +1,168 @@
+"""Data-parallel fits on two Gloo processes: the same fit as one process, on every rank.
+
+The ranks are spawned once (tests/_distributed_ranks.py runs every scenario
+in them); each test compares what they fitted with each other and with one
+process fitting the same minibatches (``batch_size`` times the number of
+ranks).
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+import torch.multiprocessing as mp
+
+from skgan import GANSampler, load
+from skgan._distributed import ProcessGroup, process_group
+from skgan._fit_plan import fit_callbacks
+from skgan._training._execution import GlooSyncBatchNorm, synchronised_batch_norm
+from skgan.callbacks import ProgressBar
+
+from . import _distributed_ranks as ranks
+
+
+@pytest.fixture(scope="module")
+def spawned(tmp_path_factory):
+    """What each rank fitted: a list of one results dict per rank."""
+    out = tmp_path_factory.mktemp("ranks")
+    mp.spawn(ranks.run_rank, args=(str(out / "store"), str(out)), nprocs=ranks.RANKS, join=True)
+    return [torch.load(out / f"rank{rank}.pt", weights_only=False) for rank in range(ranks.RANKS)], out
+
+
+@pytest.fixture(scope="module")
+def alone():
+    """The same scenarios fitted by one process on the minibatches of all ranks together."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return {name: ranks.fit_scenario(name, ranks.BATCH * ranks.RANKS) for name in ranks.SCENARIOS}
+    finally:
+        torch.set_num_threads(threads)
+
+
+def assert_same_fit(a, b, atol=0.0):
+    """Weights (and batch-norm statistics), history, bandwidth and scores within ``atol``; counts exactly."""
+    for network in ("generator", "discriminator"):
+        assert a[network].keys() == b[network].keys()
+        for key, value in a[network].items():
+            if value.is_floating_point():
+                torch.testing.assert_close(value, b[network][key], atol=atol, rtol=0, msg=f"{network} {key}")
+            else:
+                assert torch.equal(value, b[network][key]), f"{network} {key}"
+    assert a["n_iter"] == b["n_iter"]
+    assert a["bandwidth"] == b["bandwidth"]
+    assert [sorted(r) for r in a["history"]] == [sorted(r) for r in b["history"]]
+    for ra, rb in zip(a["history"], b["history"], strict=True):
+        np.testing.assert_allclose([ra[k] for k in sorted(ra)], [rb[k] for k in sorted(ra)], atol=max(atol, 1e-12))
+    np.testing.assert_allclose(a["scores"], b["scores"], atol=max(atol, 1e-12) * 100, rtol=0)
+
+
+@pytest.mark.parametrize("name", list(ranks.SCENARIOS))
+def test_every_rank_ends_with_the_same_fit(spawned, name):
+    (first, second), _ = spawned
+    assert_same_fit(first[name], second[name])
+
+
+@pytest.mark.parametrize("name", list(ranks.SCENARIOS))
+def test_two_ranks_fit_as_one_process_on_the_same_minibatches(spawned, alone, name):
+    # float tolerance only: the gradients are averaged over the ranks, not summed in one pass
+    (first, _), _ = spawned
+    assert_same_fit(first[name], alone[name], atol=2e-3)
+
+
+def test_synchronised_batch_norm_statistics_are_those_of_the_whole_minibatch(spawned, alone):
+    (first, _), _ = spawned
+    statistics = [k for k in first["default"]["generator"] if "running" in k or "num_batches" in k]
+    assert statistics, "the default generator should have batch norm"
+    for key in statistics:
+        torch.testing.assert_close(first["default"]["generator"][key], alone["default"]["generator"][key],
+                                   atol=1e-4, rtol=1e-4)
+    assert int(first["default"]["generator"]["1.num_batches_tracked"]) > 0
+
+
+def test_early_stopping_and_the_chosen_bandwidth_agree(spawned):
+    (first, second), _ = spawned
+    assert first["early-stopping"]["history"][0]["val_score"] == second["early-stopping"]["history"][0]["val_score"]
+    assert first["early-stopping"]["bandwidth"] == second["early-stopping"]["bandwidth"]
+
+
+def test_sharded_scores_are_those_of_one_process(spawned):
+    (first, second), _ = spawned
+    for rank in (first, second):
+        np.testing.assert_allclose(rank["sharded scores"], rank["local scores"], rtol=0, atol=1e-12)
+
+
+def test_an_unseeded_fit_takes_rank_0s_seed(spawned):
+    (first, second), _ = spawned
+    assert_same_fit(first["unseeded"], second["unseeded"])
+
+
+def test_only_rank_0_writes_checkpoints(spawned):
+    (first, second), out = spawned
+    assert first["saved epochs"] == [1, 2] and second["saved epochs"] == []
+    assert load(out / "checkpoint-2.skgan").n_iter_ == 2
+
+
+def test_distributed_false_fits_each_process_alone(spawned):
+    (first, second), _ = spawned
+    assert not torch.equal(first["alone"]["generator"]["0.weight"], second["alone"]["generator"]["0.weight"])
+
+
+def test_different_data_on_the_ranks_is_a_clear_error(spawned):
+    (first, second), _ = spawned
+    for rank in (first, second):
+        assert rank["different data"] is not None and "every rank must pass the same rows" in rank["different data"]
+
+
+def test_no_process_group_means_one_process():
+    assert process_group("auto", torch.device("cpu")) is None
+    assert process_group(False, torch.device("cpu")) is None
+    with pytest.raises(ValueError, match="needs a process group: launch the script with torchrun"):
+        GANSampler(distributed=True, max_iter=1).fit(np.random.RandomState(0).normal(size=(20, 2)))
+
+
+def test_progress_shows_on_the_main_process_only():
+    sampler = GANSampler(verbose=1)
+    on_main, _ = fit_callbacks(sampler, None, None, is_main_process=True)
+    elsewhere, _ = fit_callbacks(sampler, None, None, is_main_process=False)
+    assert any(isinstance(callback, ProgressBar) for callback in on_main)
+    assert not any(isinstance(callback, ProgressBar) for callback in elsewhere)
+
+
+def test_shards_cover_the_rows_once():
+    for n in (0, 1, 5, 64):
+        for world in (1, 2, 3, 8):
+            parts = [ProcessGroup(r, world, "gloo", torch.device("cpu")).shard(n) for r in range(world)]
+            assert np.concatenate([np.arange(n)[part] for part in parts]).tolist() == list(range(n))
+
+
+def test_synchronised_batch_norm_shares_the_weights_and_statistics():
+    network = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.BatchNorm1d(3))
+    twin = synchronised_batch_norm(network)
+    assert isinstance(twin[1], GlooSyncBatchNorm) and isinstance(network[1], torch.nn.BatchNorm1d)
+    assert twin[0].weight is network[0].weight and twin[1].running_mean is network[1].running_mean
+    plain = torch.nn.Sequential(torch.nn.Linear(2, 3))
+    assert synchronised_batch_norm(plain) is plain
+
+
+def test_torchrun_fits_from_the_command_line_and_rank_0_writes(tmp_path):
+    data = tmp_path / "data.npy"
+    np.save(data, np.random.RandomState(0).normal(size=(40, 2)))
+    model = tmp_path / "model.skgan"
+    result = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+         "-m", "skgan", "fit", str(data), "-o", str(model), "--set", "max_iter=2", "--set", "latent_dim=3",
+         "--set", "bandwidth=0.5", "--set", "n_parzen_samples=30", "--set", "random_state=0"],
+        capture_output=True, text=True, timeout=120, env={"OMP_NUM_THREADS": "1", **_environ()},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.count("Saved") == 1  # rank 0 reports
+    assert load(model).n_iter_ == 2
+
+
+def _environ():
+    import os
+
+    return {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")}
