@@ -15,6 +15,7 @@ import torch.distributed as dist
 
 from skgan import GANSampler
 from skgan.callbacks import Checkpoint
+from skgan.metrics import _parzen_engine as engine
 
 #: Rows per process of every minibatch; one process fitting the same minibatches uses RANKS times as many.
 BATCH = 8
@@ -81,9 +82,15 @@ def run_rank(rank, store, out):
     results = {name: fit_scenario(name, BATCH) for name in SCENARIOS}
     X, _, _ = data()
 
-    # scores shared among the ranks are those of one process
+    # scores shared among the ranks are those of one process, each rank scoring its share of the rows
     model = sampler(BATCH).fit(X)
-    results["sharded scores"] = model.score_samples(X)
+    scored, local_sweep = [], engine._local_sweep
+    engine._local_sweep = lambda rows, *args: scored.append(len(rows)) or local_sweep(rows, *args)
+    try:
+        results["sharded scores"] = model.score_samples(X)
+    finally:
+        engine._local_sweep = local_sweep
+    results["rows scored here"] = scored
     results["local scores"] = model.set_params(distributed=False).score_samples(X)
 
     # random_state=None: rank 0's seed on every rank

@@ -15,10 +15,11 @@ import torch
 import torch.multiprocessing as mp
 
 from skgan import GANSampler, load
+from skgan import _fit_plan as plan
 from skgan._distributed import ProcessGroup, process_group
 from skgan._fit_plan import fit_callbacks
-from skgan._training._execution import GlooSyncBatchNorm, synchronised_batch_norm
-from skgan.callbacks import ProgressBar
+from skgan._training._execution import GlooSyncBatchNorm, LocalExecution, synchronised_batch_norm
+from skgan.callbacks import Callback, ProgressBar
 
 from . import _distributed_ranks as ranks
 
@@ -92,6 +93,7 @@ def test_sharded_scores_are_those_of_one_process(spawned):
     (first, second), _ = spawned
     for rank in (first, second):
         np.testing.assert_allclose(rank["sharded scores"], rank["local scores"], rtol=0, atol=1e-12)
+        assert rank["rows scored here"] == [len(rank["local scores"]) // 2]
 
 
 def test_an_unseeded_fit_takes_rank_0s_seed(spawned):
@@ -157,7 +159,7 @@ def test_torchrun_fits_from_the_command_line_and_rank_0_writes(tmp_path):
          "--set", "bandwidth=0.5", "--set", "n_parzen_samples=30", "--set", "random_state=0"],
         capture_output=True, text=True, timeout=120, env={"OMP_NUM_THREADS": "1", **_environ()},
     )
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert result.stdout.count("Saved") == 1  # rank 0 reports
     assert load(model).n_iter_ == 2
 
@@ -166,3 +168,49 @@ def _environ():
     import os
 
     return {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")}
+
+
+class _TwoRanksInOne(LocalExecution):
+    """A data-parallel execution's interrupt rule, in one process (every 'rank' share is the whole draw)."""
+
+    world_size = 2
+
+
+class _InterruptAt(Callback):
+    def __init__(self, epoch=2):
+        self.epoch = epoch
+
+    def on_epoch_end(self, estimator, record, **kwargs):
+        if record["epoch"] == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupt_aborts_a_data_parallel_fit_and_keeps_the_model_before_it(monkeypatch):
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    sampler = GANSampler(latent_dim=3, max_iter=1, bandwidth=0.5, n_parzen_samples=30, random_state=0).fit(X)
+    before = {k: v.clone() for k, v in sampler.generator_.state_dict().items()}
+    sampler.set_params(warm_start=True, max_iter=3, callbacks=[_InterruptAt(3)])
+    monkeypatch.setattr(plan, "execution_for", lambda group, device: _TwoRanksInOne())
+    with pytest.raises(KeyboardInterrupt):
+        sampler.fit(X)
+    assert sampler.n_iter_ == 1  # one process alone would keep epochs 2 and 3 (tests/test_callbacks.py)
+    for key, value in sampler.generator_.state_dict().items():
+        assert torch.equal(value, before[key])
+
+
+class _InterruptAfterTraining(Callback):
+    def on_train_end(self, estimator, **kwargs):
+        raise KeyboardInterrupt
+
+
+def test_an_interrupt_after_training_aborts_a_data_parallel_fit_too(monkeypatch):
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    sampler = GANSampler(latent_dim=3, max_iter=1, bandwidth=0.5, n_parzen_samples=30, random_state=0).fit(X)
+    before = {k: v.clone() for k, v in sampler.generator_.state_dict().items()}
+    sampler.set_params(warm_start=True, max_iter=2, callbacks=[_InterruptAfterTraining()])
+    monkeypatch.setattr(plan, "execution_for", lambda group, device: _TwoRanksInOne())
+    with pytest.raises(KeyboardInterrupt):
+        sampler.fit(X)
+    assert sampler.n_iter_ == 1
+    for key, value in sampler.generator_.state_dict().items():
+        assert torch.equal(value, before[key])

@@ -90,13 +90,14 @@ class TrainingResult:
     ``"interrupted"`` (KeyboardInterrupt; those after the last completed
     epoch were restored), at epoch ``stopped_at_epoch``. ``last_completed``
     is the :meth:`TrainingState.snapshot` after the last completed epoch
-    (before training when none completed).
+    (before training when none completed), ``before`` the one before training.
     """
 
     n_epochs: int = 0
     stop_reason: str = None
     stopped_at_epoch: int = None
     last_completed: list = None
+    before: list = None
 
 
 def _real_batches(n_samples, batch_size, n_steps, device, generator=None):
@@ -148,8 +149,9 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     are accumulated on the device and read once per epoch. A non-finite loss
     stops training with the last finite weights restored; a KeyboardInterrupt
     stops it with the weights and optimizer state of the last completed
-    epoch (a second KeyboardInterrupt, while restoring them, propagates). The
-    networks end in evaluation mode.
+    epoch (a second KeyboardInterrupt, while restoring them, propagates; in a
+    data-parallel execution, the first one propagates). The networks end in
+    evaluation mode.
     """
     callbacks = CallbackList([]) if callbacks is None else callbacks
     execution = local_execution() if execution is None else execution
@@ -163,7 +165,7 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     n_d_steps = n_g_steps * d_steps
     result = TrainingResult()
     generator, discriminator, average = state.generator, state.discriminator, state.average
-    last_good = state.snapshot()
+    last_good = result.before = state.snapshot()
     rng = generator_for(device)
     forwards = execution.forward_modules(generator, discriminator, game.compile_options)
     g_forward, d_forward, judge = forwards
@@ -253,6 +255,9 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
             if execution.agree(callbacks.on_epoch_end(record)):  # rank 0's decision, on every rank
                 break
     except KeyboardInterrupt:
+        if execution.world_size > 1:  # the processes may be epochs apart: none keeps a part of the fit
+            state.restore(result.before)
+            raise
         state.restore(last_good)
         result.stop_reason = "interrupted"
         result.stopped_at_epoch = epochs[0] + result.n_epochs

@@ -1,0 +1,200 @@
+"""Data-parallel training: 2 Gloo ranks x 1 thread against 1 process x 2 threads, and a scaling model.
+
+Both fit the same ``GANSampler`` (default MLP networks: batch norm in the
+generator, dropout in the discriminator) on the same rows with the same
+minibatches: one process with ``batch_size=2b`` and 2 torch threads, or two
+processes of a Gloo group (``torch.multiprocessing`` spawn, as ``torchrun``
+would start them) with ``batch_size=b`` and 1 thread each. Measured in the
+same run:
+
+- seconds per epoch of each (median over epochs after the first), and their ratio;
+- what ``DistributedDataParallel`` all-reduced per step (a communication
+  hook counts the elements of every bucket), against the networks'
+  parameter counts: the discriminator's step should reduce exactly the
+  discriminator's parameters, the generator's step the generator's;
+- the time of one all-reduce of that many float32 values on this group
+  (alone, median of 50), and the communication share of an epoch it implies.
+
+From the measured compute per step and the all-reduce time it then projects
+the throughput of 8 GPUs on one node and 4 nodes x 8 GPUs with a ring
+all-reduce model, printing the assumptions beside the figures. Writes
+``benchmarks/results/distributed.json`` (``distributed_quick.json`` with
+--quick).
+
+    python -m benchmarks.distributed [--quick] [--rows N] [--batch-size B]
+
+(from the repository root).
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+
+from benchmarks._common import environment, write_result
+
+#: Assumed interconnects for the projection: (name, bus bandwidth in bytes/s, latency per ring hop in s).
+INTERCONNECTS = {
+    "8 GPUs, one node (NVLink)": (150e9, 5e-6),
+    "4 nodes x 8 GPUs (InfiniBand NDR, 400 Gb/s per GPU)": (40e9, 10e-6),
+}
+#: Assumed compute per step of one GPU for the small default MLPs (kernel-launch bound), in seconds.
+GPU_STEP_SECONDS = 1e-3
+
+
+def data(n_rows, n_features=32):
+    rng = np.random.RandomState(0)
+    mix = rng.randint(4, size=n_rows)
+    return rng.normal(size=(n_rows, n_features)) * 0.5 + mix[:, None]
+
+
+def sampler(batch_size, epochs):
+    from skgan import GANSampler
+
+    return GANSampler(max_iter=epochs, batch_size=batch_size, bandwidth=1.0, n_parzen_samples=200,
+                      device="cpu", random_state=0)
+
+
+def epoch_seconds(history):
+    durations = [record["dur"] for record in history[1:]] or [history[0]["dur"]]
+    return statistics.median(durations)
+
+
+def _counting_forward_modules(counts):
+    """DataParallelExecution.forward_modules, with a hook counting the elements each wrapper all-reduces."""
+    from torch.distributed.algorithms.ddp_comm_hooks.default_hooks import allreduce_hook
+
+    from skgan._training._execution import DataParallelExecution
+
+    plain = DataParallelExecution.forward_modules
+
+    def forward_modules(self, generator, discriminator, compile_options=None):
+        forwards = plain(self, generator, discriminator, compile_options)
+        for name, wrapper in zip(("generator", "discriminator"), forwards[:2], strict=True):
+            def hook(state, bucket, name=name):
+                counts[name] += bucket.buffer().numel()
+                return allreduce_hook(None, bucket)
+
+            wrapper.register_comm_hook(None, hook)
+        return forwards
+
+    return forward_modules
+
+
+def _all_reduce_seconds(n_values, repeat=50):
+    tensor = torch.zeros(n_values, dtype=torch.float32)
+    for _ in range(5):
+        dist.all_reduce(tensor)
+    times = []
+    for _ in range(repeat):
+        dist.barrier()
+        start = time.perf_counter()
+        dist.all_reduce(tensor)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_rank(rank, world_size, store, out, n_rows, batch_size, epochs):
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=world_size)
+    from skgan._training import _execution
+
+    counts = {"generator": 0, "discriminator": 0}
+    _execution.DataParallelExecution.forward_modules = _counting_forward_modules(counts)
+    fitted = sampler(batch_size, epochs).fit(data(n_rows))
+    parameters = {name: sum(p.numel() for p in network.parameters())
+                  for name, network in (("generator", fitted.generator_), ("discriminator", fitted.discriminator_))}
+    n_steps = epochs * (n_rows // (batch_size * world_size))
+    all_reduce = _all_reduce_seconds(sum(parameters.values()))
+    if rank == 0:
+        torch.save({"history": fitted.history_, "counts": counts, "parameters": parameters, "n_steps": n_steps,
+                    "all_reduce_seconds": all_reduce}, out)
+    dist.destroy_process_group()
+
+
+def ring_all_reduce_seconds(n_bytes, ranks, bus_bandwidth, hop_latency):
+    """A ring all-reduce: 2(R-1) hops, each moving n_bytes/R (reduce-scatter then all-gather)."""
+    return 2 * (ranks - 1) / ranks * n_bytes / bus_bandwidth + 2 * (ranks - 1) * hop_latency
+
+
+def projection(step_compute, n_parameters, batch_size):
+    rows = []
+    for name, (bandwidth, latency) in INTERCONNECTS.items():
+        ranks = 8 if "one node" in name else 32
+        for label, compute in (("CPU step measured here", step_compute), ("assumed GPU step", GPU_STEP_SECONDS)):
+            comm = ring_all_reduce_seconds(4 * n_parameters, ranks, bandwidth, latency)
+            step = compute + comm  # no overlap of communication with the backward pass: pessimistic
+            rows.append({
+                "setup": name, "ranks": ranks, "compute": label, "compute_ms": 1e3 * compute,
+                "all_reduce_ms": 1e3 * comm, "rows_per_second": ranks * batch_size / step,
+                "scaling_efficiency": compute / step,
+            })
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: few rows and epochs")
+    parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--batch-size", type=int, default=64, help="rows per rank per step (b)")
+    parser.add_argument("--epochs", type=int, default=4)
+    args = parser.parse_args()
+    n_rows, epochs = (2048, 2) if args.quick else (args.rows, args.epochs)
+    b = args.batch_size
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rank0.pt")
+        mp.spawn(run_rank, args=(2, os.path.join(tmp, "store"), out, n_rows, b, epochs), nprocs=2, join=True)
+        ranks = torch.load(out, weights_only=False)
+
+    torch.set_num_threads(2)
+    one = sampler(2 * b, epochs).fit(data(n_rows))
+    one_epoch, two_epoch = epoch_seconds(one.history_), epoch_seconds(ranks["history"])
+    steps_per_epoch = ranks["n_steps"] // epochs
+    n_parameters = sum(ranks["parameters"].values())
+    per_step = {name: ranks["counts"][name] / ranks["n_steps"] for name in ("generator", "discriminator")}
+    comm_share = steps_per_epoch * ranks["all_reduce_seconds"] / two_epoch
+    step_compute = two_epoch / steps_per_epoch - ranks["all_reduce_seconds"]
+    report = {
+        "environment": environment(rows=n_rows, batch_size_per_rank=b, epochs=epochs),
+        "one_process_two_threads_epoch_s": one_epoch,
+        "two_ranks_one_thread_epoch_s": two_epoch,
+        "ratio_two_ranks_over_one_process": two_epoch / one_epoch,
+        "all_reduced_per_step": per_step,
+        "parameters": ranks["parameters"],
+        "all_reduced_over_parameters": {k: per_step[k] / ranks["parameters"][k] for k in per_step},
+        "all_reduce_seconds": ranks["all_reduce_seconds"],
+        "communication_share": comm_share,
+        "projection": projection(step_compute, n_parameters, b),
+        "assumptions": {
+            "interconnects": {k: {"bus_bytes_per_s": v[0], "hop_latency_s": v[1]} for k, v in INTERCONNECTS.items()},
+            "gpu_step_seconds": GPU_STEP_SECONDS,
+            "model": "ring all-reduce of float32 gradients, not overlapped with compute; weak scaling "
+                     "(batch per rank fixed)",
+        },
+    }
+    print(f"{n_rows} rows x 32 features, {b} rows per rank per step, {epochs} epochs")
+    print(f"1 process x 2 threads (batch {2 * b}): {one_epoch:.3f} s/epoch")
+    print(f"2 Gloo ranks x 1 thread (batch {b} each): {two_epoch:.3f} s/epoch "
+          f"({two_epoch / one_epoch:.2f}x the one process)")
+    for name in ("discriminator", "generator"):
+        print(f"all-reduced per step, {name}: {per_step[name]:.0f} values = "
+              f"{per_step[name] / ranks['parameters'][name]:.3f}x its {ranks['parameters'][name]} parameters")
+    print(f"one all-reduce of {n_parameters} float32: {1e3 * ranks['all_reduce_seconds']:.3f} ms; "
+          f"communication share of an epoch: {100 * comm_share:.1f}%")
+    print("projection (weak scaling, ring all-reduce, no overlap):")
+    for row in report["projection"]:
+        print(f"  {row['setup']}, {row['compute']} {row['compute_ms']:.2f} ms + all-reduce "
+              f"{row['all_reduce_ms']:.3f} ms: {row['rows_per_second']:,.0f} rows/s, "
+              f"efficiency {100 * row['scaling_efficiency']:.0f}%")
+    write_result(report, "distributed_quick" if args.quick else "distributed")
+
+
+if __name__ == "__main__":
+    main()
