@@ -126,8 +126,26 @@ def local_execution():
     return LocalExecution()
 
 
+class _SumOverProcesses(torch.autograd.Function):
+    """The sum of a tensor over the processes, differentiable (its gradient is the sum of theirs), twice too."""
+
+    @staticmethod
+    def forward(ctx, tensor):
+        total = tensor.clone()
+        torch.distributed.all_reduce(total)
+        return total
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _SumOverProcesses.apply(grad.contiguous())
+
+
+def sum_over_processes(tensor):
+    return _SumOverProcesses.apply(tensor)
+
+
 class GlooSyncBatchNorm(_BatchNorm):
-    """Batch normalisation over the minibatch of all processes, through ``torch.distributed``'s autograd collectives.
+    """Batch normalisation over the minibatch of all processes, through differentiable all-reduces.
 
     ``torch.nn.SyncBatchNorm`` runs only on accelerators; this one runs on the
     CPU (Gloo) too. In training it computes the mean, then the variance
@@ -147,8 +165,7 @@ class GlooSyncBatchNorm(_BatchNorm):
         if not self.training and self.track_running_stats:
             return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0,
                                 self.eps)
-        from torch.distributed.nn.functional import all_reduce
-
+        all_reduce = sum_over_processes
         dims = [0, *range(2, input.dim())]
         shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
         count = all_reduce(input.new_tensor([input.numel() // input.shape[1]], dtype=torch.float64)).to(input.dtype)
