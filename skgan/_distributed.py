@@ -15,19 +15,31 @@ engine computes this rank's share of the rows and gathers the others'.
 
 import contextlib
 import contextvars
+import multiprocessing
 import os
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from ._threads import _dask_share, _in_joblib_worker
+
 #: The variables ``torchrun`` sets in each process it starts (``LOCAL_RANK`` too).
 TORCHRUN_VARIABLES = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
 
 
 def launched_by_torchrun():
-    """Whether this process was started by ``torchrun`` (or has its environment)."""
-    return all(name in os.environ for name in TORCHRUN_VARIABLES)
+    """Whether ``torchrun`` started this process: its environment, in a process that is no one's worker.
+
+    The processes that a joblib or dask worker pool starts inherit the
+    environment of a ``torchrun`` process, but are not ranks.
+    """
+    return all(name in os.environ for name in TORCHRUN_VARIABLES) and multiprocessing.parent_process() is None
+
+
+def in_parallel_worker():
+    """Whether this thread runs a task of a joblib or dask worker: one fit among several in parallel."""
+    return _in_joblib_worker() or _dask_share() is not None
 
 
 def backend_for(device):
@@ -125,11 +137,13 @@ def process_group(setting, device):
     """The process group a fit with ``distributed=setting`` on ``device`` runs in, or None for one process.
 
     ``"auto"`` uses an initialised default group of two or more processes,
-    and starts one from ``torchrun``'s environment when none is initialised;
+    and starts one from ``torchrun``'s environment when none is initialised,
+    except in a joblib or dask worker (one of several fits in parallel, e.g.
+    of a grid search, which must not run collectives concurrently);
     ``True`` does the same but a ValueError when there is none; ``False``
     never. A group of one process is None.
     """
-    if setting is False:
+    if setting is False or (setting == "auto" and in_parallel_worker()):
         return None
     dist = _distributed()
     if dist is not None and not dist.is_initialized() and launched_by_torchrun():

@@ -165,8 +165,9 @@ class GANSampler(DensityMixin, BaseEstimator):
         ``torch.distributed`` group: ``"auto"`` trains data-parallel when a
         default process group of two or more processes is initialised, or
         the script runs under ``torchrun`` (which starts the group, NCCL on
-        CUDA, Gloo on the CPU); ``True`` requires it; ``False`` fits in this
-        process alone. Each process then trains on its share of every
+        CUDA, Gloo on the CPU), but not inside a joblib or dask worker (a
+        grid search's fits run alone); ``True`` requires a group; ``False``
+        fits in this process alone. Each process then trains on its share of every
         minibatch (``batch_size`` rows per process) through
         ``DistributedDataParallel``, and every process ends with the same
         fitted estimator; ``score``, ``score_samples`` and the bandwidth's

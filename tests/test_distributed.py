@@ -214,3 +214,18 @@ def test_an_interrupt_after_training_aborts_a_data_parallel_fit_too(monkeypatch)
     assert sampler.n_iter_ == 1
     for key, value in sampler.generator_.state_dict().items():
         assert torch.equal(value, before[key])
+
+
+def test_joblib_workers_never_join_a_process_group(monkeypatch):
+    # a worker inherits torchrun's environment but is no rank; and parallel fits must not run collectives
+    monkeypatch.setenv("RANK", "0")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("MASTER_ADDR", "127.0.0.1")
+    monkeypatch.setenv("MASTER_PORT", "1")
+    from joblib import Parallel, delayed
+
+    for backend in ("threading", "loky"):
+        found = Parallel(n_jobs=2, backend=backend)(
+            delayed(process_group)("auto", torch.device("cpu")) for _ in range(2)
+        )
+        assert found == [None, None]
