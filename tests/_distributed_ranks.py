@@ -16,6 +16,7 @@ import torch.distributed as dist
 from skgan import GANSampler
 from skgan.callbacks import Checkpoint
 from skgan.metrics import _parzen_engine as engine
+from skgan.metrics import paper_parzen_evaluation
 
 #: Rows per process of every minibatch; one process fitting the same minibatches uses RANKS times as many.
 BATCH = 8
@@ -84,14 +85,17 @@ def run_rank(rank, store, out):
 
     # scores shared among the ranks are those of one process, each rank scoring its share of the rows
     model = sampler(BATCH).fit(X)
+    protocol = dict(n_samples=40, n_validation=20, random_state=1)
     scored, local_sweep = [], engine._local_sweep
     engine._local_sweep = lambda rows, *args: scored.append(len(rows)) or local_sweep(rows, *args)
     try:
         results["sharded scores"] = model.score_samples(X)
+        results["sharded protocol"] = paper_parzen_evaluation(model, X, X, **protocol)
     finally:
         engine._local_sweep = local_sweep
     results["rows scored here"] = scored
     results["local scores"] = model.set_params(distributed=False).score_samples(X)
+    results["local protocol"] = paper_parzen_evaluation(model, X, X, **protocol)
 
     # random_state=None: rank 0's seed on every rank
     results["unseeded"] = fitted(sampler(BATCH, random_state=None, max_iter=1).fit(X), X)

@@ -93,7 +93,10 @@ def test_sharded_scores_are_those_of_one_process(spawned):
     (first, second), _ = spawned
     for rank in (first, second):
         np.testing.assert_allclose(rank["sharded scores"], rank["local scores"], rtol=0, atol=1e-12)
-        assert rank["rows scored here"] == [len(rank["local scores"]) // 2]
+        assert rank["rows scored here"] == [32, 10, 32]  # its half of score_samples', the protocol's 20 and 64 rows
+        sharded, local = rank["sharded protocol"], rank["local protocol"]
+        assert sharded.bandwidth == local.bandwidth
+        np.testing.assert_allclose([sharded.mean, sharded.std_error], [local.mean, local.std_error], rtol=1e-12)
 
 
 def test_an_unseeded_fit_takes_rank_0s_seed(spawned):
