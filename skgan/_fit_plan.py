@@ -24,6 +24,7 @@ from ._fitted import SETTINGS, FittedState, attach, build_networks
 from ._generation import class_indices
 from ._options import check_compile_options
 from ._random import fit_random, global_random
+from ._streaming import StreamedRows, column_statistics, is_memory_mapped, split_rows, streams, training_rows
 from ._tabular import FrameShape, TableFit, is_table, take_rows
 from ._training import (
     CallbackList,
@@ -56,9 +57,19 @@ from .preprocessing._scaling import AffineScaling, TransformedScaling, transform
 
 
 def check_scalable(X):
-    """A ValueError when the per-feature range or spread of ``X`` overflows float64."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        scalable = np.isfinite(X.max(0) - X.min(0)).all() and np.isfinite(X.std(0)).all()
+    """A ValueError when the per-feature range or spread of ``X`` overflows float64.
+
+    A memory-mapped ``X`` is read in chunks (:func:`skgan._streaming.column_statistics`,
+    which also finds values that are not finite); only float64 values can
+    overflow there.
+    """
+    if is_memory_mapped(X):
+        low, high, _, std = column_statistics(StreamedRows(X), moments=X.dtype == np.float64)
+        with np.errstate(over="ignore"):
+            scalable = np.isfinite(high - low).all() and (std is None or np.isfinite(std).all())
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            scalable = np.isfinite(X.max(0) - X.min(0)).all() and np.isfinite(X.std(0)).all()
     if not scalable:
         raise ValueError("X has values too large to scale: their range overflows float64.")
 
@@ -344,8 +355,17 @@ def validated_table(estimator, X, y, prior):
 
 
 def validated_data(estimator, X, y, prior, table=False):
-    """``X`` as float64 (a ``table`` as it is), and the labels as class indices with the classes (None without)."""
+    """``X`` as float64 (a ``table`` as it is), and the labels as class indices with the classes (None without).
+
+    A memory-mapped ``X`` that the fit streams (:func:`skgan._streaming.streams`:
+    not a table, no transformer) stays as it is, in its own dtype, checked in
+    chunks; otherwise a memory-mapped ``X`` is read into memory.
+    """
+    transformer = estimator.transformer if prior is None else prior.transformer
+    streamed = not table and streams(X, transformer)
     checks = dict(dtype=[np.float64, np.float32], ensure_min_samples=2, reset=prior is None)
+    if streamed:  # no float64 copy; values checked in chunks by check_scalable
+        checks.update(dtype="numeric", ensure_all_finite=False)
     if table:
         X, y = validated_table(estimator, X, y, prior)
         if y is not None:
@@ -366,7 +386,11 @@ def validated_data(estimator, X, y, prior, table=False):
         classes, y_idx = prior.classes, class_indices(prior.classes, y)
     else:
         classes, y_idx = np.unique(y, return_inverse=True)
-    if not table:
+    if not streamed and is_memory_mapped(X):  # a table, or rows for a transformer
+        X = np.array(X)
+    if streamed:
+        check_scalable(X)
+    elif not table:
         X = X.astype(np.float64, copy=False)
         check_scalable(X)
     return X, y_idx, classes
@@ -459,7 +483,10 @@ def fit(estimator, X, y, n_epochs, resume):
     train, val = validation_split(
         X.shape[0], rng, estimator.validation_fraction, chooses_bandwidth(estimator.bandwidth) or needs_score, y_idx
     )
-    X_train, X_val = take_rows(X, train), (None if val is None else take_rows(X, val))
+    if is_memory_mapped(X):  # streamed: a capped held-out set, training rows read when drawn
+        train, val, X_train, X_val = split_rows(X, train, val)
+    else:
+        X_train, X_val = take_rows(X, train), (None if val is None else take_rows(X, val))
     y_train = None if y_idx is None else y_idx[train]
     class_prior = None if y_train is None else np.bincount(y_train, minlength=len(classes)) / len(y_train)
     if resume:  # a fresh, reproducible stream for the epochs to come
@@ -501,7 +528,7 @@ def fit(estimator, X, y, n_epochs, resume):
         in_order, estimator._fitted.callbacks = fit_callbacks(estimator, X_val, candidates)
         callbacks = CallbackList(in_order, estimator, training=training)
         train = partial(
-            train_gan, training, torch.as_tensor(model_rows, dtype=torch.float32, device=device),
+            train_gan, training, training_rows(model_rows, device),
             game_settings(estimator, settings, loss), epochs=epochs, callbacks=callbacks,
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
             conditions=conditions,

@@ -3,6 +3,7 @@
 import numpy as np
 from scipy import sparse
 
+from .._streaming import StreamedRows, column_statistics
 from ._layout import OutputLayout
 
 
@@ -29,11 +30,23 @@ class AffineScaling:
         return scaling
 
     def fit(self, X):
-        if self.output_range is None:
-            center, spread, model_center, model_spread = X.mean(0), X.std(0), 0.0, 1.0
+        """Fit the map to the rows of ``X``: an array, or :class:`~skgan._streaming.StreamedRows` read in chunks.
+
+        Streamed rows give the same minimum and maximum as the array in
+        memory; their mean and standard deviation (an unbounded output) are
+        summed by chunk, equal up to rounding.
+        """
+        standardise = self.output_range is None
+        if isinstance(X, StreamedRows):
+            data_min, data_max, mean, std = column_statistics(X, moments=standardise)
+        elif standardise:
+            data_min, data_max, mean, std = None, None, X.mean(0), X.std(0)
+        else:
+            data_min, data_max, mean, std = X.min(0), X.max(0), None, None
+        if standardise:
+            center, spread, model_center, model_spread = mean, std, 0.0, 1.0
         else:
             low, high = self.output_range
-            data_min, data_max = X.min(0), X.max(0)
             center, spread = (data_min + data_max) / 2, (data_max - data_min) / 2
             model_center, model_spread = (low + high) / 2, (high - low) / 2
         self.center_ = np.asarray(center, dtype=np.float64)
@@ -45,6 +58,9 @@ class AffineScaling:
         return self
 
     def to_model(self, X):
+        """Data units -> model units; :class:`~skgan._streaming.StreamedRows` become rows mapped when read."""
+        if isinstance(X, StreamedRows):
+            return X.scaled(self)
         return (X - self.center_) * self.model_per_data_ + self.model_center_
 
     def to_data(self, Z, out=None):
