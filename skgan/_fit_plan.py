@@ -20,6 +20,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d, validate_data
 
 from ._device import resolve_device
+from ._distributed import process_group, rank_device, sharded_rows
 from ._fitted import SETTINGS, FittedState, attach, build_networks
 from ._generation import class_indices
 from ._options import check_compile_options
@@ -31,6 +32,7 @@ from ._training import (
     ExponentialMovingAverage,
     GameSettings,
     TrainingState,
+    execution_for,
     make_optimizers,
     optimizer_settings,
     report_stop,
@@ -72,6 +74,26 @@ def check_scalable(X):
             scalable = np.isfinite(X.max(0) - X.min(0)).all() and np.isfinite(X.std(0)).all()
     if not scalable:
         raise ValueError("X has values too large to scale: their range overflows float64.")
+
+
+def shared_random_state(random_state, group):
+    """The fit's ``RandomState``: on every rank of a data-parallel fit the same, rank 0's when not seeded alike.
+
+    An integer seeds every rank alike; otherwise (None, a ``RandomState``)
+    rank 0 draws the seed and the others receive it.
+    """
+    rng = check_random_state(random_state)
+    if group is None or isinstance(random_state, (int, np.integer)):
+        return rng
+    return np.random.RandomState(group.broadcast_int(rng.randint(MAX_SEED)))
+
+
+def data_fingerprint(X, y_idx=None, n_rows=256):
+    """A few numbers that differ between ranks given different data: its shape and a sum of its first rows."""
+    values = [X.shape[0], X.shape[1], -1 if y_idx is None else float(np.sum(y_idx))]
+    if not is_frame(X):
+        values.append(float(np.sum(X[:n_rows], dtype=np.float64)))
+    return values
 
 
 def chooses_bandwidth(bandwidth):
@@ -210,7 +232,8 @@ def run_training(estimator, training, callbacks, train, epochs, n_before, X_val,
     too, with the last completed epoch's weights and optimizer state when
     ``on_train_end`` was cut short and a fallback bandwidth
     (:func:`fallback_bandwidth`), with a warning. A second KeyboardInterrupt
-    propagates: the fit aborts.
+    propagates: the fit aborts, as a data-parallel fit does at the first (its
+    processes may be epochs apart when interrupted).
     """
     error, interrupted = None, False
     try:
@@ -224,6 +247,9 @@ def run_training(estimator, training, callbacks, train, epochs, n_before, X_val,
             step = "finish"
             finish_fit(estimator, training, n_before, X_val, candidates)
         except KeyboardInterrupt:
+            if estimator._run.execution.world_size > 1:
+                training.restore(result.before)
+                raise
             if interrupted:
                 raise
             interrupted = True
@@ -279,12 +305,13 @@ def user_code_random(settings, seed, device):
     return global_random(seed, cuda_indices(device), lock=False) if custom_networks(settings) else nullcontext()
 
 
-def fit_callbacks(estimator, X_val, candidates):
+def fit_callbacks(estimator, X_val, candidates, is_main_process=True):
     """``(in_order, fitted)``: the callbacks one fit calls, in order, and the clones of the user's.
 
     The order is ``History``, the held-out score when needed,
     ``EarlyStopping`` with ``early_stopping=True``, the user's callbacks, and
-    ``ProgressBar`` with ``verbose``; a user callback of a default's class (or
+    ``ProgressBar`` with ``verbose`` (on the main process of a data-parallel
+    fit only); a user callback of a default's class (or
     a subclass) takes that default's place. Fit uses clones of the user's
     callbacks, so its parameters stay unchanged; ``fitted[i]`` is the clone
     of ``callbacks[i]`` (the estimator's ``callbacks_``).
@@ -306,7 +333,7 @@ def fit_callbacks(estimator, X_val, candidates):
     early_stopping = take(EarlyStopping, early_stopping)
     progress = take(ProgressBar, ProgressBar() if estimator.verbose else None)
     validation = ParzenValidation(X_val, candidates) if needs_validation_score(estimator) else None
-    in_order = [history, validation, early_stopping, *user, progress]
+    in_order = [history, validation, early_stopping, *user, progress if is_main_process else None]
     return [callback for callback in in_order if callback is not None], fitted
 
 
@@ -477,7 +504,9 @@ def fit(estimator, X, y, n_epochs, resume):
     # a numeric DataFrame's columns and dtypes, to give samples back as one
     frame = prior.frame if resume else (None if tabular else FrameShape.of(X))
     X, y_idx, classes = validated_data(estimator, X, y, prior, tabular)
-    rng = check_random_state(estimator.random_state)
+    device = torch.device(prior.device) if resume else resolve_device(estimator.device)
+    group = process_group(estimator.distributed, device)
+    rng = shared_random_state(estimator.random_state, group)
     torch_seed, parzen_seed = (int(s) for s in rng.randint(MAX_SEED, size=2))
     needs_score = needs_validation_score(estimator)
     train, val = validation_split(
@@ -491,7 +520,9 @@ def fit(estimator, X, y, n_epochs, resume):
     class_prior = None if y_train is None else np.bincount(y_train, minlength=len(classes)) / len(y_train)
     if resume:  # a fresh, reproducible stream for the epochs to come
         torch_seed = int(np.random.SeedSequence([torch_seed, prior.n_iter]).generate_state(1)[0])
-    device = torch.device(prior.device) if resume else resolve_device(estimator.device)
+    if group is not None:
+        device = device if resume else rank_device(device)
+        group.same_everywhere(data_fingerprint(X, y_idx), "rows X (and labels y)")
     settings = prior.settings if resume else fit_settings(estimator, X.shape[1])
 
     with fit_random(torch_seed), user_code_random(settings, torch_seed, device):
@@ -522,16 +553,18 @@ def fit(estimator, X, y, n_epochs, resume):
             bandwidth=bandwidth_before_choice(estimator.bandwidth, prior), classes=classes,
             class_prior=class_prior, transformer=transformer, table=table, frame=frame,
         ))
-        estimator._run = SimpleNamespace(training=training, X_val=X_val, candidates=candidates)
+        execution = execution_for(group, device)
+        estimator._run = SimpleNamespace(training=training, X_val=X_val, candidates=candidates, execution=execution)
         n_before = prior.n_iter if resume else 0
         epochs = range(n_before + 1, n_before + 1 + n_epochs)
-        in_order, estimator._fitted.callbacks = fit_callbacks(estimator, X_val, candidates)
-        callbacks = CallbackList(in_order, estimator, training=training)
+        in_order, estimator._fitted.callbacks = fit_callbacks(estimator, X_val, candidates, execution.is_main_process)
+        callbacks = CallbackList(in_order, estimator, training=training, is_main_process=execution.is_main_process)
         train = partial(
             train_gan, training, training_rows(model_rows, device),
             game_settings(estimator, settings, loss), epochs=epochs, callbacks=callbacks,
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
-            conditions=conditions,
+            conditions=conditions, execution=execution,
         )
-        run_training(estimator, training, callbacks, train, epochs, n_before, X_val, candidates)
+        with sharded_rows(group):  # the held-out scores and the bandwidth's choice share their rows among ranks
+            run_training(estimator, training, callbacks, train, epochs, n_before, X_val, candidates)
     return estimator
