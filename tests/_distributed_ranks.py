@@ -65,6 +65,7 @@ def fitted(sampler_, X):
         "bandwidth": sampler_.bandwidth_,
         "n_iter": sampler_.n_iter_,
         "scores": sampler_.score_samples(X),
+        "window": sampler_._fitted.parzen_window()[:5],
     }
 
 

@@ -58,6 +58,7 @@ def assert_same_fit(a, b, atol=0.0):
     for ra, rb in zip(a["history"], b["history"], strict=True):
         np.testing.assert_allclose([ra[k] for k in sorted(ra)], [rb[k] for k in sorted(ra)], atol=max(atol, 1e-12))
     np.testing.assert_allclose(a["scores"], b["scores"], atol=max(atol, 1e-12) * 100, rtol=0)
+    np.testing.assert_allclose(a["window"], b["window"], atol=max(atol, 1e-12) * 100, rtol=0)
 
 
 @pytest.mark.parametrize("name", list(ranks.SCENARIOS))
