@@ -5,8 +5,17 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from . import _neighbours
 from ._encoding import encode
-from ._neighbours import Bands, block, block_sizes, direct_sq_distances, knn_sq_distances, row_sets
+from ._neighbours import (
+    Bands,
+    block,
+    block_sizes,
+    direct_sq_distances,
+    knn_sq_distances,
+    row_sets,
+    threshold_in,
+)
 
 
 class PRDC(NamedTuple):
@@ -52,6 +61,62 @@ def _check_n_neighbors(n_neighbors, n_real, n_synthetic):
         )
 
 
+class _Counts:
+    """The running counts of :func:`_ball_counts`."""
+
+    def __init__(self, n, m, device):
+        self.n_inside = 0
+        self.in_real = torch.zeros(m, dtype=torch.bool, device=device)
+        self.covered = torch.zeros(n, dtype=torch.bool, device=device)
+        self.recalled = torch.zeros(n, dtype=torch.bool, device=device)
+
+
+def _real_balls(G, t, band):
+    """Pairs ``(i, j)`` of a block with ``G_ij`` within ``band`` of ``t_i`` or below, and which are surely below.
+
+    ``t`` (float64) are the thresholds ``r_i - |x_i|^2``. Returns ``i``,
+    ``j`` and ``sure`` (``G_ij < t_i - band``); the other pairs need a direct
+    computation. Only the rows whose minimum is at most their threshold are
+    compared pair by pair.
+    """
+    upper = threshold_in(G.dtype, t + band)
+    rows = torch.nonzero(G.amin(dim=1) <= upper)[:, 0]
+    i, j = torch.nonzero(G.index_select(0, rows) <= upper[rows, None], as_tuple=True)
+    i = rows[i]
+    sure = G[i, j].to(torch.float64) < (t - band)[i]
+    return i, j, sure
+
+
+def _count_real_balls(real, synth, real_radii, rs, cs, pairs, counts):
+    """Adds the pairs of a block inside the real rows' balls to ``counts``."""
+    i, j, sure = pairs
+    unsure = torch.nonzero(~sure)[:, 0]
+    if unsure.numel():
+        iu, ju = i[unsure] + rs.start, j[unsure] + cs.start
+        sure[unsure] = direct_sq_distances(real.rows, synth.rows, iu, ju) < real_radii[iu]
+    i, j = i[sure] + rs.start, j[sure] + cs.start
+    counts.n_inside += int(i.numel())
+    counts.covered[i] = True
+    counts.in_real[j] = True
+
+
+def _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts):
+    """Marks the real rows of a block inside a synthetic row's ball: ``G_ij - s_j < -|x_i|^2``."""
+    H = G.sub_(synth_radii[cs].to(G.dtype)[None, :])  # G is not needed after
+    x_sq = real.sq_norms[rs]
+    low = H.amin(dim=1).to(torch.float64) + x_sq
+    recalled = counts.recalled[rs]
+    recalled |= low < -band
+    unsure = torch.nonzero((low <= band) & ~recalled)[:, 0]
+    if unsure.numel():
+        near = H[unsure].to(torch.float64) + x_sq[unsure, None]
+        i, j = torch.nonzero(near.abs_() <= band, as_tuple=True)
+        i, j = unsure[i] + rs.start, j + cs.start
+        reach = direct_sq_distances(real.rows, synth.rows, i, j) < synth_radii[j]
+        counts.recalled[i[reach]] = True
+    counts.recalled[rs] |= recalled
+
+
 def _ball_counts(real, synth, real_radii, synth_radii):
     """Counts over all (real i, synthetic j) pairs with ``D_ij`` the exact squared distance.
 
@@ -59,56 +124,39 @@ def _ball_counts(real, synth, real_radii, synth_radii):
     ``in_real`` (per synthetic row: whether some real row has ``D_ij <
     real_radii[i]``), ``covered`` (per real row: whether some synthetic row
     has ``D_ij < real_radii[i]``) and ``recalled`` (per real row: whether
-    some synthetic row has ``D_ij < synth_radii[j]``). A block decides from
-    its estimates' minima and counts (no boolean reductions, which are slow);
-    the pairs whose estimate is within the error band of a radius are
-    recomputed directly.
+    some synthetic row has ``D_ij < synth_radii[j]``). A block is a float32
+    multiply; the few pairs at or below a real row's threshold plus band are
+    gathered (one comparison per pair, no boolean reductions, which are slow)
+    and the synthetic balls are decided from row minima; the pairs whose
+    estimate is within the error band of a radius are recomputed directly. A
+    block with too many such pairs is redone in float64.
     """
     n, m = len(real), len(synth)
     device = real.rows.device
+    d = real.rows.shape[1]
     rows, cols = block_sizes(n, m, device)
-    bands = Bands(real.rows.shape[1], device)
-    n_inside = 0
-    in_real = torch.zeros(m, dtype=torch.bool, device=device)
-    covered = torch.zeros(n, dtype=torch.bool, device=device)
-    recalled = torch.zeros(n, dtype=torch.bool, device=device)
+    bands32, bands64 = Bands(d, device), Bands(d, device, torch.float64)
+    counts = _Counts(n, m, device)
     synth_norm_max = synth.norms.max()
-    H = mask = None
+    radii_max = float(torch.cat([real_radii, synth_radii]).max())
+    buffer = torch.empty(min(n, rows) * min(m, cols), dtype=torch.float32, device=device)
     for r0 in range(0, n, rows):
         rs = slice(r0, min(n, r0 + rows))
-        x_sq = real.sq_norms[rs]
-        t_row = (real_radii[rs] - x_sq)[:, None]  # D < r_i  <=>  G < r_i - |x|^2
-        band = float(bands(real.norms[rs].max(), synth_norm_max))
+        t = real_radii[rs] - real.sq_norms[rs]  # D < r_i  <=>  G < r_i - |x|^2
+        x_norm = real.norms[rs].max()
+        extra = radii_max + float(real.sq_norms[rs].max())
         for c0 in range(0, m, cols):
             cs = slice(c0, min(m, c0 + cols))
-            G = block(real, synth, rs, cs, False)
-            if H is None or H.shape != G.shape:
-                H, mask = torch.empty_like(G), torch.empty(G.shape, dtype=torch.bool, device=device)
-            # the real rows' balls: H = G - (r_i - |x|^2) < 0
-            torch.sub(G, t_row, out=H)
-            sure = int(torch.count_nonzero(torch.lt(H, -band, out=mask)))
-            maybe = int(torch.count_nonzero(torch.le(H, band, out=mask)))
-            n_inside += sure
-            covered[rs] |= H.amin(dim=1) < -band
-            in_real[cs] |= H.amin(dim=0) < -band
-            if maybe > sure:
-                i, j = torch.nonzero((H <= band) & (H >= -band), as_tuple=True)
-                inside = direct_sq_distances(real.rows, synth.rows, i + r0, j + c0) < real_radii[i + r0]
-                n_inside += int(inside.sum())
-                covered[i[inside] + r0] = True
-                in_real[j[inside] + c0] = True
-            # the synthetic rows' balls: H = G - s_j < -|x|^2
-            torch.sub(G, synth_radii[cs][None, :], out=H)
-            low = H.amin(dim=1) + x_sq
-            recalled[rs] |= low < -band
-            unsure = torch.nonzero((low <= band) & ~recalled[rs])[:, 0]
-            if unsure.numel():
-                near = H[unsure] + x_sq[unsure, None]
-                i, j = torch.nonzero((near <= band) & (near >= -band), as_tuple=True)
-                i = unsure[i]
-                reach = direct_sq_distances(real.rows, synth.rows, i + r0, j + c0) < synth_radii[j + c0]
-                recalled[i[reach] + r0] = True
-    return n_inside, in_real, covered, recalled
+            G = block(real, synth, rs, cs, False, buffer=buffer)
+            band = float(bands32(x_norm, synth_norm_max, extra))
+            pairs = _real_balls(G, t, band)
+            if int((~pairs[2]).sum()) > _neighbours._DENSE_FRACTION * G.numel():
+                G = block(real, synth, rs, cs, False, torch.float64)
+                band = float(bands64(x_norm, synth_norm_max, extra))
+                pairs = _real_balls(G, t, band)
+            _count_real_balls(real, synth, real_radii, rs, cs, pairs, counts)
+            _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts)
+    return counts.n_inside, counts.in_real, counts.covered, counts.recalled
 
 
 def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, device=None):
