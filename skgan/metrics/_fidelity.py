@@ -105,7 +105,7 @@ def _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts):
     H = G.sub_(synth_radii[cs].to(G.dtype)[None, :])  # G is not needed after
     x_sq = real.sq_norms[rs]
     low = H.amin(dim=1).to(torch.float64) + x_sq
-    recalled = counts.recalled[rs]
+    recalled = counts.recalled[rs]  # a view: updated in place
     recalled |= low < -band
     unsure = torch.nonzero((low <= band) & ~recalled)[:, 0]
     if unsure.numel():
@@ -114,7 +114,6 @@ def _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts):
         i, j = unsure[i] + rs.start, j + cs.start
         reach = direct_sq_distances(real.rows, synth.rows, i, j) < synth_radii[j]
         counts.recalled[i[reach]] = True
-    counts.recalled[rs] |= recalled
 
 
 def _ball_counts(real, synth, real_radii, synth_radii):
