@@ -12,10 +12,15 @@ same run:
   hook counts the elements of every bucket), against the networks'
   parameter counts: the discriminator's step should reduce exactly the
   discriminator's parameters, the generator's step the generator's;
-- the time of one all-reduce of that many float32 values on this group
-  (alone, median of 50), and the communication share of an epoch it implies.
+- the share of training time spent waiting in collectives: the gradient
+  all-reduces (from launch to completion, through the hook) and every other
+  collective (the synchronised batch norm's, the epoch's loss sums and stop
+  decision), and the time of one all-reduce of the parameters alone (median
+  of 50).
 
-From the measured compute per step and the all-reduce time it then projects
+Both with the default generator (batch norm, synchronised over the ranks)
+and without batch norm. From the measured compute per step (training time
+less the time in collectives) of the latter it then projects
 the throughput of 8 GPUs on one node and 4 nodes x 8 GPUs with a ring
 all-reduce model, printing the assumptions beside the figures. Writes
 ``benchmarks/results/distributed.json`` (``distributed_quick.json`` with
@@ -54,11 +59,11 @@ def data(n_rows, n_features=32):
     return rng.normal(size=(n_rows, n_features)) * 0.5 + mix[:, None]
 
 
-def sampler(batch_size, epochs):
-    from skgan import GANSampler
+def sampler(batch_size, epochs, batch_norm=True):
+    from skgan import GANSampler, MLPGenerator
 
-    return GANSampler(max_iter=epochs, batch_size=batch_size, bandwidth=1.0, n_parzen_samples=200,
-                      device="cpu", random_state=0)
+    return GANSampler(generator=MLPGenerator(batch_norm=batch_norm), max_iter=epochs, batch_size=batch_size,
+                      bandwidth=1.0, n_parzen_samples=200, device="cpu", random_state=0)
 
 
 def epoch_seconds(history):
@@ -67,7 +72,7 @@ def epoch_seconds(history):
 
 
 def _counting_forward_modules(counts):
-    """DataParallelExecution.forward_modules, with a hook counting the elements each wrapper all-reduces."""
+    """DataParallelExecution.forward_modules, with a hook counting (and timing) what each wrapper all-reduces."""
     from torch.distributed.algorithms.ddp_comm_hooks.default_hooks import allreduce_hook
 
     from skgan._training._execution import DataParallelExecution
@@ -79,12 +84,34 @@ def _counting_forward_modules(counts):
         for name, wrapper in zip(("generator", "discriminator"), forwards[:2], strict=True):
             def hook(state, bucket, name=name):
                 counts[name] += bucket.buffer().numel()
-                return allreduce_hook(None, bucket)
+                start = time.perf_counter()
+
+                def done(future):
+                    counts["gradient_seconds"] += time.perf_counter() - start
+                    return future.value()[0]
+
+                return allreduce_hook(None, bucket).then(done)
 
             wrapper.register_comm_hook(None, hook)
         return forwards
 
     return forward_modules
+
+
+def _timing_collectives(counts):
+    """Time every other collective (synchronised batch norm, the loss sums, the stop decision) where it waits."""
+    for name in ("all_reduce", "broadcast"):
+        plain = getattr(dist, name)
+
+        def timed(*args, plain=plain, **kwargs):
+            start = time.perf_counter()
+            try:
+                return plain(*args, **kwargs)
+            finally:
+                counts["other_seconds"] += time.perf_counter() - start
+                counts["other_calls"] += 1
+
+        setattr(dist, name, timed)
 
 
 def _all_reduce_seconds(n_values, repeat=50):
@@ -100,14 +127,15 @@ def _all_reduce_seconds(n_values, repeat=50):
     return statistics.median(times)
 
 
-def run_rank(rank, world_size, store, out, n_rows, batch_size, epochs):
+def run_rank(rank, world_size, store, out, n_rows, batch_size, epochs, batch_norm):
     torch.set_num_threads(1)
     dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=world_size)
     from skgan._training import _execution
 
-    counts = {"generator": 0, "discriminator": 0}
+    counts = {"generator": 0, "discriminator": 0, "gradient_seconds": 0.0, "other_seconds": 0.0, "other_calls": 0}
     _execution.DataParallelExecution.forward_modules = _counting_forward_modules(counts)
-    fitted = sampler(batch_size, epochs).fit(data(n_rows))
+    _timing_collectives(counts)
+    fitted = sampler(batch_size, epochs, batch_norm).fit(data(n_rows))
     parameters = {name: sum(p.numel() for p in network.parameters())
                   for name, network in (("generator", fitted.generator_), ("discriminator", fitted.discriminator_))}
     n_steps = epochs * (n_rows // (batch_size * world_size))
@@ -138,6 +166,45 @@ def projection(step_compute, n_parameters, batch_size):
     return rows
 
 
+def two_ranks(n_rows, b, epochs, batch_norm):
+    """What rank 0 of a 2-rank Gloo fit measured (see :func:`run_rank`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rank0.pt")
+        mp.spawn(run_rank, args=(2, os.path.join(tmp, "store"), out, n_rows, b, epochs, batch_norm), nprocs=2,
+                 join=True)
+        return torch.load(out, weights_only=False)
+
+
+def compare(n_rows, b, epochs, batch_norm):
+    """One configuration: 2 ranks x 1 thread (batch b each) against 1 process x 2 threads (batch 2b)."""
+    ranks = two_ranks(n_rows, b, epochs, batch_norm)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    one = sampler(2 * b, epochs, batch_norm).fit(data(n_rows))
+    torch.set_num_threads(threads)
+    one_epoch, two_epoch = epoch_seconds(one.history_), epoch_seconds(ranks["history"])
+    counts, steps_per_epoch = ranks["counts"], ranks["n_steps"] // epochs
+    training_seconds = sum(record["dur"] for record in ranks["history"])
+    per_step = {name: counts[name] / ranks["n_steps"] for name in ("generator", "discriminator")}
+    waiting = counts["gradient_seconds"] + counts["other_seconds"]
+    return {
+        "generator_batch_norm": batch_norm,
+        "one_process_two_threads_epoch_s": one_epoch,
+        "two_ranks_one_thread_epoch_s": two_epoch,
+        "ratio_two_ranks_over_one_process": two_epoch / one_epoch,
+        "all_reduced_per_step": per_step,
+        "parameters": ranks["parameters"],
+        "all_reduced_over_parameters": {k: per_step[k] / ranks["parameters"][k] for k in per_step},
+        "gradient_all_reduce_share": counts["gradient_seconds"] / training_seconds,
+        "other_collectives_share": counts["other_seconds"] / training_seconds,
+        "other_collectives_per_step": counts["other_calls"] / ranks["n_steps"],
+        "communication_share": waiting / training_seconds,
+        "all_reduce_seconds": ranks["all_reduce_seconds"],
+        "step_compute_seconds": (training_seconds - waiting) / ranks["n_steps"],
+        "steps_per_epoch": steps_per_epoch,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: few rows and epochs")
@@ -147,48 +214,36 @@ def main():
     args = parser.parse_args()
     n_rows, epochs = (2048, 2) if args.quick else (args.rows, args.epochs)
     b = args.batch_size
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "rank0.pt")
-        mp.spawn(run_rank, args=(2, os.path.join(tmp, "store"), out, n_rows, b, epochs), nprocs=2, join=True)
-        ranks = torch.load(out, weights_only=False)
-
-    torch.set_num_threads(2)
-    one = sampler(2 * b, epochs).fit(data(n_rows))
-    one_epoch, two_epoch = epoch_seconds(one.history_), epoch_seconds(ranks["history"])
-    steps_per_epoch = ranks["n_steps"] // epochs
-    n_parameters = sum(ranks["parameters"].values())
-    per_step = {name: ranks["counts"][name] / ranks["n_steps"] for name in ("generator", "discriminator")}
-    comm_share = steps_per_epoch * ranks["all_reduce_seconds"] / two_epoch
-    step_compute = two_epoch / steps_per_epoch - ranks["all_reduce_seconds"]
+    runs = [compare(n_rows, b, epochs, batch_norm) for batch_norm in (True, False)]
+    plain = runs[1]
+    n_parameters = sum(plain["parameters"].values())
     report = {
         "environment": environment(rows=n_rows, batch_size_per_rank=b, epochs=epochs),
-        "one_process_two_threads_epoch_s": one_epoch,
-        "two_ranks_one_thread_epoch_s": two_epoch,
-        "ratio_two_ranks_over_one_process": two_epoch / one_epoch,
-        "all_reduced_per_step": per_step,
-        "parameters": ranks["parameters"],
-        "all_reduced_over_parameters": {k: per_step[k] / ranks["parameters"][k] for k in per_step},
-        "all_reduce_seconds": ranks["all_reduce_seconds"],
-        "communication_share": comm_share,
-        "projection": projection(step_compute, n_parameters, b),
+        "runs": runs,
+        "projection": projection(plain["step_compute_seconds"], n_parameters, b),
         "assumptions": {
             "interconnects": {k: {"bus_bytes_per_s": v[0], "hop_latency_s": v[1]} for k, v in INTERCONNECTS.items()},
             "gpu_step_seconds": GPU_STEP_SECONDS,
             "model": "ring all-reduce of float32 gradients, not overlapped with compute; weak scaling "
-                     "(batch per rank fixed)",
+                     "(batch per rank fixed); the generator without batch norm (no synchronised statistics)",
         },
     }
-    print(f"{n_rows} rows x 32 features, {b} rows per rank per step, {epochs} epochs")
-    print(f"1 process x 2 threads (batch {2 * b}): {one_epoch:.3f} s/epoch")
-    print(f"2 Gloo ranks x 1 thread (batch {b} each): {two_epoch:.3f} s/epoch "
-          f"({two_epoch / one_epoch:.2f}x the one process)")
-    for name in ("discriminator", "generator"):
-        print(f"all-reduced per step, {name}: {per_step[name]:.0f} values = "
-              f"{per_step[name] / ranks['parameters'][name]:.3f}x its {ranks['parameters'][name]} parameters")
-    print(f"one all-reduce of {n_parameters} float32: {1e3 * ranks['all_reduce_seconds']:.3f} ms; "
-          f"communication share of an epoch: {100 * comm_share:.1f}%")
-    print("projection (weak scaling, ring all-reduce, no overlap):")
+    print(f"{n_rows} rows x 32 features, {b} rows per rank per step, {epochs} epochs, default MLPs")
+    for run in runs:
+        label = "with" if run["generator_batch_norm"] else "without"
+        print(f"generator {label} batch norm:")
+        print(f"  1 process x 2 threads (batch {2 * b}): {run['one_process_two_threads_epoch_s']:.3f} s/epoch")
+        print(f"  2 Gloo ranks x 1 thread (batch {b} each): {run['two_ranks_one_thread_epoch_s']:.3f} s/epoch "
+              f"({run['ratio_two_ranks_over_one_process']:.2f}x the one process)")
+        for name in ("discriminator", "generator"):
+            print(f"  all-reduced per step, {name}: {run['all_reduced_per_step'][name]:.0f} values = "
+                  f"{run['all_reduced_over_parameters'][name]:.3f}x its {run['parameters'][name]} parameters")
+        print(f"  time waiting in collectives: {100 * run['communication_share']:.1f}% of training "
+              f"(gradient all-reduces {100 * run['gradient_all_reduce_share']:.1f}%, "
+              f"{run['other_collectives_per_step']:.1f} other collectives per step "
+              f"{100 * run['other_collectives_share']:.1f}%); one all-reduce of the parameters alone "
+              f"{1e3 * run['all_reduce_seconds']:.3f} ms")
+    print("projection (weak scaling, ring all-reduce, no overlap; generator without batch norm):")
     for row in report["projection"]:
         print(f"  {row['setup']}, {row['compute']} {row['compute_ms']:.2f} ms + all-reduce "
               f"{row['all_reduce_ms']:.3f} ms: {row['rows_per_second']:,.0f} rows/s, "

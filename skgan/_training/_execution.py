@@ -148,10 +148,10 @@ class GlooSyncBatchNorm(_BatchNorm):
     """Batch normalisation over the minibatch of all processes, through differentiable all-reduces.
 
     ``torch.nn.SyncBatchNorm`` runs only on accelerators; this one runs on the
-    CPU (Gloo) too. In training it computes the mean, then the variance
-    about it, over the rows of every process (two all-reduces, both
-    differentiable, so the gradients are those of one process normalising the
-    whole minibatch), and updates the running statistics as
+    CPU (Gloo) too. In training it sums the rows of every process and their
+    squares (in float64, in one all-reduce, differentiable: the gradients are
+    those of one process normalising the whole minibatch, at the cost of one
+    more all-reduce in the backward pass), and updates the running statistics as
     ``torch.nn.BatchNorm1d`` does with the whole minibatch. In evaluation it
     is plain batch normalisation with the running statistics.
     """
@@ -165,15 +165,18 @@ class GlooSyncBatchNorm(_BatchNorm):
         if not self.training and self.track_running_stats:
             return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0,
                                 self.eps)
-        all_reduce = sum_over_processes
         dims = [0, *range(2, input.dim())]
         shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
-        count = all_reduce(input.new_tensor([input.numel() // input.shape[1]], dtype=torch.float64)).to(input.dtype)
-        mean = all_reduce(input.sum(dims)) / count
-        centred = input - mean.view(shape)
-        var = all_reduce(centred.square().sum(dims)) / count
+        width, wide = input.shape[1], input.double()  # float64 sums: E[x^2] - E[x]^2 without cancellation
+        local = torch.cat([wide.sum(dims), wide.square().sum(dims), wide.new_tensor([input.numel() // width])])
+        total = sum_over_processes(local)  # one all-reduce forward, one backward
+        count = total[2 * width].detach()
+        mean = total[:width] / count
+        var = (total[width : 2 * width] / count - mean.square()).clamp_min(0)
+        mean, var = mean.to(input.dtype), var.to(input.dtype)
         if self.training and self.track_running_stats:
             self._update_running(mean.detach(), var.detach(), count.item())
+        centred = input - mean.view(shape)
         output = centred * torch.rsqrt(var.view(shape) + self.eps)
         if self.affine:
             output = output * self.weight.view(shape) + self.bias.view(shape)
