@@ -14,6 +14,8 @@ from skgan.metrics import _fidelity, _neighbours
 from skgan.metrics._encoding import encode
 from skgan.metrics._fidelity import precision_recall_density_coverage
 
+from .test_metrics_neighbours import direct_prdc as reference_prdc
+
 
 def direct_sq(A, B):
     """Direct float64 squared distances, summed as the engine sums them (``vecdot`` of the differences)."""
@@ -29,17 +31,8 @@ def direct_knn(A, B, k, exclude_self=False):
 
 
 def direct_prdc(real, synth, k):
-    """The definitions, O(n^2) in numpy float64 (as the prdc package computes them)."""
-    D_rr, D_ss, D_rs = (np.sqrt(direct_sq(a, b)) for a, b in ((real, real), (synth, synth), (real, synth)))
-    r_real = np.sort(D_rr, axis=1)[:, k]
-    r_synth = np.sort(D_ss, axis=1)[:, k]
-    inside = D_rs < r_real[:, None]
-    return (
-        inside.any(axis=0).mean(),
-        (D_rs < r_synth[None, :]).any(axis=1).mean(),
-        (1.0 / k) * inside.sum(axis=0).mean(),
-        inside.any(axis=1).mean(),
-    )
+    """The definitions in float64, on :func:`direct_sq`'s distances."""
+    return reference_prdc(real, synth, k, sq=direct_sq)
 
 
 @pytest.fixture

@@ -28,9 +28,10 @@ def direct_sq(A, B):
     return np.einsum("ijk,ijk->ij", diff, diff)
 
 
-def direct_prdc(real, synth, k):
-    """The definitions, O(n^2) in numpy float64 (as the prdc package computes them)."""
-    D_rr, D_ss, D_rs = (np.sqrt(direct_sq(a, b)) for a, b in ((real, real), (synth, synth), (real, synth)))
+def direct_prdc(real, synth, k, sq=None):
+    """The definitions, O(n^2) in numpy float64 (as the prdc package computes them); ``sq`` the squared distances."""
+    sq = direct_sq if sq is None else sq
+    D_rr, D_ss, D_rs = (np.sqrt(sq(a, b)) for a, b in ((real, real), (synth, synth), (real, synth)))
     r_real = np.sort(D_rr, axis=1)[:, k]  # the k-th nearest other row (the diagonal's 0 comes first)
     r_synth = np.sort(D_ss, axis=1)[:, k]
     inside = D_rs < r_real[:, None]
