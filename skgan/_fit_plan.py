@@ -354,10 +354,14 @@ def uses_table(estimator, X, prior=None):
     return True
 
 
-def table_encoder(estimator, seed):
-    """A fresh encoder for a fit, seeded with ``seed`` unless it has a ``random_state`` of its own."""
+def table_encoder(estimator, seed, is_main_process=True):
+    """A fresh encoder for a fit, seeded with ``seed`` unless it has a ``random_state`` of its own.
+
+    The default encoder shows its progress with ``verbose``, on the main
+    process of a data-parallel fit only.
+    """
     if isinstance(estimator.encoder, str):
-        return TabularEncoder(verbose=estimator.verbose, random_state=seed)
+        return TabularEncoder(verbose=estimator.verbose if is_main_process else 0, random_state=seed)
     encoder = clone(estimator.encoder)
     if "random_state" in encoder.get_params() and encoder.get_params()["random_state"] is None:
         encoder.set_params(random_state=seed)
@@ -531,8 +535,9 @@ def fit(estimator, X, y, n_epochs, resume):
             generator, discriminator, scaling = prior.trained_generator, prior.discriminator, prior.scaling
             model_rows = scaling.to_model(X_train) if table is None else table.model_rows(X_train, np.float32)
         elif tabular:
+            encoder = table_encoder(estimator, torch_seed, group is None or group.is_main_process)
             generator, discriminator, scaling, model_rows, table = new_table_networks(
-                settings, device, classes, X_train, table_encoder(estimator, torch_seed), torch_seed
+                settings, device, classes, X_train, encoder, torch_seed
             )
         else:
             transformer = None if estimator.transformer is None else clone(estimator.transformer).fit(X_train)

@@ -137,6 +137,12 @@ def test_progress_shows_on_the_main_process_only():
     assert not any(isinstance(callback, ProgressBar) for callback in elsewhere)
 
 
+def test_the_tables_encoder_shows_progress_on_the_main_process_only():
+    sampler = GANSampler(verbose=1)
+    assert plan.table_encoder(sampler, 0, is_main_process=True).verbose == 1
+    assert plan.table_encoder(sampler, 0, is_main_process=False).verbose == 0
+
+
 def test_shards_cover_the_rows_once():
     for n in (0, 1, 5, 64):
         for world in (1, 2, 3, 8):
