@@ -95,10 +95,9 @@ class ProcessGroup:
     def same_everywhere(self, values, what):
         """A ValueError unless every rank holds the same float64 ``values`` (e.g. a fingerprint of its data)."""
         mine = torch.as_tensor(np.asarray(values, dtype=np.float64), device=self.device)
-        low, high = mine.clone(), mine.clone()
-        torch.distributed.all_reduce(low, op=torch.distributed.ReduceOp.MIN)
-        torch.distributed.all_reduce(high, op=torch.distributed.ReduceOp.MAX)
-        if not torch.equal(low, high):
+        extremes = torch.cat([mine, -mine])  # the largest and minus the smallest, in one all-reduce
+        torch.distributed.all_reduce(extremes, op=torch.distributed.ReduceOp.MAX)
+        if not torch.equal(extremes[: len(mine)], -extremes[len(mine) :]):
             raise ValueError(
                 f"In a data-parallel fit every rank must pass the same {what}; the {self.world_size} ranks "
                 "passed different ones. Load the same data on every rank (each rank trains on its own share of "
