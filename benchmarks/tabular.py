@@ -8,6 +8,10 @@ many synthetic rows:
 
 * ``skgan``: ``GANSampler(**SKGAN_SETTINGS).fit(train)`` on the DataFrame,
   and ``skgan_fast``: the same with fewer epochs (``SKGAN_FAST_SETTINGS``);
+* ``skgan_y``: the same settings, class-conditional on the table's target
+  (the supervised use): ``fit(train without the target, y=target)``, then
+  ``sample(n, y=labels)`` with ``labels`` drawn from the training rows'
+  targets (their frequencies), joined back as the target column;
 * ``ctgan``: CTGAN 0.12.1 with its defaults (300 epochs, batch 500, pac 10),
   ``discrete_columns`` = the non-float columns. CTGAN refuses missing values
   in continuous columns, so its training rows drop the rows with a missing
@@ -108,7 +112,8 @@ GMM_COMPONENTS = (1, 2, 4, 8, 16)
 QUICK_EPOCHS = 5
 QUICK_GMM_COMPONENTS = (1, 2)
 SEED = 0
-MODELS = ("real", "skgan", "skgan_fast", "ctgan", "gmm", "marginals")
+MODELS = ("real", "skgan", "skgan_fast", "skgan_y", "ctgan", "gmm", "marginals")
+SKGAN_MODELS = ("skgan", "skgan_fast", "skgan_y")
 DEFAULT_CTGAN_PYTHON = ROOT / "venv-ctgan" / "bin" / "python"
 
 
@@ -207,13 +212,27 @@ def ensure_ctgan(tables, args, epochs):
 # --------------------------------------------------------------------------- the other models
 
 
-def fit_skgan(train, settings, seed):
+def fit_skgan(train, settings, seed, target=None):
+    """skgan on the table; with ``target``, class-conditional on it (its labels drawn at their frequencies)."""
     from skgan import GANSampler
 
     gan = GANSampler(**settings)
-    fit_seconds, _ = timed(lambda: gan.fit(train))
-    sample_seconds, synthetic = timed(lambda: gan.sample(len(train), random_state=seed + 1))
-    return synthetic, {"fit_seconds": fit_seconds, "sample_seconds": sample_seconds, "settings": settings}
+    if target is None:
+        fit_seconds, _ = timed(lambda: gan.fit(train))
+        sample_seconds, synthetic = timed(lambda: gan.sample(len(train), random_state=seed + 1))
+    else:
+        y = train[target].to_numpy()
+        fit_seconds, _ = timed(lambda: gan.fit(train.drop(columns=[target]), y))
+
+        def sample():
+            labels = np.random.RandomState(seed + 1).choice(y, size=len(train))
+            rows = gan.sample(len(train), y=labels, random_state=seed + 1)
+            rows[target] = pd.Series(labels, index=rows.index).astype(train[target].dtype)
+            return rows[list(train.columns)]
+
+        sample_seconds, synthetic = timed(sample)
+    return synthetic, {"fit_seconds": fit_seconds, "sample_seconds": sample_seconds, "settings": settings,
+                       "class_conditional_on": target}
 
 
 def fit_gmm(train, components, seed):
@@ -313,8 +332,9 @@ def run_table(name, args, epochs, ctgan_ran):
         try:
             if model == "real":
                 synthetic, info = train.reset_index(drop=True), {"fit_seconds": 0.0, "sample_seconds": 0.0}
-            elif model in ("skgan", "skgan_fast"):
-                synthetic, info = fit_skgan(train, skgan_settings(model, args.quick), args.seed)
+            elif model in SKGAN_MODELS:
+                synthetic, info = fit_skgan(train, skgan_settings(model, args.quick), args.seed,
+                                            target if model == "skgan_y" else None)
             elif model == "gmm":
                 synthetic, info = fit_gmm(train, components, args.seed)
             elif model == "marginals":
@@ -378,7 +398,7 @@ def summarise(tables):
                          f"{_fmt(r.get('ctgan_fit_over_fit_seconds'), '13.2f')}")
         ct = by_model.get("ctgan", {})
         entry = {"table": t["table"], "n_train": t["train"]["rows"]}
-        for model in ("skgan", "skgan_fast"):
+        for model in SKGAN_MODELS:
             sk = by_model.get(model, {})
             if "c2st_auc" in sk and "c2st_auc" in ct:
                 entry.update({
@@ -389,8 +409,9 @@ def summarise(tables):
                     f"{model}_c2st_not_worse": bool(sk["c2st_auc"] <= ct["c2st_auc"]),
                 })
         gmm = by_model.get("gmm", {})
-        if "c2st_auc" in gmm and "c2st_auc" in by_model.get("skgan", {}):
-            entry["c2st_skgan_minus_gmm"] = by_model["skgan"]["c2st_auc"] - gmm["c2st_auc"]
+        for model in ("skgan", "skgan_y"):
+            if "c2st_auc" in gmm and "c2st_auc" in by_model.get(model, {}):
+                entry[f"c2st_{model}_minus_gmm"] = by_model[model]["c2st_auc"] - gmm["c2st_auc"]
         summary.append(entry)
     return summary, lines
 
@@ -438,7 +459,7 @@ def main(argv=None):
     summary, lines = summarise(tables)
     print("\n" + "\n".join(lines))
     for entry in summary:
-        for model in ("skgan", "skgan_fast"):
+        for model in SKGAN_MODELS:
             if f"speedup_{model}_over_ctgan" in entry:
                 print(f"{entry['table']}: {model} {entry[f'speedup_{model}_over_ctgan']:.2f}x CTGAN's speed, "
                       f"C2ST {entry[f'c2st_{model}_minus_ctgan']:+.3f}, TSTR accuracy "
@@ -449,6 +470,8 @@ def main(argv=None):
         "settings": {
             "epochs": epochs, "threads": threads, "seed": args.seed, "skgan": skgan_settings("skgan", args.quick),
             "skgan_fast": skgan_settings("skgan_fast", args.quick),
+            "skgan_y": "skgan's settings; fit(train without the target, y=target), sample(n, y=labels drawn from the "
+                       "training targets)",
             "ctgan": dict(CTGAN_SETTINGS, epochs=epochs, discrete_columns="the non-float columns"),
             "gmm_components": QUICK_GMM_COMPONENTS if args.quick else GMM_COMPONENTS,
             "split": f"{1 - _tables.HOLDOUT_FRACTION:.0%} train / {_tables.HOLDOUT_FRACTION:.0%} holdout, "
