@@ -5,6 +5,7 @@ import math
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch import nn
@@ -14,7 +15,7 @@ from skgan._generation import generate_rows
 from skgan._random import fit_random
 from skgan.losses import WassersteinGPLoss
 from skgan.networks import LayoutActivation, ModuleFactory, build_network, call_factory, check_network_shapes
-from skgan.networks._heads import gumbel_noise
+from skgan.networks._heads import gumbel_noise, layout_gates
 from skgan.networks._mlp import Residual
 from skgan.networks._presets import DISCRIMINATORS, GENERATORS
 from skgan.preprocessing import OutputBlock, OutputLayout
@@ -372,3 +373,70 @@ def test_fit_with_a_packing_discriminator(X):
                      loss="wasserstein-gp", batch_size=20, latent_dim=4, max_iter=2, n_parzen_samples=100,
                      random_state=0).fit(X)
     assert gan.discriminator_.pac == 4 and np.isfinite(gan.sample(5)).all()
+
+
+GATED = OutputLayout([
+    OutputBlock("continuous", 0, 1, name="amount", zero_with=(3, 5)),  # modes 1, 2; point mass 3; missing 4
+    OutputBlock("categorical", 1, 5, name="amount"),
+    OutputBlock("continuous", 5, 6, name="other"),
+])
+
+
+def test_the_head_zeroes_a_gated_scalar_where_its_category_has_no_value():
+    head = LayoutActivation(GATED)
+    assert head.gates == ((0, 3, 5),)
+    logits = torch.zeros(6, 6)
+    logits[:, 0] = logits[:, 5] = 2.0
+    logits[:3, 1] = 50.0  # a mode: the scalar is kept
+    logits[3:, 3] = 50.0  # the point mass: the scalar is 0
+    with fit_random(0):
+        out = head(logits)
+    np.testing.assert_allclose(out[:3, 0].numpy(), math.tanh(2.0), rtol=1e-5)
+    np.testing.assert_allclose(out[3:, 0].numpy(), 0.0, atol=1e-6)
+    np.testing.assert_allclose(out[:, 5].numpy(), math.tanh(2.0), rtol=1e-6)  # an ungated scalar
+    # in between, the scalar is scaled by the weight of the categories that have a value
+    soft = LayoutActivation(GATED, tau=1e3)
+    with fit_random(0):
+        mixed = soft(torch.zeros(4, 6) + torch.tensor([0.5, 0, 0, 0, 0, 0]))
+    kept = 1 - mixed[:, 3:5].sum(dim=1)
+    np.testing.assert_allclose(mixed[:, 0].numpy(), (math.tanh(0.5) * kept).numpy(), rtol=1e-6)
+    assert "gates=((0, 3, 5),)" in repr(head)
+
+
+def test_the_gate_passes_gradients_to_the_scalar_and_to_the_categories():
+    logits = torch.zeros(4, 6)
+    logits[:, 0] = 1.0
+    logits.requires_grad_(True)
+    with fit_random(0):
+        LayoutActivation(GATED, tau=1.0)(logits)[:, 0].sum().backward()
+    assert logits.grad[:, 0].abs().min() > 0 and logits.grad[:, 3:5].abs().min() > 0
+
+
+def test_plain_tuples_and_ungated_layouts_have_no_gates():
+    assert LayoutActivation([("continuous", 0, 1), ("categorical", 1, 4)]).gates == ()
+    assert LayoutActivation(LAYOUT).gates == ()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"kind": "categorical", "start": 0, "stop": 2, "zero_with": (3, 4)}, "continuous block of one column"),
+    ({"kind": "continuous", "start": 0, "stop": 2, "zero_with": (3, 4)}, "continuous block of one column"),
+    ({"kind": "continuous", "start": 2, "stop": 3, "zero_with": (0, 1)}, "after the block"),
+    ({"kind": "continuous", "start": 0, "stop": 1, "zero_with": "ab"}, "pair of column indices"),
+])
+def test_zero_with_is_checked(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        OutputBlock(**kwargs)
+
+
+def test_zero_with_must_lie_in_one_categorical_block():
+    with pytest.raises(ValueError, match="inside one categorical block"):
+        OutputLayout([OutputBlock("continuous", 0, 1, zero_with=(1, 2)), OutputBlock("continuous", 1, 3)])
+
+
+def test_a_table_generator_gates_the_columns_its_encoder_gates():
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"amount": np.where(rng.rand(200) < 0.5, 0.0, rng.lognormal(3, 1, 200)),
+                          "colour": rng.choice(["red", "blue"], 200)})
+    gan = GANSampler(max_iter=1, batch_size=32, bandwidth=1.0, random_state=0).fit(frame)
+    heads = [m for m in gan.generator_.modules() if isinstance(m, LayoutActivation)]
+    assert len(heads) == 1 and heads[0].gates == layout_gates(gan.encoder_.output_layout_) != ()

@@ -444,6 +444,9 @@ def _mutations():
         "points not a list": on_column("float", "points", 0.0),
         "repeated point masses": on_column("float", "points", lambda c: c.update(points=[c["low"], c["low"]])),
         "grid out of range": on_column("float", "grid", [1e9]),
+        "gated not bool": on_column("float", "gated", "yes"),
+        "gated missing in version 2": on_column("float", "gated", lambda c: c.pop("gated")),
+        "gated in version 1": lambda plain: plain.update(version=1),
         "unsorted grid": on_column("float", "grid", lambda c: c.update(grid=[c["high"], c["low"]])),
     }
 
@@ -584,6 +587,40 @@ def test_point_masses_have_their_own_entry_and_decode_exactly():
     np.testing.assert_allclose(back, amount, rtol=1e-9, atol=1e-12)
     again = TabularEncoder.from_plain(json.loads(json.dumps(encoder.to_plain())))
     np.testing.assert_array_equal(again.transform(amount[:, None]), Z)
+
+
+def test_point_masses_and_missing_values_gate_the_scalar_in_the_layout():
+    rng = np.random.RandomState(0)
+    amount = np.where(rng.rand(500) < 0.6, 0.0, rng.lognormal(3, 1, 500))
+    amount[:25] = np.nan
+    encoder = TabularEncoder(random_state=0).fit(amount[:, None])
+    scalar, modes = encoder.output_layout_.blocks
+    names = list(encoder.get_feature_names_out())
+    # the point mass and the missing entry: exactly the entries where the encoding writes 0
+    assert scalar.zero_with == (names.index("x0__value_0"), len(names))
+    assert modes.start < scalar.zero_with[0] and scalar.zero_with[1] == modes.stop
+    Z = encoder.transform(amount[:, None])
+    valueless = Z[:, scalar.zero_with[0] : scalar.zero_with[1]].sum(axis=1) == 1
+    np.testing.assert_array_equal(valueless, np.isnan(amount) | (amount == 0))
+    np.testing.assert_array_equal(Z[valueless, 0], 0.0)
+    # without point masses or missing values there is nothing to gate
+    plain = TabularEncoder(random_state=0).fit(rng.lognormal(3, 1, (300, 1)))
+    assert all(block.zero_with is None for block in plain.output_layout_.blocks)
+
+
+def test_a_version_1_encoder_loads_ungated_and_encodes_the_same():
+    rng = np.random.RandomState(0)
+    amount = np.where(rng.rand(500) < 0.6, 0.0, rng.lognormal(3, 1, 500))[:, None]
+    encoder = TabularEncoder(random_state=0).fit(amount)
+    old = encoder.to_plain()
+    old["version"] = 1
+    for column in old["columns"]:
+        column.pop("gated", None)
+    loaded = TabularEncoder.from_plain(old)
+    assert loaded.output_layout_.blocks[0].zero_with is None  # what the saved generator was trained with
+    assert [b.zero_with for b in encoder.output_layout_.blocks] != [b.zero_with for b in loaded.output_layout_.blocks]
+    np.testing.assert_array_equal(loaded.transform(amount), encoder.transform(amount))
+    assert loaded.to_plain()["version"] == 2 and loaded.to_plain()["columns"][0]["gated"] is False
 
 
 def test_few_repeated_fractional_values_are_discrete():

@@ -43,6 +43,17 @@ def layout_blocks(output_layout, n_features=None):
     return tuple(merged)
 
 
+def layout_gates(output_layout):
+    """``(column, start, stop)`` of each continuous column that is 0 when its row's category is in ``[start, stop)``.
+
+    Read from the ``zero_with`` of an :class:`~skgan.preprocessing.OutputLayout`'s
+    blocks (an encoder's point masses and missing values); plain
+    ``(kind, start, stop)`` tuples have none.
+    """
+    blocks = getattr(output_layout, "blocks", output_layout)
+    return tuple((int(b.start), *b.zero_with) for b in blocks if getattr(b, "zero_with", None) is not None)
+
+
 def has_categorical(output_layout):
     """Whether ``output_layout`` (None, an OutputLayout or block tuples) has a categorical block."""
     return output_layout is not None and any(kind == "categorical" for kind, _, _ in _plain_blocks(output_layout))
@@ -80,7 +91,8 @@ class LayoutActivation(nn.Module):
     ----------
     blocks : OutputLayout or sequence of (kind, start, stop)
         The columns: ``"continuous"`` runs and ``"categorical"`` blocks,
-        contiguous from column 0.
+        contiguous from column 0. Only an ``OutputLayout`` (or its
+        ``OutputBlock`` objects) carries ``zero_with``.
     activation : {"tanh", "sigmoid", "identity"}, default="tanh"
         Activation of the continuous columns.
     tau : float, default=0.2
@@ -98,12 +110,14 @@ class LayoutActivation(nn.Module):
 
     def __init__(self, blocks, activation="tanh", tau=0.2):
         super().__init__()
+        gates = layout_gates(blocks)
         blocks = layout_blocks(blocks)
         if activation not in OUTPUT_RANGES:
             raise ValueError(f"activation must be one of {sorted(OUTPUT_RANGES)}, got {activation!r}.")
         if not tau > 0:
             raise ValueError(f"tau must be positive, got {tau!r}.")
         self.blocks = blocks
+        self.gates = gates
         self.output_activation = activation
         self.tau = float(tau)
         self.activation = _ACTIVATIONS[activation]()
@@ -127,8 +141,14 @@ class LayoutActivation(nn.Module):
                 block = (block + noise[:, offset : offset + stop - start]) / self.tau
                 pieces.append(torch.softmax(block, dim=1, dtype=dtype))
                 offset += stop - start
-        return torch.cat(pieces, dim=1)
+        out = torch.cat(pieces, dim=1)
+        if self.gates:
+            columns = torch.tensor([column for column, _, _ in self.gates], device=out.device)
+            keep = torch.stack([1 - out[:, start:stop].sum(dim=1) for _, start, stop in self.gates], dim=1)
+            out = out.index_copy(1, columns, out.index_select(1, columns) * keep)
+        return out
 
     def extra_repr(self):
-        return f"blocks={self.blocks!r}, activation={self.output_activation!r}, tau={self.tau}"
+        gates = f", gates={self.gates!r}" if self.gates else ""
+        return f"blocks={self.blocks!r}{gates}, activation={self.output_activation!r}, tau={self.tau}"
 

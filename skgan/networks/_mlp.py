@@ -201,7 +201,7 @@ class MLPGenerator(_NetworkSpec):
             latent_dim + (n_classes or 0), sizes, self.activation, self.batch_norm, self.dropout, self.residual
         )
         if has_categorical(blocks):
-            head = LayoutActivation(blocks, self.output_activation, self.gumbel_tau)
+            head = LayoutActivation(output_layout, self.output_activation, self.gumbel_tau)
         else:
             head = _ACTIVATIONS[self.output_activation]()
         layers += [linear(width, n_features), head]

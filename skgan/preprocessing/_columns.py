@@ -407,7 +407,7 @@ class DiscreteColumn:
         return {"kind": self.kind, "values": [to_tagged(v, where) for v in self.values], "missing": self.has_missing}
 
     @classmethod
-    def from_plain(cls, plain, ctype, where):
+    def from_plain(cls, plain, ctype, where, version):
         check_keys(plain, ("name", "dtype", "kind", "values", "missing"), where)
         values = unique_values(plain["values"], f"{where}['values']")
         has_missing = check_bool(plain["missing"], f"{where}['missing']")
@@ -496,13 +496,17 @@ class ContinuousColumn:
     The mode of ``x`` is the argmax over the kept modes of ``log w_k +
     log N(x; mu_k, sigma_k)``, so the encoding is a function. Values that are
     point masses (``points``) have an entry of their own after the modes,
-    with ``alpha`` 0, and decode exactly. One mode, no point masses and no
+    with ``alpha`` 0, and decode exactly (as missing values do). ``gated``:
+    the layout tells the generator so (``zero_with`` of the scalar's block),
+    and its head zeroes ``alpha`` on those entries, as the encoding does;
+    encoders saved before version 2 are not gated. One mode, no point masses and no
     missing values: the scalar alone. Decoded values are rounded for an
     integer column, snapped to the nearest value of ``grid`` (the observed
     values, when they repeat) and clipped to the observed [low, high].
     """
 
-    def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing, points=(), grid=()):
+    def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing, points=(), grid=(),
+                 gated=False):
         self.ctype = ctype
         self.means = np.asarray(means, dtype=np.float64)
         self.stds = np.asarray(stds, dtype=np.float64)
@@ -512,6 +516,7 @@ class ContinuousColumn:
         self.kind = "integer" if self.rounded else "continuous"
         self.points = np.asarray(points, dtype=np.float64)
         self.grid = np.asarray(grid, dtype=np.float64)
+        self.gated = bool(gated)
         n_modes = len(self.means) + len(self.points)
         self.mode_width = n_modes + self.has_missing if n_modes > 1 or self.has_missing else 0
         self.width = 1 + self.mode_width
@@ -562,7 +567,9 @@ class ContinuousColumn:
         return self.ctype.from_numbers(values)
 
     def blocks(self, start, name):
-        blocks = [OutputBlock("continuous", start, start + 1, name=name)]
+        valueless = (start + 1 + len(self.means), start + self.width)  # point masses and missing: alpha is 0
+        zero_with = valueless if self.gated and self.mode_width and valueless[0] < valueless[1] else None
+        blocks = [OutputBlock("continuous", start, start + 1, name=name, zero_with=zero_with)]
         if self.mode_width:
             blocks.append(OutputBlock("categorical", start + 1, start + self.width, name=name))
         return blocks
@@ -577,12 +584,12 @@ class ContinuousColumn:
     def to_plain(self, where):
         return {"kind": self.kind, "means": self.means.tolist(), "stds": self.stds.tolist(),
                 "weights": self.weights.tolist(), "low": self.low, "high": self.high, "missing": self.has_missing,
-                "points": self.points.tolist(), "grid": self.grid.tolist()}
+                "points": self.points.tolist(), "grid": self.grid.tolist(), "gated": self.gated}
 
     @classmethod
-    def from_plain(cls, plain, ctype, where):
-        check_keys(plain, ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing", "points",
-                           "grid"), where)
+    def from_plain(cls, plain, ctype, where, version):
+        keys = ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing", "points", "grid")
+        check_keys(plain, keys + ("gated",) * (version >= 2), where)
         allowed = ("float", "Float", "int", "Int") if plain["kind"] == "integer" else ("float", "Float")
         check(ctype.family in allowed, f"{where}['kind']",
               f"is {plain['kind']!r}, which a column of dtype {ctype.name} cannot be")
@@ -610,8 +617,9 @@ class ContinuousColumn:
                 for i, v in enumerate(check_list(plain["grid"], f"{where}['grid']"))]
         check(len(grid) <= MAX_GRID and all(low <= v <= high for v in grid) and grid == sorted(set(grid)),
               f"{where}['grid']", f"must be at most {MAX_GRID} distinct values in [low, high], in increasing order")
+        gated = check_bool(plain["gated"], f"{where}['gated']") if version >= 2 else False
         return cls(ctype, arrays["means"], arrays["stds"], arrays["weights"], low, high,
-                   rounded=rounded, has_missing=has_missing, points=points, grid=grid)
+                   rounded=rounded, has_missing=has_missing, points=points, grid=grid, gated=gated)
 
 
 # -- kinds ------------------------------------------------------------------------------------------------------------

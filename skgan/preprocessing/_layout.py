@@ -13,17 +13,26 @@ class OutputBlock:
     ``"categorical"`` block is one one-hot group (its columns sum to one),
     which a generator should end with a softmax over the block.
 
+    ``zero_with``, on a continuous block of one column, is a run ``(start,
+    stop)`` of columns inside a categorical block: when a row's category is
+    one of them, the scalar means nothing and is 0 (a value of a
+    continuous column's own block that is a point mass, or missing), so a
+    generator should give 0 there too.
+
     Examples
     --------
     >>> from skgan.preprocessing import OutputBlock
     >>> OutputBlock("categorical", 3, 6, name="colour").width
     3
+    >>> OutputBlock("continuous", 0, 1, name="amount", zero_with=(3, 4)).zero_with
+    (3, 4)
     """
 
     kind: str
     start: int
     stop: int
     name: str = None
+    zero_with: tuple = None
 
     def __post_init__(self):
         if self.kind not in _KINDS:
@@ -32,6 +41,16 @@ class OutputBlock:
             raise ValueError(f"A block needs 0 <= start < stop, got [{self.start}, {self.stop}).")
         if self.kind == "categorical" and self.stop - self.start < 2:
             raise ValueError("A categorical block needs at least 2 columns.")
+        if self.zero_with is not None:
+            if self.kind != "continuous" or self.stop - self.start != 1:
+                raise ValueError("zero_with belongs to a continuous block of one column.")
+            try:
+                low, high = (int(v) for v in self.zero_with)
+            except (TypeError, ValueError):
+                raise ValueError(f"zero_with must be a pair of column indices, got {self.zero_with!r}.") from None
+            if not (self.stop <= low < high):
+                raise ValueError(f"zero_with must be columns after the block's own, got {self.zero_with!r}.")
+            object.__setattr__(self, "zero_with", (low, high))
 
     @property
     def width(self):
@@ -77,6 +96,12 @@ class OutputLayout:
                     f"Blocks must be contiguous from column 0: a block starts at {block.start}, expected {position}."
                 )
             position = block.stop
+        for block in blocks:
+            if block.zero_with is not None and not any(
+                other.kind == "categorical" and other.start <= block.zero_with[0] and block.zero_with[1] <= other.stop
+                for other in blocks
+            ):
+                raise ValueError(f"zero_with {block.zero_with} of a block must lie inside one categorical block.")
         self.blocks = blocks
 
     @classmethod

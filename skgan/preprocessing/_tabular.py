@@ -37,7 +37,9 @@ from ._layout import OutputLayout
 
 #: What ``to_plain`` writes under "format" and "version"; ``from_plain`` reads nothing else.
 FORMAT = "skgan.preprocessing.TabularEncoder"
-VERSION = 1
+#: Version 2 added ``"gated"`` to continuous columns (version 1 values read as ungated columns).
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 OUTPUTS = ("frame", "float64", "object")
 
 # joblib backend for the columns' mixture fits (numpy releases the GIL in their array operations). Measured: fit on
@@ -239,7 +241,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                     if isinstance(columns[index], tuple):
                         ctype, low, high, rounded, has_missing, points, grid = columns[index]
                         columns[index] = ContinuousColumn(ctype, *next(modes), low, high, rounded=rounded,
-                                                          has_missing=has_missing, points=points, grid=grid)
+                                                          has_missing=has_missing, points=points, grid=grid,
+                                                          gated=True)
                     report(index, label, columns[index])
         if X.shape[0] == 1 and not any(column.width for column in columns):
             raise ValueError("TabularEncoder needs more than one row: with n_samples = 1 every column is constant.")
@@ -550,7 +553,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """
         check_keys(values, ("format", "version", "params", "output", "columns"), "the dict")
         check(values["format"] == FORMAT, "['format']", f"must be {FORMAT!r}, got {values['format']!r}")
-        check(values["version"] == VERSION, "['version']", f"must be {VERSION}, got {values['version']!r}")
+        check(values["version"] in READABLE_VERSIONS, "['version']",
+              f"must be one of {list(READABLE_VERSIONS)}, got {values['version']!r}")
         check_keys(values["params"], cls._parameter_constraints, "['params']")
         encoder = cls(**values["params"])
         try:
@@ -572,7 +576,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                   f"is {ctype.name}, which a column of a float64 array cannot be")
             check(plain["kind"] in KINDS, f"{where}['kind']", f"must be one of {list(KINDS)}")
             kind_class = DiscreteColumn if plain["kind"] in ("discrete", "constant") else ContinuousColumn
-            columns.append(kind_class.from_plain(plain, ctype, where))
+            columns.append(kind_class.from_plain(plain, ctype, where, values["version"]))
         check(len(labels) >= 1, "['columns']", "must hold at least one column")
         check(len(set(labels)) == len(labels), "['columns']", "must not repeat a name")
         check(output == "frame" or labels == list(range(len(labels))), "['columns']",
