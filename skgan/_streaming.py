@@ -105,7 +105,9 @@ def file_rows(X):
 
 
 def read_file_rows(place, rows, dtype, n_features, out):
-    """Rows ``rows`` (sorted) of a file (``place``: :func:`file_rows`) into ``out``, one ``pread`` each.
+    """Rows ``rows`` of a file (``place``: :func:`file_rows`) into ``out`` (row ``rows[k]`` into ``out[k]``).
+
+    One ``pread`` per row, in file order.
 
     Reading the file, not the mapping, maps none of its pages into the
     process: they stay in the page cache, out of its resident memory.
@@ -114,7 +116,8 @@ def read_file_rows(place, rows, dtype, n_features, out):
     n_bytes = n_features * dtype.itemsize
     with open(path, "rb", buffering=0) as file:
         fd = file.fileno()
-        for k, row in enumerate(rows.tolist()):
+        order = np.argsort(rows, kind="stable")
+        for k, row in zip(order.tolist(), rows[order].tolist(), strict=True):
             out[k] = np.frombuffer(os.pread(fd, n_bytes, offset + row * stride), dtype=dtype)
     return out
 
@@ -249,11 +252,11 @@ class StreamedRows:
         """Rows ``positions`` (numpy integers) as a float64 array, in model units when scaled."""
         rows = np.asarray(positions, dtype=np.intp)
         rows = rows if self.indices is None else self.indices[rows]
-        order = np.argsort(rows, kind="stable")
         out = np.empty((len(rows), self.data.shape[1]))
         if self.file is not None:
-            out[order] = read_file_rows(self.file, rows[order], self.data.dtype, self.data.shape[1], np.empty_like(out))
+            read_file_rows(self.file, rows, self.data.dtype, self.data.shape[1], out)
             return out if self.scaling is None else self.scaling.to_model(out)
+        order = np.argsort(rows, kind="stable")
         row_bytes = max(self.data.shape[1] * self.data.itemsize, FAULT_AROUND_BYTES)
         step = max(1, RELEASE_BYTES // row_bytes)  # rows read between two releases of the pages
         for start in range(0, len(rows), step):

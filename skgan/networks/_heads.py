@@ -118,6 +118,7 @@ class LayoutActivation(nn.Module):
             raise ValueError(f"tau must be positive, got {tau!r}.")
         self.blocks = blocks
         self.gates = gates
+        self._gate_columns = {}  # device -> the gated columns' index, made once per device (not per step)
         self.output_activation = activation
         self.tau = float(tau)
         self.activation = _ACTIVATIONS[activation]()
@@ -143,7 +144,10 @@ class LayoutActivation(nn.Module):
                 offset += stop - start
         out = torch.cat(pieces, dim=1)
         if self.gates:
-            columns = torch.tensor([column for column, _, _ in self.gates], device=out.device)
+            columns = self._gate_columns.get(out.device)
+            if columns is None:
+                columns = torch.tensor([column for column, _, _ in self.gates], device=out.device)
+                self._gate_columns[out.device] = columns
             keep = torch.stack([1 - out[:, start:stop].sum(dim=1) for _, start, stop in self.gates], dim=1)
             out = out.index_copy(1, columns, out.index_select(1, columns) * keep)
         return out

@@ -568,7 +568,7 @@ class ContinuousColumn:
 
     def blocks(self, start, name):
         valueless = (start + 1 + len(self.means), start + self.width)  # point masses and missing: alpha is 0
-        zero_with = valueless if self.gated and self.mode_width and valueless[0] < valueless[1] else None
+        zero_with = valueless if self.gated and valueless[0] < valueless[1] else None
         blocks = [OutputBlock("continuous", start, start + 1, name=name, zero_with=zero_with)]
         if self.mode_width:
             blocks.append(OutputBlock("categorical", start + 1, start + self.width, name=name))

@@ -1,5 +1,6 @@
 """The layout of the columns the networks see: which are continuous, which form one categorical block."""
 
+import bisect
 from dataclasses import dataclass
 
 _KINDS = ("continuous", "categorical")
@@ -96,12 +97,13 @@ class OutputLayout:
                     f"Blocks must be contiguous from column 0: a block starts at {block.start}, expected {position}."
                 )
             position = block.stop
+        starts = [block.start for block in blocks]
         for block in blocks:
-            if block.zero_with is not None and not any(
-                other.kind == "categorical" and other.start <= block.zero_with[0] and block.zero_with[1] <= other.stop
-                for other in blocks
-            ):
-                raise ValueError(f"zero_with {block.zero_with} of a block must lie inside one categorical block.")
+            if block.zero_with is not None:
+                low, high = block.zero_with
+                holder = blocks[bisect.bisect_right(starts, low) - 1]  # the block that holds column ``low``
+                if holder.kind != "categorical" or high > holder.stop:
+                    raise ValueError(f"zero_with {block.zero_with} of a block must lie inside one categorical block.")
         self.blocks = blocks
 
     @classmethod
