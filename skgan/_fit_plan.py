@@ -28,6 +28,7 @@ from ._random import fit_random, global_random
 from ._streaming import StreamedRows, column_statistics, is_memory_mapped, split_rows, streams, training_rows
 from ._tabular import FrameShape, TableFit, is_table, take_rows
 from ._training import (
+    TABLE_MOMENT_WEIGHT,
     CallbackList,
     ExponentialMovingAverage,
     GameSettings,
@@ -482,8 +483,12 @@ def new_networks(settings, device, classes, X_train, transformer, seed):
         scaling.to_data(model_rows[:1])  # fails early on a wrong inverse
     return generator, discriminator, scaling, model_rows
 
-def game_settings(estimator, settings, loss):
+def game_settings(estimator, settings, loss, tabular=False):
+    """The loop's :class:`GameSettings`; ``moment_weight="auto"`` is on for a table (``tabular``), off otherwise."""
     compile_options = check_compile_options(estimator.compile)
+    moment_weight = estimator.moment_weight
+    if moment_weight == "auto":
+        moment_weight = TABLE_MOMENT_WEIGHT if tabular else 0.0
     return GameSettings(
         loss=loss,
         latent_dim=settings["latent_dim"],
@@ -492,6 +497,7 @@ def game_settings(estimator, settings, loss):
         batch_size=estimator.batch_size,
         autocast_dtype=None if estimator.mixed_precision is None else getattr(torch, estimator.mixed_precision),
         compile_options=compile_options,
+        moment_weight=float(moment_weight),
     )
 
 
@@ -566,7 +572,7 @@ def fit(estimator, X, y, n_epochs, resume):
         callbacks = CallbackList(in_order, estimator, training=training, is_main_process=execution.is_main_process)
         train = partial(
             train_gan, training, training_rows(model_rows, device),
-            game_settings(estimator, settings, loss), epochs=epochs, callbacks=callbacks,
+            game_settings(estimator, settings, loss, tabular=table is not None), epochs=epochs, callbacks=callbacks,
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
             conditions=conditions, execution=execution,
         )

@@ -109,15 +109,19 @@ class GANSampler(DensityMixin, BaseEstimator):
         ``{"betas": (0.5, 0.9)}`` or ``{"momentum": 0.5, "nesterov": True}``.
     ema_decay : float in [0, 1), default=None
         Sample from an exponential moving average of the generator's
-        weights, updated after every generator step with this decay (the
-        "G_ema" of progressive GANs, StyleGAN and BigGAN; Yazici et al.,
-        2019). Averaging smooths out the oscillation of adversarial
-        training, which often gives cleaner samples and better scores.
-        ``0.999`` averages over roughly the last thousand steps; the first
-        updates use the smaller decay ``(1 + t) / (10 + t)`` so that the
-        average soon forgets the initial weights. ``generator_`` is then the
+        weights, updated after every generator step with this decay ("G_ema"
+        of progressive GANs, StyleGAN and BigGAN; Yazici et al., 2019),
+        which smooths out the oscillation of adversarial training. ``0.999``
+        averages over roughly the last thousand steps; the first updates use
+        the smaller decay ``(1 + t) / (10 + t)``. ``generator_`` is then the
         averaged network; training, including warm starts, continues from
         the trained weights. None samples from the trained weights.
+    moment_weight : "auto" or float >= 0, default="auto"
+        Weight of a penalty on the generator for the gap between the means
+        and second moments of its rows and of the real rows (running
+        averages over minibatches), which teaches a table its category
+        shares and co-occurrences (see the tables guide). ``"auto"`` is 3.0
+        for a table and 0 (off) otherwise.
     transformer : transformer object, default=None
         Train the GAN on the codes of this transformer instead of on ``X``,
         for example ``PCA(n_components=50)``: a clone is fitted on the
@@ -167,8 +171,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         the script runs under ``torchrun`` (which starts the group, NCCL on
         CUDA, Gloo on the CPU), but not inside a joblib or dask worker (a
         grid search's fits run alone); ``True`` requires a group; ``False``
-        fits in this process alone. Each process then trains on its share of every
-        minibatch (``batch_size`` rows per process) through
+        fits in this process alone. Each process trains on its share of
+        every minibatch (``batch_size`` rows per process) through
         ``DistributedDataParallel``, and every process ends with the same
         fitted estimator; ``score``, ``score_samples`` and the bandwidth's
         choice share the rows to score among the processes. ``fit`` and the
@@ -318,6 +322,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "optimizer_kwargs": [dict, None],
         "ema_decay": [Interval(Real, 0, 1, closed="left"), None],
+        "moment_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "transformer": [HasMethods(["fit", "transform", "inverse_transform"]), None],
         "encoder": [StrOptions({"auto", "scale"}), HasMethods(["fit", "transform", "inverse_transform", "to_plain"])],
         "image_shape": ["array-like", None],
@@ -366,6 +371,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         optimizer="adam",
         optimizer_kwargs=None,
         ema_decay=None,
+        moment_weight="auto",
         transformer=None,
         encoder="auto",
         image_shape=None,
@@ -397,6 +403,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.optimizer = optimizer
         self.optimizer_kwargs = optimizer_kwargs
         self.ema_decay = ema_decay
+        self.moment_weight = moment_weight
         self.transformer = transformer
         self.encoder = encoder
         self.image_shape = image_shape

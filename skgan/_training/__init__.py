@@ -11,10 +11,12 @@ from ._callbacks import CallbackList
 from ._conditions import ConditionSampler
 from ._execution import DataParallelExecution, LocalExecution, execution_for, local_execution
 from ._loop import GameSettings, TrainingResult, TrainingState, report_stop, train_gan
+from ._moments import TABLE_MOMENT_WEIGHT, MomentMatching
 from ._optim import OPTIMIZERS, GoodfellowSGD, make_optimizers, optimizer_settings
 
 __all__ = [
     "OPTIMIZERS",
+    "TABLE_MOMENT_WEIGHT",
     "CallbackList",
     "ConditionSampler",
     "DataParallelExecution",
@@ -22,6 +24,7 @@ __all__ = [
     "GameSettings",
     "GoodfellowSGD",
     "LocalExecution",
+    "MomentMatching",
     "TrainingResult",
     "TrainingState",
     "execution_for",

@@ -14,6 +14,7 @@ from .._random import generator_for
 from ..networks._common import pack_size
 from ._callbacks import CallbackList
 from ._execution import local_execution
+from ._moments import MomentMatching
 from ._precision import Stepper, autocast_context
 
 
@@ -23,7 +24,9 @@ class GameSettings:
 
     ``autocast_dtype`` (``torch.bfloat16`` or ``torch.float16``) runs the
     forward passes under autocast; ``compile_options`` (a dict, possibly
-    empty) trains through ``torch.compile``'d forward passes.
+    empty) trains through ``torch.compile``'d forward passes;
+    ``moment_weight`` (0: off) weighs the generator's
+    :class:`~skgan._training._moments.MomentMatching` penalty.
     """
 
     loss: object
@@ -33,6 +36,7 @@ class GameSettings:
     batch_size: int
     autocast_dtype: torch.dtype = None
     compile_options: dict = None
+    moment_weight: float = 0.0
 
 
 @dataclass
@@ -136,7 +140,9 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     ``y``) replaces the permutations by training-by-sampling:
     each minibatch's rows match condition vectors that both networks see,
     and the generator's loss adds the penalty of rows that miss their
-    condition. Random draws (minibatches, noise, labels, and the
+    condition. With ``game.moment_weight``, it also adds the moment-matching
+    penalty (running moments of the discriminator's real minibatches against
+    those of the generator's). Random draws (minibatches, noise, labels, and the
     networks' dropout and the loss's penalty) come from the active fit's
     generator on ``X``'s device (:func:`skgan._random.fit_random`), or from
     torch's global generator outside a fit.
@@ -180,6 +186,16 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     g_step = Stepper(state.g_optimizer, device, game.autocast_dtype)
     d_step = Stepper(state.d_optimizer, device, game.autocast_dtype)
     hears_batches = callbacks.hears_batches
+    moments = None
+    if game.moment_weight:
+        reduce = execution.mean_over_processes if n_ranks > 1 else None
+        moments = MomentMatching(game.moment_weight, mean_over_processes=reduce)
+    n_classes = None if y is None else int(y.max()) + 1
+
+    def condition_vectors(labels):  # the one-hot conditions of a minibatch's rows, or None
+        if not labels:
+            return None
+        return labels[0] if conditions is not None else torch.nn.functional.one_hot(labels[0], n_classes)
     try:
         for epoch in epochs:
             start = time.perf_counter()
@@ -206,6 +222,8 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
                             fake = g_forward(z, *labels)
                         real_out = d_forward(real, *labels).float()
                         fake_out = d_forward(fake, *labels).float()
+                    if moments is not None:
+                        moments.observe(real, condition_vectors(labels))
                     d_loss = loss.discriminator_loss(real_out, fake_out)
                     penalty = loss.penalty(discriminator, real, fake.float(), labels)
                     d_step(d_loss if penalty is None else d_loss + penalty)
@@ -226,6 +244,8 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
                         g_loss = loss.generator_loss(fake_out)
                         if conditions is not None:
                             g_loss = g_loss + conditions.penalty(fake, keys)
+                        if moments is not None:
+                            g_loss = g_loss + moments.penalty(fake, condition_vectors(labels))
                         g_step(g_loss)
                         sums[3] += g_loss.detach()
                         if average is not None:
