@@ -71,7 +71,9 @@ benchmark fits CTGAN in-process::
     .venv/bin/python -m benchmarks.tabular --quick                          # smoke run, about a minute
 
 ``--quick``: tables cut to 400 rows, 5 epochs for all GANs, mixtures of 1-2
-components. Writes ``benchmarks/results/tabular.json`` (``tabular_quick.json``).
+components. Writes ``benchmarks/results/tabular.json`` (``tabular_quick.json``;
+``--seed`` and ``--moment-weight`` other than the defaults add ``_seed{S}``
+and ``_mw{W}`` to the name).
 """
 
 import argparse
@@ -317,9 +319,19 @@ def measure(train, holdout, target, synthetic):
 # --------------------------------------------------------------------------- main
 
 
-def skgan_settings(model, quick):
-    settings = SKGAN_FAST_SETTINGS if model == "skgan_fast" else SKGAN_SETTINGS
-    return dict(settings, max_iter=QUICK_EPOCHS) if quick else dict(settings)
+def result_name(args):
+    """``tabular`` (``tabular_quick``), with the seed and moment weight when they are not the defaults."""
+    name = "tabular_quick" if args.quick else "tabular"
+    name += "" if args.seed == SEED else f"_seed{args.seed}"
+    return name + ("" if args.moment_weight is None else f"_mw{args.moment_weight:g}")
+
+
+def skgan_settings(model, quick, seed=SEED, moment_weight=None):
+    """An skgan model's settings: ``seed`` is its ``random_state``, ``moment_weight`` (None: its default) its weight."""
+    settings = dict(SKGAN_FAST_SETTINGS if model == "skgan_fast" else SKGAN_SETTINGS, random_state=seed)
+    if moment_weight is not None:
+        settings["moment_weight"] = moment_weight
+    return dict(settings, max_iter=QUICK_EPOCHS) if quick else settings
 
 
 def run_table(name, args, epochs, ctgan_ran):
@@ -333,8 +345,8 @@ def run_table(name, args, epochs, ctgan_ran):
             if model == "real":
                 synthetic, info = train.reset_index(drop=True), {"fit_seconds": 0.0, "sample_seconds": 0.0}
             elif model in SKGAN_MODELS:
-                synthetic, info = fit_skgan(train, skgan_settings(model, args.quick), args.seed,
-                                            target if model == "skgan_y" else None)
+                settings = skgan_settings(model, args.quick, args.seed, args.moment_weight)
+                synthetic, info = fit_skgan(train, settings, args.seed, target if model == "skgan_y" else None)
             elif model == "gmm":
                 synthetic, info = fit_gmm(train, components, args.seed)
             elif model == "marginals":
@@ -425,6 +437,8 @@ def main(argv=None):
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS, help="models to run")
     parser.add_argument("--threads", type=int, default=1, help="torch and BLAS threads for every model (default 1)")
     parser.add_argument("--seed", type=int, default=SEED, help="seed of every model (default 0)")
+    parser.add_argument("--moment-weight", type=float, default=None,
+                        help="skgan's moment_weight (default: its own, 'auto')")
     parser.add_argument("--epochs", type=int, default=None,
                         help="CTGAN's epochs (default 300, its default; 5 with --quick); skgan's are in its settings")
     parser.add_argument("--reuse-ctgan", action="store_true",
@@ -468,8 +482,9 @@ def main(argv=None):
     record = {
         "benchmark": "tabular", "quick": args.quick, "summary": summary, "tables": tables,
         "settings": {
-            "epochs": epochs, "threads": threads, "seed": args.seed, "skgan": skgan_settings("skgan", args.quick),
-            "skgan_fast": skgan_settings("skgan_fast", args.quick),
+            "epochs": epochs, "threads": threads, "seed": args.seed,
+            "skgan": skgan_settings("skgan", args.quick, args.seed, args.moment_weight),
+            "skgan_fast": skgan_settings("skgan_fast", args.quick, args.seed, args.moment_weight),
             "skgan_y": "skgan's settings; fit(train without the target, y=target), sample(n, y=labels drawn from the "
                        "training targets)",
             "ctgan": dict(CTGAN_SETTINGS, epochs=epochs, discrete_columns="the non-float columns"),
@@ -485,7 +500,7 @@ def main(argv=None):
         "environment": environment(ctgan=sorted(v for v in ctgan_versions if v), pandas=pd.__version__),
         "wall_seconds": time.perf_counter() - wall,
     }
-    write_result(record, "tabular_quick" if args.quick else "tabular")
+    write_result(record, result_name(args))
 
 
 if __name__ == "__main__":
