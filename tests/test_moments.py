@@ -141,3 +141,41 @@ def test_data_parallel_running_moments_are_those_of_the_whole_minibatch():
     whole = MomentMatching.moments(rows)
     torch.testing.assert_close(matching.real[0], whole[0])
     torch.testing.assert_close(matching.real[1], whole[1])
+
+
+def test_condition_vectors_make_the_penalty_learn_each_condition_s_shares():
+    # two conditions whose shares of three categories differ: the rows' moments alone are satisfied by any
+    # pair of shares with the right pooled mean, the products with the condition vectors only by the right pair
+    generator = torch.Generator().manual_seed(0)
+    shares = torch.tensor([[0.45, 0.45, 0.1], [0.45, 0.1, 0.45]])
+    logits = torch.zeros(2, 3, requires_grad=True)
+    optimizer = torch.optim.SGD([logits], lr=2.0)
+    matching = MomentMatching(3.0)
+    for _ in range(800):
+        condition = torch.randint(2, (64,), generator=generator)
+        real = torch.nn.functional.one_hot(torch.multinomial(shares[condition], 1, generator=generator)[:, 0], 3)
+        vectors = torch.nn.functional.one_hot(condition, 2)
+        matching.observe(real, vectors)
+        u = torch.rand(64, 3, generator=generator).clamp(1e-9, 1 - 1e-9)
+        soft = torch.softmax((logits[condition] - torch.log(-torch.log(u))) / 0.2, dim=1)
+        optimizer.zero_grad()
+        matching.penalty(soft, vectors).backward()
+        optimizer.step()
+    np.testing.assert_allclose(torch.softmax(logits, 1).detach().numpy(), shares.numpy(), atol=0.2)
+
+
+def test_a_fit_s_moments_take_the_condition_vectors(monkeypatch):
+    widths = []
+    observe = MomentMatching.observe
+
+    def spy(self, real, condition=None):
+        widths.append(None if condition is None else condition.shape[1])
+        return observe(self, real, condition)
+
+    monkeypatch.setattr(MomentMatching, "observe", spy)
+    table = _table()
+    GANSampler(max_iter=1, batch_size=32, bandwidth=1.0, random_state=0).fit(table.drop(columns="kind"), table["kind"])
+    assert set(widths) == {3}  # the class labels, one-hot
+    widths.clear()
+    gan = GANSampler(max_iter=1, batch_size=32, bandwidth=1.0, random_state=0).fit(table)
+    assert set(widths) == {gan._fitted.table.condition_width}  # training-by-sampling's condition vectors
