@@ -28,7 +28,6 @@ from ._random import fit_random, global_random
 from ._streaming import StreamedRows, column_statistics, is_memory_mapped, split_rows, streams, training_rows
 from ._tabular import FrameShape, TableFit, is_table, take_rows
 from ._training import (
-    TABLE_MOMENT_WEIGHT,
     CallbackList,
     ExponentialMovingAverage,
     GameSettings,
@@ -37,6 +36,7 @@ from ._training import (
     make_optimizers,
     optimizer_settings,
     report_stop,
+    table_moment_weight,
     train_gan,
 )
 from ._validation import MAX_SEED
@@ -483,12 +483,13 @@ def new_networks(settings, device, classes, X_train, transformer, seed):
         scaling.to_data(model_rows[:1])  # fails early on a wrong inverse
     return generator, discriminator, scaling, model_rows
 
-def game_settings(estimator, settings, loss, tabular=False):
-    """The loop's :class:`GameSettings`; ``moment_weight="auto"`` is on for a table (``tabular``), off otherwise."""
+def game_settings(estimator, settings, loss, table_rows=None):
+    """The loop's :class:`GameSettings`; ``moment_weight="auto"`` is on for a table of ``table_rows`` training rows
+    (:func:`table_moment_weight`), off for other data (``table_rows`` None)."""
     compile_options = check_compile_options(estimator.compile)
     moment_weight = estimator.moment_weight
     if moment_weight == "auto":
-        moment_weight = TABLE_MOMENT_WEIGHT if tabular else 0.0
+        moment_weight = 0.0 if table_rows is None else table_moment_weight(table_rows)
     return GameSettings(
         loss=loss,
         latent_dim=settings["latent_dim"],
@@ -572,7 +573,8 @@ def fit(estimator, X, y, n_epochs, resume):
         callbacks = CallbackList(in_order, estimator, training=training, is_main_process=execution.is_main_process)
         train = partial(
             train_gan, training, training_rows(model_rows, device),
-            game_settings(estimator, settings, loss, tabular=table is not None), epochs=epochs, callbacks=callbacks,
+            game_settings(estimator, settings, loss, None if table is None else len(model_rows)),
+            epochs=epochs, callbacks=callbacks,
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
             conditions=conditions, execution=execution,
         )

@@ -118,10 +118,10 @@ class GANSampler(DensityMixin, BaseEstimator):
         the trained weights. None samples from the trained weights.
     moment_weight : "auto" or float >= 0, default="auto"
         Weight of a penalty on the generator for the gap between the means
-        and second moments of its rows and of the real rows (running
-        averages over minibatches), which teaches a table its category
-        shares and co-occurrences (see the tables guide). ``"auto"`` is 3.0
-        for a table and 0 (off) otherwise.
+        and second moments of its rows and the real rows', which teaches a
+        table its category shares and co-occurrences (tables guide). ``"auto"``
+        is 0 (off) but on a table: 3 up to 1,000 training rows, growing as
+        their square root to 10 from about 11,000 rows.
     transformer : transformer object, default=None
         Train the GAN on the codes of this transformer instead of on ``X``,
         for example ``PCA(n_components=50)``: a clone is fitted on the

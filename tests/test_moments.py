@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from skgan import GANSampler
-from skgan._training import TABLE_MOMENT_WEIGHT, MomentMatching
+from skgan._training import MomentMatching, table_moment_weight
 
 
 def test_moments_match_a_float64_reference():
@@ -115,8 +115,30 @@ def _samples(X, **params):
 def test_auto_weight_is_on_for_tables():
     table = _table()
     auto = _samples(table)
-    pd.testing.assert_frame_equal(auto, _samples(table, moment_weight=TABLE_MOMENT_WEIGHT))
+    pd.testing.assert_frame_equal(auto, _samples(table, moment_weight=3.0))  # 120 rows: the small tables' weight
     assert not auto.equals(_samples(table, moment_weight=0.0))
+
+
+def test_auto_weight_grows_as_the_square_root_of_a_table_s_rows_between_3_and_10():
+    assert table_moment_weight(0) == table_moment_weight(120) == table_moment_weight(1000) == 3.0
+    assert table_moment_weight(4000) == pytest.approx(6.0)
+    assert table_moment_weight(9000) == pytest.approx(9.0)
+    assert table_moment_weight(11_200) == table_moment_weight(10**8) == 10.0
+    weights = [table_moment_weight(n) for n in range(0, 20_000, 250)]
+    assert weights == sorted(weights)
+
+
+def test_a_table_s_fit_weighs_moments_by_its_training_rows(monkeypatch):
+    weights = []
+    init = MomentMatching.__init__
+
+    def spy(self, weight, **kwargs):
+        weights.append(weight)
+        init(self, weight, **kwargs)
+
+    monkeypatch.setattr(MomentMatching, "__init__", spy)
+    GANSampler(max_iter=1, batch_size=500, bandwidth=1.0, random_state=0).fit(_table(n=3000))
+    assert weights == [pytest.approx(3.0 * np.sqrt(3.0))]
 
 
 def test_auto_weight_is_off_for_numeric_arrays():

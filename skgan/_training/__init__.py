@@ -11,12 +11,11 @@ from ._callbacks import CallbackList
 from ._conditions import ConditionSampler
 from ._execution import DataParallelExecution, LocalExecution, execution_for, local_execution
 from ._loop import GameSettings, TrainingResult, TrainingState, report_stop, train_gan
-from ._moments import TABLE_MOMENT_WEIGHT, MomentMatching
+from ._moments import MomentMatching, table_moment_weight
 from ._optim import OPTIMIZERS, GoodfellowSGD, make_optimizers, optimizer_settings
 
 __all__ = [
     "OPTIMIZERS",
-    "TABLE_MOMENT_WEIGHT",
     "CallbackList",
     "ConditionSampler",
     "DataParallelExecution",
@@ -32,5 +31,6 @@ __all__ = [
     "make_optimizers",
     "optimizer_settings",
     "report_stop",
+    "table_moment_weight",
     "train_gan",
 ]
