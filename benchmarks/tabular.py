@@ -217,6 +217,7 @@ def ensure_ctgan(tables, args, epochs):
 def fit_skgan(train, settings, seed, target=None):
     """skgan on the table; with ``target``, class-conditional on it (its labels drawn at their frequencies)."""
     from skgan import GANSampler
+    from skgan._training import table_moment_weight
 
     gan = GANSampler(**settings)
     if target is None:
@@ -233,8 +234,10 @@ def fit_skgan(train, settings, seed, target=None):
             return rows[list(train.columns)]
 
         sample_seconds, synthetic = timed(sample)
+    weight = settings.get("moment_weight", "auto")  # "auto": the weight it gives a table of this many rows
+    weight = table_moment_weight(len(train)) if weight == "auto" else weight
     return synthetic, {"fit_seconds": fit_seconds, "sample_seconds": sample_seconds, "settings": settings,
-                       "class_conditional_on": target}
+                       "class_conditional_on": target, "moment_weight": weight}
 
 
 def fit_gmm(train, components, seed):
