@@ -168,7 +168,7 @@ def test_torchrun_fits_from_the_command_line_and_rank_0_writes(tmp_path):
          "-m", "skgan", "fit", str(data), "-o", str(model), "--set", "max_iter=2", "--set", "latent_dim=3",
          "--set", "bandwidth=0.5", "--set", "n_parzen_samples=30", "--set", "random_state=0"],
         capture_output=True, text=True, timeout=300,
-        env={**_environ(), "OMP_NUM_THREADS": "1", "TMPDIR": str(tmp_path)},  # torchrun's scratch files stay in tmp_path
+        env={**_environ(), "OMP_NUM_THREADS": "1", "TMPDIR": str(tmp_path)},  # torchrun: scratch files in tmp_path
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert result.stdout.count("Saved") == 1  # rank 0 reports
