@@ -248,12 +248,20 @@ def _quick(frame, target, n, seed):
     return out
 
 
-def load(name, *, quick=False):
-    """``(name, train, holdout, target)`` for one table; ``quick``: at most :data:`QUICK_ROWS` rows first."""
+def load(name, *, quick=False, train_rows=None):
+    """``(name, train, holdout, target)`` for one table; ``quick``: at most :data:`QUICK_ROWS` rows first.
+
+    ``train_rows``: at most this many of the training rows, drawn at random
+    (seed :data:`SPLIT_SEED`, kept in their order); the held-out rows stay
+    the same, so fits on fewer rows are measured against the same rows.
+    """
     name, frame, target = LOADERS[name]()
     if quick:
         frame = _quick(frame, target, QUICK_ROWS, SPLIT_SEED)
     train, hold = split(frame, target)
+    if train_rows is not None and train_rows < len(train):
+        kept = np.random.RandomState(SPLIT_SEED).choice(len(train), train_rows, replace=False)
+        train = train.iloc[np.sort(kept)]
     return name, train, hold, target
 
 

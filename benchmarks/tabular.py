@@ -72,8 +72,10 @@ benchmark fits CTGAN in-process::
 
 ``--quick``: tables cut to 400 rows, 5 epochs for all GANs, mixtures of 1-2
 components. Writes ``benchmarks/results/tabular.json`` (``tabular_quick.json``;
-``--seed`` and ``--moment-weight`` other than the defaults add ``_seed{S}``
-and ``_mw{W}`` to the name).
+``--seed``, ``--train-rows`` and ``--moment-weight`` other than the defaults
+add ``_seed{S}``, ``_n{N}`` and ``_mw{W}`` to the name). ``--train-rows N``
+fits on N of the training rows, measured against the same held-out rows:
+how a setting depends on the table's size.
 """
 
 import argparse
@@ -323,9 +325,10 @@ def measure(train, holdout, target, synthetic):
 
 
 def result_name(args):
-    """``tabular`` (``tabular_quick``), with the seed and moment weight when they are not the defaults."""
+    """``tabular`` (``tabular_quick``), with the seed, training rows and moment weight when not the defaults."""
     name = "tabular_quick" if args.quick else "tabular"
     name += "" if args.seed == SEED else f"_seed{args.seed}"
+    name += "" if args.train_rows is None else f"_n{args.train_rows}"
     return name + ("" if args.moment_weight is None else f"_mw{args.moment_weight:g}")
 
 
@@ -338,7 +341,7 @@ def skgan_settings(model, quick, seed=SEED, moment_weight=None):
 
 
 def run_table(name, args, epochs, ctgan_ran):
-    name, train, holdout, target = _tables.load(name, quick=args.quick)
+    name, train, holdout, target = _tables.load(name, quick=args.quick, train_rows=args.train_rows)
     print(f"\n{name}: {len(train):,} training rows, {len(holdout):,} held out, target {target!r}", flush=True)
     components = QUICK_GMM_COMPONENTS if args.quick else GMM_COMPONENTS
     rows = []
@@ -442,6 +445,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=SEED, help="seed of every model (default 0)")
     parser.add_argument("--moment-weight", type=float, default=None,
                         help="skgan's moment_weight (default: its own, 'auto')")
+    parser.add_argument("--train-rows", type=int, default=None,
+                        help="fit on at most this many of each table's training rows, drawn at random; the "
+                             "held-out rows stay the same (not with ctgan)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="CTGAN's epochs (default 300, its default; 5 with --quick); skgan's are in its settings")
     parser.add_argument("--reuse-ctgan", action="store_true",
@@ -457,6 +463,8 @@ def main(argv=None):
     unknown = set(args.tables) - set(_tables.ALL_TABLES)
     if unknown:
         parser.error(f"unknown tables {sorted(unknown)}; choose from {', '.join(_tables.ALL_TABLES)}")
+    if args.train_rows is not None and (args.train_rows < 2 or "ctgan" in args.models):
+        parser.error("--train-rows needs at least 2 rows and runs without ctgan (choose --models)")
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else CTGAN_SETTINGS["epochs"])  # CTGAN's
 
     if args.ctgan_worker:
