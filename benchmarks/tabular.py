@@ -456,6 +456,9 @@ def main(argv=None):
                         help="the interpreter with ctgan installed (default venv-ctgan/bin/python)")
     parser.add_argument("--ctgan-worker", action="store_true",
                         help="only fit CTGAN on the tables and write its cache files (run in venv-ctgan)")
+    parser.add_argument("--out", default=None,
+                        help="name of the results file in benchmarks/results (default: from --quick, --seed, "
+                             "--train-rows and --moment-weight, e.g. tabular_seed1)")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failures")
     args = parser.parse_args(argv)
     if args.tables == ["all"]:
@@ -511,7 +514,7 @@ def main(argv=None):
         "environment": environment(ctgan=sorted(v for v in ctgan_versions if v), pandas=pd.__version__),
         "wall_seconds": time.perf_counter() - wall,
     }
-    write_result(record, result_name(args))
+    write_result(record, args.out or result_name(args))
 
 
 if __name__ == "__main__":
