@@ -483,6 +483,7 @@ def new_networks(settings, device, classes, X_train, transformer, seed):
         scaling.to_data(model_rows[:1])  # fails early on a wrong inverse
     return generator, discriminator, scaling, model_rows
 
+
 def game_settings(estimator, settings, loss, table_rows=None):
     """The loop's :class:`GameSettings`; ``moment_weight="auto"`` is on for a table of ``table_rows`` training rows
     (:func:`table_moment_weight`), off for other data (``table_rows`` None)."""
@@ -500,7 +501,6 @@ def game_settings(estimator, settings, loss, table_rows=None):
         compile_options=compile_options,
         moment_weight=float(moment_weight),
     )
-
 
 
 def fit(estimator, X, y, n_epochs, resume):
