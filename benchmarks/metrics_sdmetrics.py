@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def load_tabular():
     """skgan's ``_tabular`` module: imported normally, or from the source tree where torch is missing."""
     try:
-        return importlib.import_module("skgan.metrics._tabular")
+        return importlib.import_module("skgan.metrics._table_metrics")
     except ImportError:
         for name in [n for n in sys.modules if n == "skgan" or n.startswith("skgan.")]:
             del sys.modules[name]
@@ -60,7 +60,7 @@ def load_tabular():
             package = types.ModuleType(name)
             package.__path__ = [str(path)]
             sys.modules[name] = package
-        return importlib.import_module("skgan.metrics._tabular")
+        return importlib.import_module("skgan.metrics._table_metrics")
 
 
 def synthetic_tables(real, seed=0):

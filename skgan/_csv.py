@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .metrics._encoding import is_frame
+from ._frames import is_frame
 
 __all__ = ["MISSING", "CSVTable", "as_frames", "match_value", "parse_separator", "read_csv", "write_csv"]
 

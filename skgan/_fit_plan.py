@@ -19,14 +19,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d, validate_data
 
+from ._arguments import MAX_SEED
 from ._device import resolve_device
 from ._distributed import process_group, rank_device, sharded_rows
 from ._fitted import SETTINGS, FittedState, attach, build_networks
+from ._frames import is_frame
 from ._generation import class_indices
-from ._options import check_compile_options
 from ._random import fit_random, global_random
 from ._streaming import StreamedRows, column_statistics, is_memory_mapped, split_rows, streams, training_rows
 from ._tabular import FrameShape, TableFit, is_table, take_rows
+from ._torch_options import check_compile_options
 from ._training import (
     CallbackList,
     ExponentialMovingAverage,
@@ -39,13 +41,11 @@ from ._training import (
     table_moment_weight,
     train_gan,
 )
-from ._validation import MAX_SEED
 from .callbacks import Callback, EarlyStopping, History, ProgressBar
-from .callbacks._validation import ParzenValidation
+from .callbacks._parzen_validation import ParzenValidation
 from .losses import resolve_loss
 from .metrics import PAPER_BANDWIDTHS, select_bandwidth
 from .metrics._checks import check_bandwidths
-from .metrics._encoding import is_frame
 from .networks import (
     DCGANDiscriminator,
     DCGANGenerator,

@@ -22,10 +22,10 @@ import torch
 from ._device import resolve_device, to_cpu
 from ._generation import generate_rows, prior_labels
 from ._model_file import InvalidModelFile
-from ._options import is_number_option
 from ._plain import DEVICE_NAMES, NETWORK_ROLES, network_config, network_from_config, plain, short_repr, tuples
 from ._random import fit_random
 from ._tabular import FrameShape, TableFit
+from ._torch_options import is_number_option
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_image_shape, check_network_shapes
 from .preprocessing._scaling import AffineScaling
 

@@ -13,7 +13,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._model_file import InvalidModelFile
-from ._options import check_compile_options, check_optimizer_kwargs
+from ._torch_options import check_compile_options, check_optimizer_kwargs
 from .losses import LOSSES
 from .networks import (
     DISCRIMINATORS,

@@ -11,13 +11,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _fit_plan as plan
 from . import _model_file
+from ._arguments import MAX_SEED, check_positive_int
 from ._distributed import process_group, sharded_rows
 from ._fitted import FittedAttribute, state_to_plain
 from ._generation import requested_labels
 from ._plain import params_to_config
 from ._threads import thread_budget
 from ._training import OPTIMIZERS
-from ._validation import MAX_SEED, check_positive_int
 from .losses import LOSSES
 from .metrics import mean_and_std_error, parzen_log_likelihood
 from .networks import DISCRIMINATORS, GENERATORS, ModuleFactory

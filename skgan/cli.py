@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ._csv import CSVTable, as_frames, match_value, parse_separator, read_csv, write_csv
-from .metrics._encoding import is_frame
+from ._frames import is_frame
 
 __all__ = ["main"]
 

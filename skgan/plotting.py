@@ -5,7 +5,7 @@ Needs matplotlib, an optional dependency (``pip install "skgan[plot]"``).
 
 import numpy as np
 
-from .metrics._encoding import is_frame
+from ._frames import is_frame
 
 __all__ = ["plot_history", "plot_samples"]
 

@@ -1,4 +1,4 @@
-"""Tests of skgan.metrics._tabular: column and pair similarity, train-synthetic-test-real."""
+"""Tests of skgan.metrics._table_metrics: column and pair similarity, train-synthetic-test-real."""
 
 import builtins
 import sys
@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skgan.metrics._tabular import (
+from skgan.metrics._table_metrics import (
     TSTRScore,
     column_similarity,
     ks_statistic,

@@ -24,7 +24,7 @@ import torch
 
 import skgan
 from skgan._model_file import STALE_AFTER_SECONDS, digest, remove_stale_temporaries
-from skgan._options import check_compile_options, check_optimizer_kwargs
+from skgan._torch_options import check_compile_options, check_optimizer_kwargs
 
 from ._utils import tiny_sampler
 

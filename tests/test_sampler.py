@@ -15,7 +15,7 @@ from torch import nn
 from skgan import GANSampler, MLPGenerator
 from skgan import _fit_plan as fit_plan
 from skgan.callbacks import Callback, EarlyStopping
-from skgan.callbacks import _validation as validation_module
+from skgan.callbacks import _parzen_validation as validation_module
 
 from ._utils import tiny_sampler
 
@@ -610,7 +610,7 @@ def test_partial_fit_runs_one_epoch_each_call(X):
 
 
 def test_early_stopping_stops_and_keeps_the_best_epoch(X, monkeypatch):
-    import skgan.callbacks._validation as validation
+    import skgan.callbacks._parzen_validation as validation
     from skgan.callbacks import Callback
 
     scores = iter([1.0, 3.0, 2.0, 2.5, 2.9, 2.0, 9.0])
@@ -659,8 +659,8 @@ def test_sample_same_rows_whatever_the_rows_per_generator_call(X, monkeypatch):
     from sklearn.utils import check_random_state
 
     from skgan import _generation
+    from skgan._arguments import MAX_SEED
     from skgan._noise import NOISE_BLOCK, noise_blocks
-    from skgan._validation import MAX_SEED
 
     gan = tiny_sampler(max_iter=2).fit(X)
     n = 2 * NOISE_BLOCK + 5

@@ -490,7 +490,7 @@ def test_n_jobs_and_random_state_give_identical_fits():
 
 
 def test_the_mixture_is_fitted_on_a_subsample(monkeypatch):
-    import skgan.preprocessing._tabular as tabular
+    import skgan.preprocessing._tabular_encoder as tabular
 
     sizes = []
     real = tabular.fit_modes

@@ -19,7 +19,7 @@ fitted on the real rows (standardised numerics, one-hot categories).
 # and its private settings), _parzen (the public Parzen functions),
 # _protocol (the paper's evaluation in one call); _encoding (the rows'
 # encoding for distances), _neighbours (exact blockwise k-nearest
-# neighbours), _fidelity, _privacy, _two_sample and _tabular (the other
+# neighbours), _fidelity, _privacy, _two_sample and _table_metrics (the other
 # families). Each imports only lower ones and skgan's own private helpers.
 
 from ._fidelity import PRDC, precision_recall_density_coverage
@@ -35,7 +35,7 @@ from ._parzen import (
 from ._privacy import DistanceToClosestRecord, distance_to_closest_record
 from ._protocol import ParzenEvaluation, paper_parzen_evaluation
 from ._report import EvaluationReport, evaluate
-from ._tabular import TSTRScore, column_similarity, pairwise_similarity, train_synthetic_test_real
+from ._table_metrics import TSTRScore, column_similarity, pairwise_similarity, train_synthetic_test_real
 from ._two_sample import (
     C2STResult,
     MMDResult,

@@ -1,4 +1,4 @@
-"""Input checks of the metrics: data arrays, bandwidths (imports nothing above skgan._validation)."""
+"""Input checks of the metrics: data arrays, bandwidths (imports nothing above skgan._arguments)."""
 
 import math
 

@@ -19,9 +19,7 @@ numeric values about 1.4 standard deviations apart.
 
 import numpy as np
 
-
-def is_frame(X):
-    return hasattr(X, "columns") and hasattr(X, "dtypes")
+from .._frames import is_frame
 
 
 def is_categorical(series):

@@ -6,7 +6,8 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-from ._encoding import encode, is_frame
+from .._frames import is_frame
+from ._encoding import encode
 from ._neighbours import knn_sq_distances, row_sets
 
 

@@ -5,9 +5,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._arguments import check_positive_int
 from .._device import resolve_device
 from .._distributed import process_group, sharded_rows
-from .._validation import check_positive_int
 from ._checks import check_bandwidths, check_data
 from ._parzen import PAPER_BANDWIDTHS, ParzenScore, mean_and_std_error
 from ._parzen_engine import parzen_sweep

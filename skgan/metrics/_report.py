@@ -9,7 +9,7 @@ from sklearn.utils import check_random_state
 from ._encoding import with_categories
 from ._fidelity import precision_recall_density_coverage
 from ._privacy import distance_to_closest_record
-from ._tabular import column_similarity, pairwise_similarity, train_synthetic_test_real
+from ._table_metrics import column_similarity, pairwise_similarity, train_synthetic_test_real
 from ._two_sample import classifier_two_sample_test, maximum_mean_discrepancy
 
 #: Rows each set is subsampled to for the quadratic metrics (MMD, PRDC, distances to closest records).

@@ -37,8 +37,9 @@ from scipy.stats import norm, rankdata
 from sklearn.utils import check_random_state
 
 from .._device import resolve_device
+from .._frames import is_frame
 from ._checks import to_numpy
-from ._encoding import encode, is_categorical, is_frame, with_categories
+from ._encoding import encode, is_categorical, with_categories
 from ._fidelity import precision_recall_density_coverage
 
 # Private knobs (tests shrink them to exercise the blocks).

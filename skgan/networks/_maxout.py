@@ -5,7 +5,7 @@ from numbers import Integral, Real
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
-from .._validation import check_positive_int
+from .._arguments import check_positive_int
 from ._common import _NetworkSpec, with_labels
 from ._dropout import Dropout
 from ._init import linear

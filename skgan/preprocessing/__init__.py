@@ -14,6 +14,6 @@ decodes generated rows back to the table's columns and dtypes.
 """
 
 from ._layout import OutputBlock, OutputLayout
-from ._tabular import TabularEncoder
+from ._tabular_encoder import TabularEncoder
 
 __all__ = ["OutputBlock", "OutputLayout", "TabularEncoder"]

@@ -24,7 +24,7 @@ from numbers import Real
 import numpy as np
 from sklearn.mixture import BayesianGaussianMixture
 
-from ..metrics._encoding import is_frame
+from .._frames import is_frame
 from ._layout import OutputBlock
 
 NUMPY_DTYPES = (

@@ -11,8 +11,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_feature_names_in, check_array, check_is_fitted, validate_data
 
-from .._validation import MAX_SEED
-from ..metrics._encoding import is_frame
+from .._arguments import MAX_SEED
+from .._frames import is_frame
 from ._columns import (
     KINDS,
     NUMPY_DTYPES,

@@ -34,7 +34,8 @@ from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.utils import check_consistent_length
 
-from ._encoding import category_labels, is_categorical, is_frame
+from .._frames import is_frame
+from ._encoding import category_labels, is_categorical
 
 COLUMN_FIELDS = ("column", "kind", "metric", "value", "score")
 PAIR_FIELDS = ("column_1", "column_2", "kind", "metric", "value", "score")
@@ -161,7 +162,7 @@ def ks_statistic(a, b):
 
     Examples
     --------
-    >>> from skgan.metrics._tabular import ks_statistic
+    >>> from skgan.metrics._table_metrics import ks_statistic
     >>> ks_statistic([1.0, 2.0, 3.0, 4.0], [3.0, 4.0, 5.0, 6.0])
     0.5
     """
@@ -224,7 +225,7 @@ def column_similarity(real, synthetic):
     Examples
     --------
     >>> import numpy as np
-    >>> from skgan.metrics._tabular import column_similarity
+    >>> from skgan.metrics._table_metrics import column_similarity
     >>> real = np.array([[1.0], [2.0], [3.0], [4.0]])
     >>> synthetic = np.array([[3.0], [4.0], [5.0], [6.0]])
     >>> result = column_similarity(real, synthetic)
@@ -327,7 +328,7 @@ def pairwise_similarity(real, synthetic, *, correlation="pearson", n_bins=10, bi
     Examples
     --------
     >>> import numpy as np
-    >>> from skgan.metrics._tabular import pairwise_similarity
+    >>> from skgan.metrics._table_metrics import pairwise_similarity
     >>> real = np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
     >>> synthetic = np.array([[1.0, 3.0], [2.0, 2.0], [3.0, 1.0]])
     >>> result = pairwise_similarity(real, synthetic)
@@ -398,7 +399,7 @@ class TSTRScore(NamedTuple):
 
     Examples
     --------
-    >>> from skgan.metrics._tabular import TSTRScore
+    >>> from skgan.metrics._table_metrics import TSTRScore
     >>> print(TSTRScore(tstr=0.8, trtr=0.9, difference=-0.1, ratio=0.8 / 0.9))
     TSTR 0.8 vs TRTR 0.9 (difference -0.1, ratio 0.889)
     """
@@ -462,7 +463,7 @@ def train_synthetic_test_real(
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skgan.metrics._tabular import train_synthetic_test_real
+    >>> from skgan.metrics._table_metrics import train_synthetic_test_real
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(400, 2))
     >>> y = (X[:, 0] + X[:, 1] > 0).astype(int)
