@@ -1,10 +1,11 @@
-"""What the benchmarks share: environment record, result writer, memory probe, MNIST, threads.
+"""What the benchmarks share: command line, environment record, result writer, memory probe, MNIST, threads.
 
 The scripts run from the repository root as ``python -m benchmarks.NAME``, so
 that ``benchmarks`` and the checkout's ``skgan`` are importable without any
 change to ``sys.path``.
 """
 
+import argparse
 import json
 import os
 import platform
@@ -59,6 +60,84 @@ def pin_threads(threads, *, blas=False):
 
             threadpool_limits(limits=threads)  # in force until the process ends
     return torch.get_num_threads()
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def make_parser(doc, *, quick=True, threads=True, blas=False, device=False, seed=False, output=False, mnist=False,
+           **kwargs):
+    """The benchmark's ``argparse.ArgumentParser``, with the options every benchmark spells the same way.
+
+    The description is the first paragraph of ``doc`` (the module's
+    docstring); ``kwargs`` go to ``ArgumentParser``. Each common option is
+    left out with ``False``; otherwise:
+
+    * ``quick``: ``--quick``, a smoke run; a string says what it shrinks;
+    * ``threads``: ``--threads N``, default ``None`` (torch's choice) with
+      ``True``, else the default given; with ``blas``, :func:`setup` also
+      holds the BLAS/OpenMP pools to N;
+    * ``device``: ``--device``, default ``"cpu"`` with ``True``, else the
+      default given;
+    * ``seed``: ``--seed``, default 0 with ``True``, else the default given;
+    * ``output``: ``--output PATH``, the JSON file to write instead of the
+      benchmark's own in ``benchmarks/results``;
+    * ``mnist``: the option's name (``"--data"``, ``"--mnist"``) for the
+      path of ``mnist.npz`` (see :func:`mnist_path`).
+
+    The benchmark adds its own options to it, then calls :func:`setup` on
+    the parsed arguments.
+    """
+    result = argparse.ArgumentParser(description=doc.strip().split("\n\n")[0], **kwargs)
+    if quick is not False:
+        detail = f" ({quick})" if isinstance(quick, str) else ""
+        result.add_argument("--quick", action="store_true",
+                            help=f"a smoke run{detail}, written to the _quick result file")
+    if threads is not False:
+        default = None if threads is True else threads
+        pools = "torch and BLAS/OpenMP" if blas else "torch CPU"
+        shown = "torch's choice" if default is None else default
+        result.add_argument("--threads", type=int, default=default, metavar="N",
+                            help=f"{pools} threads (default: {shown})")
+        result.set_defaults(pin_blas=blas)
+    if device is not False:
+        default = "cpu" if device is True else device
+        result.add_argument("--device", default=default, help=f"torch device (default: {default})")
+    if seed is not False:
+        default = 0 if seed is True else seed
+        result.add_argument("--seed", type=int, default=default, help=f"random seed (default: {default})")
+    if output is not False:
+        result.add_argument("--output", default=None, metavar="PATH",
+                            help="JSON file to write (default: the benchmark's file in benchmarks/results)")
+    if mnist is not False:
+        result.add_argument(mnist, default=None, metavar="PATH",
+                            help="path of mnist.npz (default: $SKGAN_MNIST or ../shared/data/mnist.npz)")
+    return result
+
+
+def setup(args, **extra):
+    """Apply the common options of ``args`` (from :func:`make_parser`); the run's environment record.
+
+    Pins the threads (:func:`pin_threads`; the BLAS/OpenMP pools too where
+    the parser was made with ``blas``), then returns :func:`environment` with
+    the common settings, the same fields in every benchmark: ``threads``
+    (torch's threads now in use), ``threads_requested`` (``--threads``; None:
+    torch's choice), ``blas_threads`` (the BLAS/OpenMP limit set, or None),
+    ``quick``, ``device`` and ``seed`` (None where the benchmark has no such
+    option). ``extra`` is added last, and may set any of them.
+    """
+    requested = getattr(args, "threads", None)
+    blas = bool(getattr(args, "pin_blas", False))
+    pin_threads(requested, blas=blas)
+    record = environment(
+        threads_requested=requested,
+        blas_threads=requested if blas else None,
+        quick=bool(getattr(args, "quick", False)),
+        device=getattr(args, "device", None),
+        seed=getattr(args, "seed", None),
+    )
+    record.update(extra)
+    return record
 
 
 # --------------------------------------------------------------------------- results

@@ -22,13 +22,12 @@ and 1,000 test images; a smoke test whose figures are not comparable.
 Writes ``benchmarks/results/architectures.json`` (``architectures_quick.json``).
 """
 
-import argparse
 import time
 
 import numpy as np
 import torch
 
-from benchmarks._common import environment, load_mnist, pin_threads, write_result
+from benchmarks._common import load_mnist, make_parser, setup, write_result
 from benchmarks.paper_table1 import train_for_budget
 from skgan import GANSampler
 from skgan.metrics import paper_parzen_evaluation
@@ -38,17 +37,12 @@ LOSSES = ("nonsaturating", "wasserstein-gp", "hinge")
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="30 s per configuration on 10,000 images")
-    parser.add_argument("--data", default=None,
-                        help="path of mnist.npz (default: $SKGAN_MNIST or ../shared/data/mnist.npz)")
+    parser = make_parser(__doc__, quick="30 s per configuration on 10,000 images", seed=True, mnist="--data")
     parser.add_argument("--minutes", type=float, default=None, help="training budget per configuration (default 4)")
     parser.add_argument("--dcgan-widths", type=int, nargs="+", default=[32, 64],
                         help="discriminator channels, finest first (default 32 64)")
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.minutes is None:
         args.minutes = 0.5 if args.quick else 4.0
@@ -70,7 +64,7 @@ def make_sampler(network, loss, args):
 
 def main(argv=None):
     args = parse_args(argv)
-    pin_threads(args.threads)
+    env = setup(args, device="cuda" if torch.cuda.is_available() else "cpu")
     X_train, X_val, X_test = load_mnist(args.data, n_train=args.n_train, n_test=args.n_test)
 
     def evaluate(model):
@@ -112,7 +106,7 @@ def main(argv=None):
         "n_train": len(X_train), "n_samples": args.n_samples, "n_test": len(X_test),
         "batch_size": args.batch_size, "learning_rate": args.learning_rate, "dcgan_widths": args.dcgan_widths,
         "baseline_training_images": baseline, "runs": rows, "threads": torch.get_num_threads(),
-        "device": "cuda" if torch.cuda.is_available() else "cpu", "environment": environment(),
+        "device": "cuda" if torch.cuda.is_available() else "cpu", "environment": env,
     }
     write_result(report, f"architectures{'_quick' if args.quick else ''}")
 

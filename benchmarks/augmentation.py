@@ -32,11 +32,9 @@ and writes benchmarks/results/augmentation.json (augmentation_quick.json with
 (from the repository root).
 """
 
-import argparse
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -46,7 +44,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from benchmarks._common import environment, pin_threads, result_path, write_result
+from benchmarks._common import make_parser, result_path, setup, write_result
 from skgan import AugmentedEstimator, GANOversampler, GANSampler, MLPDiscriminator, MLPGenerator
 
 try:
@@ -127,15 +125,13 @@ def paired(a, b):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="3 folds x 1 repeat and 200 GAN epochs (300 otherwise)")
-    parser.add_argument("--threads", type=int, default=1, help="torch and BLAS threads (default 1)")
-    parser.add_argument("--output", type=Path, default=None, help="JSON file to write")
+    parser = make_parser(__doc__, quick="3 folds x 1 repeat and 200 GAN epochs, not 5 x 2 and 300", threads=1,
+                         blas=True, output=True)
     args = parser.parse_args(argv)
     n_splits, n_repeats, max_iter = (3, 1, 200) if args.quick else (5, 2, 300)
     output = args.output or result_path("augmentation_quick" if args.quick else "augmentation")
 
-    pin_threads(args.threads, blas=True)
+    env = setup(args, device="cuda" if torch.cuda.is_available() else "cpu", imblearn=imblearn.__version__)
     start = time.perf_counter()
     gan = gan_template(max_iter)
     cv = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=0)
@@ -225,7 +221,7 @@ def main(argv=None):
             "threads": args.threads,
         },
         "device": "cuda" if torch.cuda.is_available() else "cpu",
-        "environment": environment(imblearn=imblearn.__version__),
+        "environment": env,
         "wall_seconds": wall,
     }, path=output)
 

@@ -40,7 +40,6 @@ The project's goal: GANSampler >= 5x faster than CTGAN at equal or better
 two-sample accuracy.
 """
 
-import argparse
 import statistics
 import sys
 import time
@@ -52,7 +51,7 @@ import torch
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import train_test_split
 
-from benchmarks._common import environment, fit_ctgan_timed, pin_threads, write_result
+from benchmarks._common import fit_ctgan_timed, make_parser, setup, write_result
 from skgan import GANSampler, MLPDiscriminator, MLPGenerator
 
 N_FEATURES = 10
@@ -167,9 +166,7 @@ def compare_settings(X_train, X_val, epochs):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="5,000 rows and 2 epochs instead of 20,000 and 10")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads for both libraries")
+    parser = make_parser(__doc__, quick="5,000 rows and 2 epochs instead of 20,000 and 10", threads=2)
     parser.add_argument("--epochs", type=int, default=None, help="epochs E at equal epochs (default 10; 2 quick)")
     parser.add_argument("--compare-settings", type=int, default=0, metavar="EPOCHS",
                         help="also fit each candidate GANSampler setting for EPOCHS epochs and print "
@@ -184,7 +181,7 @@ def main(argv=None):
         sys.exit(2)
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", category=UserWarning)
-    pin_threads(args.threads)
+    env = setup(args, device="cpu", ctgan=getattr(ctgan, "__version__", "unknown"))
 
     n_rows = 5_000 if args.quick else 20_000
     epochs = args.epochs or (2 if args.quick else 10)
@@ -291,7 +288,7 @@ def main(argv=None):
     record = {
         "benchmark": "ctgan_comparison", "quick": args.quick, "figures": figures, "settings": run_settings,
         "per_epoch_seconds": {"ctgan": ct_durations, "gansampler": sk_durations},
-        "device": "cpu", "environment": environment(ctgan=getattr(ctgan, "__version__", "unknown")),
+        "device": "cpu", "environment": env,
         "wall_seconds": time.perf_counter() - wall,
     }
     if tuning is not None:

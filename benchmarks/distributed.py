@@ -31,7 +31,6 @@ all-reduce model, printing the assumptions beside the figures. Writes
 (from the repository root).
 """
 
-import argparse
 import os
 import statistics
 import tempfile
@@ -42,7 +41,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from benchmarks._common import environment, write_result
+from benchmarks._common import make_parser, setup, write_result
 
 #: Assumed interconnects for the projection: (name, bus bandwidth in bytes/s, latency per ring hop in s).
 INTERCONNECTS = {
@@ -206,19 +205,19 @@ def compare(n_rows, b, epochs, batch_norm):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smoke run: few rows and epochs")
+    parser = make_parser(__doc__, quick="few rows and epochs", threads=False)
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument("--batch-size", type=int, default=64, help="rows per rank per step (b)")
     parser.add_argument("--epochs", type=int, default=4)
     args = parser.parse_args()
     n_rows, epochs = (2048, 2) if args.quick else (args.rows, args.epochs)
     b = args.batch_size
+    env = setup(args, device="cpu", rows=n_rows, batch_size_per_rank=b, epochs=epochs)
     runs = [compare(n_rows, b, epochs, batch_norm) for batch_norm in (True, False)]
     plain = runs[1]
     n_parameters = sum(plain["parameters"].values())
     report = {
-        "environment": environment(rows=n_rows, batch_size_per_rank=b, epochs=epochs),
+        "environment": env,
         "runs": runs,
         "projection": projection(plain["step_compute_seconds"], n_parameters, b),
         "assumptions": {

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks._common import ROOT, _reset_peak, _status_kb, environment, write_result
+from benchmarks._common import ROOT, _reset_peak, _status_kb, make_parser, setup, write_result
 
 GIB = 1 << 30
 
@@ -131,13 +131,11 @@ def report_line(name, s):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a 256 MiB file and a 32 MiB baseline")
+    parser = make_parser(__doc__, quick="a 256 MiB file and a 32 MiB baseline", threads=2)
     parser.add_argument("--rows", type=int, default=1 << 20, help="rows of the file (default: 2**20)")
     parser.add_argument("--features", type=int, default=1024, help="features (default: 1024; 4 GiB in all)")
     parser.add_argument("--baseline-rows", type=int, default=1 << 17, help="rows fitted in memory (512 MiB)")
     parser.add_argument("--batch-size", type=int, default=4096)
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     parser.add_argument("--hidden", type=int, default=16, help="width of the networks' two hidden layers")
     parser.add_argument("--dir", default=None, help="folder for the temporary file (default: the system's)")
     parser.add_argument("--probe", default=None, help=argparse.SUPPRESS)
@@ -145,6 +143,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.probe:
         return probe(args.probe, args.mode, args.baseline_rows, args.batch_size, args.threads, args.hidden)
+    env = setup(args, device="cpu")  # the threads of the probes, which pin their own
     if args.quick:
         args.rows, args.baseline_rows = 1 << 16, 1 << 13
     folder = Path(tempfile.mkdtemp(prefix="skgan-memmap-", dir=args.dir))
@@ -164,7 +163,7 @@ def main(argv=None):
     ratio = streamed["extra_anon_mib_per_gib"] / in_memory["extra_anon_mib_per_gib"]
     print(f"  extra anonymous memory per GiB of X: memmap / in memory = {ratio:.4f}")
     write_result({
-        "environment": environment(),
+        "environment": env,
         "command": " ".join(["python -m benchmarks.memmap", *(sys.argv[1:] if argv is None else argv)]),
         "memmap": streamed, "in_memory": in_memory, "extra_per_gib_ratio": ratio,
     }, "memmap_quick" if args.quick else "memmap")

@@ -29,11 +29,11 @@ import numpy as np
 import torch
 
 from benchmarks._common import (
-    environment,
+    make_parser,
     peak_extra_mb,
-    pin_threads,
     print_probe,
     probe_in_subprocess,
+    setup,
     timed,
     write_result,
 )
@@ -89,15 +89,12 @@ def probe(n, defaults, device):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--output", default=None)
+    parser = make_parser(__doc__, quick="3,000 x 3,000 instead of 20,000 x 20,000", device=True, output=True)
     parser.add_argument("--probe", choices=["statistic", "defaults"], help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    threads = pin_threads(args.threads)
+    env = setup(args)
+    threads = env["threads"]
     device = torch.device(args.device)
     n = args.n or (3000 if args.quick else 20000)
     if args.probe:
@@ -115,7 +112,7 @@ def main(argv=None):
     mem_def = probe_in_subprocess("benchmarks.metrics_mmd", "--probe", "defaults", *extra)
     err = direct_error(device)
     report = {
-        "environment": environment(device=str(device), quick=args.quick),
+        "environment": env,
         "n": n, "d": D, "threads": threads,
         "matmul_gflops": rate / 1e9,
         "floor_s": floor,

@@ -28,11 +28,12 @@ import numpy as np
 import torch
 
 from benchmarks._common import (
-    environment,
+    make_parser,
     peak_extra_mb,
     pin_threads,
     print_probe,
     probe_in_subprocess,
+    setup,
     timed,
     write_result,
 )
@@ -76,11 +77,7 @@ def memory_probe(which, n, device, threads):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 x 2,000 instead")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--output", default=None)
+    parser = make_parser(__doc__, quick="2,000 x 2,000 instead", blas=True, device=True, output=True)
     parser.add_argument("--memory-probe", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -89,7 +86,8 @@ def main(argv=None):
         return
 
     wall0 = time.perf_counter()
-    threads = pin_threads(args.threads, blas=True)
+    env = setup(args, prdc_threads_note="prdc uses sklearn pairwise_distances(n_jobs=8)")
+    threads = env["threads"]
     n = 2000 if args.quick else 10_000
     repeat = 3 if args.quick else 2
     real, synth = make_data(n)
@@ -123,7 +121,7 @@ def main(argv=None):
                      "data": "N(0, 1) real, N(0.1, 1.1^2) synthetic"},
         "results": {"skgan_s": t_ours, "values": ours._asdict(), "peak_extra_mb": mem_ours},
         "baseline": baseline,
-        "environment": environment(prdc_threads_note="prdc uses sklearn pairwise_distances(n_jobs=8)"),
+        "environment": env,
         "wall_time_s": wall,
     }
     print(f"PRDC, {n} real x {n} synthetic rows, d={D}, k={K}, device={args.device}, {threads} torch threads")

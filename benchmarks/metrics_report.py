@@ -13,14 +13,13 @@ against the goal (60 s on 2 cores), and writes
 (from the repository root; needs pandas).
 """
 
-import argparse
 import time
 
 import numpy as np
 import pandas as pd
 
 import skgan
-from benchmarks._common import environment, pin_threads, write_result
+from benchmarks._common import make_parser, setup, write_result
 
 GOAL_SECONDS = 60.0
 
@@ -44,11 +43,8 @@ def table(n, rng, shift=0.0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5,000 rows instead of 50,000")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    args = parser.parse_args(argv)
-    pin_threads(args.threads)
+    args = make_parser(__doc__, quick="5,000 rows instead of 50,000").parse_args(argv)
+    env = setup(args)
     n = 5000 if args.quick else 50000
     rng = np.random.RandomState(0)
     real, holdout, synthetic = table(n, rng), table(n, rng), table(n, rng, shift=0.2)
@@ -66,7 +62,7 @@ def main(argv=None):
                     **{f"{family}_seconds": seconds for family, seconds in report.seconds.items()}},
         "settings": {"n_rows": n, "n_columns": real.shape[1], "goal_seconds": GOAL_SECONDS},
         "report": report.rows,
-        "environment": environment(),
+        "environment": env,
     }
     write_result(result, "metrics_report_quick" if args.quick else "metrics_report")
 

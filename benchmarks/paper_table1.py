@@ -38,7 +38,6 @@ same settings replaces the earlier one. A Figure 2 style sample grid goes to
 (from the repository root).
 """
 
-import argparse
 import json
 import platform
 import time
@@ -47,7 +46,7 @@ import numpy as np
 import torch
 from sklearn.decomposition import PCA
 
-from benchmarks._common import RESULTS, environment, load_mnist, pin_threads, result_path, write_result
+from benchmarks._common import RESULTS, load_mnist, make_parser, result_path, setup, write_result
 from skgan import GANSampler
 from skgan._training import OPTIMIZERS
 from skgan.losses import LOSSES
@@ -64,11 +63,8 @@ PAPER_TABLE1 = {
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="1 minute of training on 10,000 images, 1,000 test images (a smoke test)")
-    parser.add_argument("--data", default=None,
-                        help="path of mnist.npz (default: $SKGAN_MNIST or ../shared/data/mnist.npz)")
+    parser = make_parser(__doc__, quick="1 minute of training on 10,000 images, 1,000 test images",
+                         device="auto", seed=True, mnist="--data")
     budget = parser.add_mutually_exclusive_group()
     budget.add_argument("--minutes", type=float, default=None, help="training budget in minutes (default 30)")
     budget.add_argument("--epochs", type=int, default=None, help="train exactly this many epochs instead")
@@ -97,11 +93,8 @@ def parse_args(argv):
                         help="test rows scored (default all 10,000; 1,000 with --quick)")
     parser.add_argument("--n-train", type=int, default=None,
                         help="first training images used (default all 50,000; 10,000 with --quick)")
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save-model", default=None, metavar="PATH",
                         help="also save the trained GANSampler there (skgan.load reads it back)")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    parser.add_argument("--device", default="auto", help="torch device for training and evaluation")
     args = parser.parse_args(argv)
     if args.minutes is None and args.epochs is None:
         args.minutes = 1.0 if args.quick else 30.0
@@ -317,7 +310,7 @@ def main(argv=None):
     args = parse_args(argv)
     wall = time.perf_counter()
     X_train, X_val, X_test = load_mnist(args.data, n_train=args.n_train, n_test=args.n_test)
-    pin_threads(args.threads)
+    env = setup(args)
     budget = f"{args.epochs} epochs" if args.epochs is not None else f"{args.minutes:g} minutes"
     print(f"Training on {len(X_train):,} MNIST images for {budget} ({torch.get_num_threads()} threads)", flush=True)
     gan, train_seconds = train(args, X_train)
@@ -375,7 +368,7 @@ def main(argv=None):
         "wall_seconds": time.perf_counter() - wall,
         "figure": figure_path.name,
         "device_name": torch.cuda.get_device_name(0) if device.startswith("cuda") else platform.processor() or "cpu",
-        "environment": environment(),
+        "environment": env,
     }
     print()
     record_run(result_path(f"paper_table1{suffix}"), run)

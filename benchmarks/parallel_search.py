@@ -25,7 +25,6 @@ with --quick).
 (from the repository root).
 """
 
-import argparse
 import contextlib
 import os
 import time
@@ -35,7 +34,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV
 
-from benchmarks._common import environment, pin_threads, write_result
+from benchmarks._common import make_parser, pin_threads, setup, write_result
 from skgan import GANSampler, MLPDiscriminator, MLPGenerator
 
 GRID = {"learning_rate": [1e-4, 2e-4, 5e-4, 1e-3], "latent_dim": [16, 32]}
@@ -90,12 +89,12 @@ def local_cluster(n_workers):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a few epochs per fit (a smoke run)")
+    parser = make_parser(__doc__, quick="a few epochs per fit", threads=False)
     parser.add_argument("--max-iter", type=int, default=None, help="epochs per fit (default 80; 2 with --quick)")
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes, 1 thread each")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds; the fastest of each way counts")
     args = parser.parse_args(argv)
+    env = setup(args, device="cpu")  # the threads: each way pins its own
     max_iter = args.max_iter or (2 if args.quick else 80)
     cores = joblib.cpu_count()
     X = load_digits().data / 16.0
@@ -150,7 +149,7 @@ def main(argv=None):
     name = "parallel_search_quick" if args.quick else "parallel_search"
     write_result({
         "benchmark": "parallel_search", "quick": args.quick, "figures": figures, "settings": settings,
-        "device": "cpu", "environment": environment(), "wall_seconds": time.perf_counter() - wall,
+        "device": "cpu", "environment": env, "wall_seconds": time.perf_counter() - wall,
     }, name)
 
 

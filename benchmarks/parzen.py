@@ -38,12 +38,13 @@ import torch
 from scipy.special import logsumexp
 
 from benchmarks._common import (
-    environment,
     load_mnist,
+    make_parser,
     mnist_path,
     peak_extra_mb,
     print_probe,
     probe_in_subprocess,
+    setup,
     timed,
     write_result,
 )
@@ -139,13 +140,9 @@ def memory_probe(name, n, m, d, device, data, mnist):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 x 2,000 instead")
-    parser.add_argument("--device", default="cpu")
+    parser = make_parser(__doc__, quick="2,000 x 2,000 instead", threads=False, device=True, output=True,
+                         mnist="--mnist")
     parser.add_argument("--data", choices=["uniform", "mnist"], default="uniform")
-    parser.add_argument("--mnist", default=None,
-                        help="path of mnist.npz (default: $SKGAN_MNIST or ../shared/data/mnist.npz)")
-    parser.add_argument("--output", default=None)
     parser.add_argument("--memory-probe", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--m", type=int, default=None, help=argparse.SUPPRESS)
@@ -156,6 +153,7 @@ def main(argv=None):
                      args.data, args.mnist)
         return
 
+    env = setup(args)
     wall0 = time.perf_counter()
     device = torch.device(args.device)
     n = m = 2000 if args.quick else 10_000
@@ -244,7 +242,7 @@ def main(argv=None):
         },
         "results": results,
         "baselines": baselines,
-        "environment": environment(),
+        "environment": env,
         "wall_time_s": wall,
     }
 

@@ -32,7 +32,7 @@ from functools import partial
 import numpy as np
 import torch
 
-from benchmarks._common import environment, peak_extra_mb, pin_threads, print_probe, probe_in_subprocess, write_result
+from benchmarks._common import make_parser, peak_extra_mb, print_probe, probe_in_subprocess, setup, write_result
 from skgan import GANSampler, _generation
 from skgan._noise import NOISE_BLOCK
 
@@ -95,14 +95,12 @@ def memory_probe(n_features, n_rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100,000 rows instead")
+    parser = make_parser(__doc__, quick="100,000 rows instead", threads=2)
     parser.add_argument("--features", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    pin_threads(args.threads)
+    env = setup(args, device="cpu")
     if args.memory_probe:
         memory_probe(args.features, args.rows)
         return
@@ -156,7 +154,7 @@ def main(argv=None):
             "threads": torch.get_num_threads(),
         },
         "device": "cpu",
-        "environment": environment(),
+        "environment": env,
         "wall_seconds": time.perf_counter() - wall0,
     }
     print(f"sampling {n_rows:,} rows x {args.features} features, {torch.get_num_threads()} threads")

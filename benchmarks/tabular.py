@@ -91,7 +91,17 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import _tables
-from benchmarks._common import RESULTS, ROOT, environment, fit_ctgan_timed, pin_threads, timed, write_result
+from benchmarks._common import (
+    RESULTS,
+    ROOT,
+    environment,
+    fit_ctgan_timed,
+    make_parser,
+    pin_threads,
+    setup,
+    timed,
+    write_result,
+)
 
 # --------------------------------------------------------------------------- settings (tune here)
 
@@ -435,14 +445,11 @@ def summarise(tables):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="400-row tables, 5 epochs: a smoke run")
+    parser = make_parser(__doc__, quick="400-row tables, 5 epochs", threads=1, blas=True, seed=SEED,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tables", nargs="+", default=list(_tables.DEFAULT_TABLES),
                         help=f"tables to run, or 'all' (default: {' '.join(_tables.DEFAULT_TABLES)})")
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS, help="models to run")
-    parser.add_argument("--threads", type=int, default=1, help="torch and BLAS threads for every model (default 1)")
-    parser.add_argument("--seed", type=int, default=SEED, help="seed of every model (default 0)")
     parser.add_argument("--moment-weight", type=float, default=None,
                         help="skgan's moment_weight (default: its own, 'auto')")
     parser.add_argument("--train-rows", type=int, default=None,
@@ -478,7 +485,8 @@ def main(argv=None):
     warnings.filterwarnings("ignore", category=FutureWarning)
     wall = time.perf_counter()
     ctgan_ran = "ctgan" in args.models and ensure_ctgan(args.tables, args, epochs)
-    threads = pin_threads(args.threads, blas=True)
+    env = setup(args, device="cpu", pandas=pd.__version__)
+    threads = env["threads"]
     print(f"\nCTGAN {epochs} epochs, skgan {skgan_settings('skgan', args.quick)['max_iter']} "
           f"(skgan_fast {skgan_settings('skgan_fast', args.quick)['max_iter']}), {threads} torch thread(s); "
           "C2ST AUC 0.5 is perfect; TSTR on the held-out rows")
@@ -511,7 +519,7 @@ def main(argv=None):
                     "on synthetic rows, accuracy and macro F1 on the holdout",
             "reuse_ctgan": args.reuse_ctgan,
         },
-        "environment": environment(ctgan=sorted(v for v in ctgan_versions if v), pandas=pd.__version__),
+        "environment": dict(env, ctgan=sorted(v for v in ctgan_versions if v)),
         "wall_seconds": time.perf_counter() - wall,
     }
     write_result(record, args.out or result_name(args))

@@ -48,11 +48,12 @@ import pandas as pd
 
 from benchmarks._common import (
     ROOT,
-    environment,
+    make_parser,
     peak_extra_mb,
     pin_threads,
     print_probe,
     probe_in_subprocess,
+    setup,
     timed,
     write_result,
 )
@@ -204,7 +205,7 @@ def memory_probe(rows, seed, threads, out):
     print_probe(extra)
 
 
-def run_memory(args):
+def run_memory(args, env):
     rows = args.rows or (50_000 if args.quick else 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "probe.json"
@@ -223,7 +224,7 @@ def run_memory(args):
         "figures": {"rows": rows, "columns": 20, "process_peak_mb": peak, "fit_peak_extra_mb": extra,
                     "ratio_to_goal": peak / MEMORY_GOAL_MB if peak else None,
                     "goal_below_4gb": bool(peak is not None and peak < MEMORY_GOAL_MB), **details},
-        "environment": environment(pandas=pd.__version__),
+        "environment": env,
     }
     write_result(record, "tabular_encoder_memory_quick" if args.quick else "tabular_encoder_memory")
 
@@ -232,14 +233,11 @@ def run_memory(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="10,000 rows (memory mode: 50,000)")
+    parser = make_parser(__doc__, quick="10,000 rows; memory mode 50,000", threads=1, blas=True, seed=True,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", choices=("synthetic", "randhie"), default="synthetic",
                         help="multi-modal synthetic columns (default) or randhie resampled")
     parser.add_argument("--rows", type=int, default=None, help="rows (default 100,000; memory mode 1,000,000)")
-    parser.add_argument("--threads", type=int, default=1, help="torch and BLAS threads (default 1)")
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=1, help="best of this many timings (default 1)")
     parser.add_argument("--memory", action="store_true", help="peak memory of GANSampler(max_iter=1).fit instead")
     parser.add_argument("--ctgan-python", default=str(DEFAULT_PYTHON))
@@ -250,11 +248,11 @@ def main(argv=None):
     if args.memory_probe:
         memory_probe(args.rows, args.seed, args.threads, args.probe_out)
         return
-    if args.memory:
-        run_memory(args)
+    env = setup(args, device="cpu", pandas=pd.__version__)
+    if args.memory:  # in a probe process, with the same threads
+        run_memory(args, env)
         return
     args.rows = args.rows or (10_000 if args.quick else 100_000)
-    pin_threads(args.threads, blas=True)
     if args.ctgan_side:
         print(json.dumps(measure_data_transformer(make_data(args.data, args.rows, args.seed), args.repeat)))
         return
@@ -296,7 +294,7 @@ def main(argv=None):
                      "data_transformer": "DataTransformer().fit(df, discrete_columns=[]) (ctgan 0.12.1 defaults: "
                                          "max_clusters 10, weight_threshold 0.005)",
                      "reconstruction": "mean |X - inverse_transform(transform(X))| / std(X) per column"},
-        "environment": environment(pandas=pd.__version__),
+        "environment": env,
         "wall_seconds": time.perf_counter() - wall,
     }
     name = "tabular_encoder" + ("" if args.data == "synthetic" else f"_{args.data}") + ("_quick" if args.quick else "")

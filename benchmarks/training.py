@@ -15,14 +15,13 @@ whose CPU mask is drawn from uniforms.
 (from the repository root).
 """
 
-import argparse
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from benchmarks._common import environment, pin_threads, write_result
+from benchmarks._common import make_parser, setup, write_result
 from skgan import GANSampler, MLPDiscriminator, MLPGenerator
 
 
@@ -67,11 +66,8 @@ def hand_written_epochs(X, generator_spec, discriminator_spec, latent_dim, batch
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller data and fewer epochs")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    args = parser.parse_args(argv)
-    pin_threads(args.threads)
+    args = make_parser(__doc__, quick="smaller data and fewer epochs").parse_args(argv)
+    env = setup(args, device="cpu")
     n_rows, n_features, n_epochs, n_rounds = (5_000, 64, 2, 2) if args.quick else (20_000, 64, 2, 4)
     latent_dim, batch_size, lr = 100, 64, 2e-4
     X = np.random.RandomState(0).uniform(-1, 1, size=(n_rows, n_features))
@@ -121,7 +117,7 @@ def main(argv=None):
     name = "training_quick" if args.quick else "training"
     write_result({
         "benchmark": "training", "quick": args.quick, "figures": figures, "settings": settings,
-        "device": "cpu", "environment": environment(), "wall_seconds": time.perf_counter() - wall,
+        "device": "cpu", "environment": env, "wall_seconds": time.perf_counter() - wall,
     }, name)
 
 

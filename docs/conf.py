@@ -165,7 +165,8 @@ def _resolve_reexport(app, env, node, contnode):
             candidates.append("skgan." + ".".join(parts[cut:]))
     else:
         for module in ("skgan", modname, "skgan.metrics", "skgan.networks", "skgan.losses", "skgan.augmentation",
-                       "skgan.persistence", "skgan.plotting", "skgan.cli", "skgan.demo"):
+                       "skgan.persistence", "skgan.exceptions", "skgan.training", "skgan.plotting", "skgan.cli",
+                       "skgan.demo"):
             if module:
                 candidates.append(f"{module}.{target}")
     for candidate in candidates:

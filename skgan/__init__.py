@@ -1,6 +1,6 @@
 """skgan: generative adversarial networks as scikit-learn estimators."""
 
-from . import callbacks, losses, metrics, networks, preprocessing
+from . import callbacks, exceptions, losses, metrics, networks, preprocessing, training
 from ._sampler import GANSampler
 from ._training import GoodfellowSGD
 from ._version import __version__ as __version__
@@ -24,7 +24,7 @@ from .networks import (
     MLPGenerator,
     ModuleFactory,
 )
-from .persistence import load
+from .persistence import load, save
 
 __all__ = [
     "AugmentedEstimator",
@@ -47,11 +47,14 @@ __all__ = [
     "WassersteinGPLoss",
     "callbacks",
     "evaluate",
+    "exceptions",
     "load",
     "losses",
     "metrics",
     "networks",
     "preprocessing",
+    "save",
+    "training",
     "paper_parzen_evaluation",
     "parzen_log_likelihood",
     "parzen_score",

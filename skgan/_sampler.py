@@ -7,23 +7,24 @@ import torch
 from sklearn.base import BaseEstimator, DensityMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from . import _fit_plan as plan
-from . import _model_file
 from ._arguments import MAX_SEED, check_positive_int
 from ._distributed import process_group, sharded_rows
-from ._fitted import FittedAttribute, state_to_plain
+from ._fitted import FittedAttribute
 from ._generation import requested_labels
-from ._plain import params_to_config
 from ._threads import thread_budget
-from ._training import OPTIMIZERS
+from ._training import OPTIMIZERS, TrainingSteps
 from .losses import LOSSES
 from .metrics import mean_and_std_error, parzen_log_likelihood
 from .networks import DISCRIMINATORS, GENERATORS, ModuleFactory
+from .persistence._api import model_file_class
+from .persistence._api import save as save_model
 from .preprocessing import TabularEncoder
 
 
+@model_file_class
 class GANSampler(DensityMixin, BaseEstimator):
     """Generative adversarial network with a Parzen-window density score.
 
@@ -524,12 +525,43 @@ class GANSampler(DensityMixin, BaseEstimator):
             self.__dict__.clear()
             self.__dict__.update(previous)
             raise
-        finally:
-            self.__dict__.pop("_run", None)
 
-    def _prepare_checkpoint(self):
-        """During fit: make the fitted state complete, so that ``save`` writes a loadable model."""
-        plan.finish_fit(self, self._run.training, None, self._run.X_val, self._run.candidates)
+    def training_steps(self):
+        """The class whose steps train the networks: override it in a subclass to change a step.
+
+        Each fit builds one instance of the returned class with the fit's
+        :class:`~skgan.training.TrainingContext` and calls its
+        ``discriminator_step`` and ``generator_step`` for every minibatch
+        (see :class:`~skgan.training.TrainingSteps`). The epochs, the
+        minibatches, their random draws, the callbacks and interrupts stay
+        the estimator's.
+
+        Returns
+        -------
+        steps : type
+            :class:`~skgan.training.TrainingSteps` or a subclass of it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import torch
+        >>> from skgan import GANSampler
+        >>> from skgan.training import TrainingSteps
+        >>> class ClippedSteps(TrainingSteps):  # the discriminator's gradients clipped to norm 1
+        ...     def update_discriminator(self, loss):
+        ...         stepper = self.context.discriminator_stepper
+        ...         stepper.backward(loss)
+        ...         stepper.unscale()
+        ...         torch.nn.utils.clip_grad_norm_(self.context.discriminator.parameters(), max_norm=1.0)
+        ...         stepper.step()
+        >>> class ClippedGAN(GANSampler):
+        ...     def training_steps(self):
+        ...         return ClippedSteps
+        >>> X = np.random.RandomState(0).normal(size=(100, 2))
+        >>> ClippedGAN(max_iter=2, n_parzen_samples=100, random_state=0).fit(X).n_iter_
+        2
+        """
+        return TrainingSteps
 
     def sample(self, n_samples=1, *, y=None, conditions=None, random_state=None):
         """Generate rows from the trained generator.
@@ -599,10 +631,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         """
         check_is_fitted(self)
         state = self._fitted
-        if state.table is None:
-            X = validate_data(self, X, dtype=np.float64, reset=False)
-        else:
-            X = state.score_rows(plan.validated_table(self, X, None, state)[0])
+        X = state.codec.check_rows(self, X)
         with sharded_rows(process_group(self.distributed, self.device_)):  # collective inside a process group
             return parzen_log_likelihood(X, state.parzen_window(), self.bandwidth_, device=self.device_)
 
@@ -642,7 +671,6 @@ class GANSampler(DensityMixin, BaseEstimator):
 
     def __getstate__(self):
         state = super().__getstate__()
-        state.pop("_run", None)
         if "_fitted" in state:
             state["_fitted"] = state["_fitted"].for_pickle()
         return state
@@ -678,7 +706,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         See Also
         --------
         skgan.load : Load a saved estimator.
-        skgan.persistence.save : The same, as a function.
+        skgan.save : The same, as a function.
 
         Examples
         --------
@@ -694,7 +722,4 @@ class GANSampler(DensityMixin, BaseEstimator):
         True
         >>> folder.cleanup()
         """
-        check_is_fitted(self)
-        config = params_to_config(self.get_params(deep=False))
-        state = state_to_plain(self._fitted, self.n_features_in_, getattr(self, "feature_names_in_", None))
-        _model_file.write(path, config, state)
+        save_model(self, path)

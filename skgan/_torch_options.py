@@ -14,6 +14,7 @@ import inspect
 from numbers import Real
 
 from ._training import OPTIMIZERS
+from .persistence._validators import short_repr
 
 #: ``torch.compile``'s keyword arguments that skgan passes on.
 COMPILE_KEYS = ("fullgraph", "dynamic", "backend", "mode", "options", "disable")
@@ -48,22 +49,22 @@ def check_compile_options(value, name="compile"):
     if value is True:
         return {}
     if not isinstance(value, dict):
-        raise ValueError(f"{name} must be a bool or a dict of torch.compile arguments, got {_show(value)}.")
+        raise ValueError(f"{name} must be a bool or a dict of torch.compile arguments, got {short_repr(value)}.")
     unknown = sorted(str(key) for key in value if key not in COMPILE_KEYS)
     if unknown:
         raise ValueError(f"{name} has unknown keys {unknown}; skgan passes on only {list(COMPILE_KEYS)}.")
     options = dict(value)
     for key in ("fullgraph", "disable"):
         if key in options and not isinstance(options[key], bool):
-            raise ValueError(f"{name}[{key!r}] must be True or False, got {_show(options[key])}.")
+            raise ValueError(f"{name}[{key!r}] must be True or False, got {short_repr(options[key])}.")
     if "dynamic" in options and not (options["dynamic"] is None or isinstance(options["dynamic"], bool)):
-        raise ValueError(f"{name}['dynamic'] must be True, False or None, got {_show(options['dynamic'])}.")
+        raise ValueError(f"{name}['dynamic'] must be True, False or None, got {short_repr(options['dynamic'])}.")
     backend = options.get("backend", "inductor")
     if not (backend in COMPILE_BACKENDS if isinstance(backend, str) else callable(backend)):
         raise ValueError(f"{name}['backend'] must be one of {list(COMPILE_BACKENDS)} (or your own callable), "
-                         f"got {_show(backend)}.")
+                         f"got {short_repr(backend)}.")
     if not isinstance(options.get("mode"), (str, type(None))) or options.get("mode") not in COMPILE_MODES:
-        raise ValueError(f"{name}['mode'] must be one of {list(COMPILE_MODES)}, got {_show(options.get('mode'))}.")
+        raise ValueError(f"{name}['mode'] must be one of {list(COMPILE_MODES)}, got {short_repr(options.get('mode'))}.")
     if "options" in options:
         options["options"] = _inductor_options(options["options"], name)
         if options.get("mode") is not None and options["options"]:
@@ -75,16 +76,16 @@ def _inductor_options(value, name):
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ValueError(f"{name}['options'] must be a dict of inductor options, got {_show(value)}.")
+        raise ValueError(f"{name}['options'] must be a dict of inductor options, got {short_repr(value)}.")
     for key, item in value.items():
         if key not in COMPILE_OPTIONS:
             raise ValueError(
-                f"{name}['options'] has the key {_show(key)}, which skgan does not pass on: only the "
+                f"{name}['options'] has the key {short_repr(key)}, which skgan does not pass on: only the "
                 f"switches {list(COMPILE_OPTIONS)} are allowed (options that name programs, paths or "
                 "directories never are)."
             )
         if not isinstance(item, bool):
-            raise ValueError(f"{name}['options'][{key!r}] must be True or False, got {_show(item)}.")
+            raise ValueError(f"{name}['options'][{key!r}] must be True or False, got {short_repr(item)}.")
     return dict(value)
 
 
@@ -104,17 +105,17 @@ def check_optimizer_kwargs(optimizer, kwargs, name="optimizer_kwargs"):
     if kwargs is None:
         return None
     if not isinstance(kwargs, dict):
-        raise ValueError(f"{name} must be a dict or None, got {_show(kwargs)}.")
+        raise ValueError(f"{name} must be a dict or None, got {short_repr(kwargs)}.")
     if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {_show(optimizer)}.")
+        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {short_repr(optimizer)}.")
     allowed = optimizer_keys(optimizer)
     for key, value in kwargs.items():
         if key not in allowed:
-            raise ValueError(f"{name} has the key {_show(key)}, which optimizer={optimizer!r} does not take; "
+            raise ValueError(f"{name} has the key {short_repr(key)}, which optimizer={optimizer!r} does not take; "
                              f"it takes {list(allowed)}.")
         if not is_number_option(value):
             raise ValueError(f"{name}[{key!r}] must be a number, a boolean, None or a list of numbers, "
-                             f"got {_show(value)}.")
+                             f"got {short_repr(value)}.")
     return dict(kwargs)
 
 
@@ -125,8 +126,3 @@ def is_number_option(value):
     return isinstance(value, (list, tuple)) and len(value) <= 16 and all(
         isinstance(item, Real) for item in value
     )
-
-
-def _show(value, limit=60):
-    text = " ".join(repr(value).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -138,9 +138,12 @@ def test_progress_shows_on_the_main_process_only():
 
 
 def test_the_tables_encoder_shows_progress_on_the_main_process_only():
-    sampler = GANSampler(verbose=1)
-    assert plan.table_encoder(sampler, 0, is_main_process=True).verbose == 1
-    assert plan.table_encoder(sampler, 0, is_main_process=False).verbose == 0
+    from skgan._codecs import TableCodec
+
+    for is_main_process, shown in ((True, 1), (False, 0)):
+        verbose = plan.shown_verbosity(1, is_main_process)
+        assert verbose == shown
+        assert TableCodec()._fresh_encoder(0, verbose).verbose == shown
 
 
 def test_shards_cover_the_rows_once():

@@ -25,7 +25,7 @@ def expected():
 
 
 def test_the_format_version_is_still_1():
-    assert VERSION == 1  # a new version needs an upgrade of these files in skgan._model_file.UPGRADES
+    assert VERSION == 1  # a new version needs an upgrade of these files in skgan.persistence._format.UPGRADES
 
 
 def test_a_conditional_model_file_of_version_1_loads_and_samples_as_before(expected):

@@ -23,7 +23,7 @@ import pytest
 import torch
 
 import skgan
-from skgan._model_file import STALE_AFTER_SECONDS, digest, remove_stale_temporaries
+from skgan.persistence._format import STALE_AFTER_SECONDS, digest, remove_stale_temporaries
 from skgan._torch_options import check_compile_options, check_optimizer_kwargs
 
 from ._utils import tiny_sampler
@@ -315,7 +315,7 @@ def test_memory_and_time_bombs_are_refused_cheaply(models, tmp_path, kind):
 
 def test_the_format_tag_and_version_lead_the_pickle(models):
     """The header that load reads first, without unpickling: the first keys of the saved dict."""
-    from skgan._model_file import _head_values
+    from skgan.persistence._format import _head_values
 
     with zipfile.ZipFile(models / "plain.skgan") as archive:
         head = archive.read("archive/data.pkl")[:4096]

@@ -200,4 +200,4 @@ def test_a_fit_s_moments_take_the_condition_vectors(monkeypatch):
     assert set(widths) == {3}  # the class labels, one-hot
     widths.clear()
     gan = GANSampler(max_iter=1, batch_size=32, bandwidth=1.0, random_state=0).fit(table)
-    assert set(widths) == {gan._fitted.table.condition_width}  # training-by-sampling's condition vectors
+    assert set(widths) == {gan._fitted.codec.condition_width}  # training-by-sampling's condition vectors

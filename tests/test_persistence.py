@@ -87,7 +87,7 @@ def test_round_trip_of_every_parameter_kind(tmp_path):
     assert loaded.generator.get_params() == {**gan.generator.get_params(), "hidden_layer_sizes": (8, 6)}
     assert loaded.discriminator == "mlp" and loaded.loss == "minimax" and loaded.noise == "uniform"
     assert loaded.best_validation_score_ == gan.best_validation_score_ is not None
-    assert loaded._fitted.scaling.output_range == (0.0, 1.0)
+    assert loaded._fitted.codec.scaling.output_range == (0.0, 1.0)
     np.testing.assert_array_equal(loaded.sample(20), gan.sample(20))
     np.testing.assert_array_equal(loaded.score_samples(X), gan.score_samples(X))
 
@@ -287,7 +287,7 @@ def test_damaged_contents_fail_the_checksum(model_path, damage):
 
 
 def test_inconsistent_contents_with_a_valid_checksum_are_a_value_error(model_path):
-    from skgan._model_file import digest
+    from skgan.persistence._format import digest
 
     contents = torch.load(model_path, weights_only=True)
     del contents["state"]["generator_"]["0.weight"]

@@ -46,6 +46,6 @@ def test_a_block_is_checked(kind, start, stop, match):
 def test_the_fitted_scaling_describes_the_columns_the_networks_see():
     X = np.random.RandomState(0).normal(size=(60, 5))
     gan = tiny_sampler(max_iter=1, bandwidth=1.0).fit(X)
-    assert gan._fitted.scaling.output_layout == OutputLayout.continuous(5)
+    assert gan._fitted.codec.scaling.output_layout == OutputLayout.continuous(5)
     coded = tiny_sampler(max_iter=1, bandwidth=1.0, transformer=PCA(2)).fit(X)
-    assert coded._fitted.scaling.output_layout == OutputLayout.continuous(2)
+    assert coded._fitted.codec.scaling.output_layout == OutputLayout.continuous(2)

@@ -13,7 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from torch import nn
 
 from skgan import GANSampler, MLPGenerator
-from skgan import _fit_plan as fit_plan
+from skgan import _fit_run as fit_run
 from skgan.callbacks import Callback, EarlyStopping
 from skgan.callbacks import _parzen_validation as validation_module
 
@@ -63,14 +63,14 @@ def test_sample_shape_units_and_bounds(X):
 )
 def test_data_is_scaled_to_the_generator_output_range(X, activation, low, high):
     gan = tiny_sampler(bandwidth=1.0, generator=MLPGenerator((16,), output_activation=activation)).fit(X)
-    Z = gan._fitted.scaling.to_model(X)
+    Z = gan._fitted.codec.scaling.to_model(X)
     if low is None:  # unbounded output: standardised
         np.testing.assert_allclose(Z.mean(0), 0, atol=1e-9)
         np.testing.assert_allclose(Z.std(0), 1, rtol=1e-9)
     else:
         np.testing.assert_allclose(Z.min(0), low, atol=1e-9)
         np.testing.assert_allclose(Z.max(0), high, atol=1e-9)
-    np.testing.assert_allclose(gan._fitted.scaling.to_data(Z), X, rtol=1e-12)
+    np.testing.assert_allclose(gan._fitted.codec.scaling.to_data(Z), X, rtol=1e-12)
 
 
 def test_constant_feature_is_reproduced_exactly():
@@ -169,7 +169,7 @@ def test_fixed_and_candidate_bandwidths(X):
 
 
 def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
-    import skgan._fit_plan
+    import skgan._fit_run
 
     seen = {}
 
@@ -177,7 +177,7 @@ def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
         seen["X_val"] = X_val
         return candidates[0]
 
-    monkeypatch.setattr(skgan._fit_plan, "select_bandwidth", spy)
+    monkeypatch.setattr(skgan._fit_run, "select_bandwidth", spy)
     gan = tiny_sampler(validation_fraction=0.25).fit(X)
     X_val = seen["X_val"]
     assert X_val.shape == (30, 3)
@@ -185,7 +185,7 @@ def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch):
     assert held_out.sum() == 30
     # the data scaling was fitted on the other 90 rows only
     X_train = X[~held_out]
-    np.testing.assert_allclose(gan._fitted.scaling.center_, (X_train.min(0) + X_train.max(0)) / 2)
+    np.testing.assert_allclose(gan._fitted.codec.scaling.center_, (X_train.min(0) + X_train.max(0)) / 2)
 
 
 # --- networks and parameters ---------------------------------------------
@@ -504,23 +504,23 @@ def interrupt_once(monkeypatch, module, name):
 
 def test_interrupt_during_bandwidth_selection_keeps_the_fit(X, monkeypatch):
     complete = tiny_sampler().fit(X)
-    interrupt_once(monkeypatch, fit_plan, "select_bandwidth")
+    interrupt_once(monkeypatch, fit_run, "select_bandwidth")
     with pytest.warns(UserWarning, match="Interrupted after training; kept the 3 completed epoch.*not chosen"):
         gan = kept(tiny_sampler().fit, X)
     assert gan.n_iter_ == 3
     for a, b in zip(gan.generator_.parameters(), complete.generator_.parameters(), strict=True):
         assert torch.equal(a, b)
     assert_same_state(list(gan._fitted.optimizer_state), list(complete._fitted.optimizer_state))
-    assert gan.bandwidth_ == np.sort(fit_plan.bandwidth_candidates("cv", X))[5]  # the middle candidate
+    assert gan.bandwidth_ == np.sort(fit_run.bandwidth_candidates("cv", np.max(X.max(0) - X.min(0))))[5]  # the middle candidate
     assert np.isfinite(gan.score(X)) and np.all(np.isfinite(gan.sample(5)))
     gan.partial_fit(X)  # trains on and chooses it again
-    assert gan.n_iter_ == 4 and gan.bandwidth_ in fit_plan.bandwidth_candidates("cv", X)
+    assert gan.n_iter_ == 4 and gan.bandwidth_ in fit_run.bandwidth_candidates("cv", np.max(X.max(0) - X.min(0)))
 
 
 def test_interrupted_bandwidth_selection_of_a_warm_start_keeps_the_earlier_bandwidth(X, monkeypatch):
     gan = tiny_sampler(warm_start=True, bandwidth=[0.3, 0.5, 0.9, 2.0]).fit(X)
     earlier = gan.bandwidth_
-    interrupt_once(monkeypatch, fit_plan, "select_bandwidth")
+    interrupt_once(monkeypatch, fit_run, "select_bandwidth")
     with pytest.warns(UserWarning, match=f"bandwidth_ is {earlier:.6g}"):
         kept(gan.fit, X)
     assert gan.n_iter_ == 6 and gan.bandwidth_ == earlier
@@ -535,7 +535,7 @@ def test_interrupt_while_early_stopping_restores_keeps_the_last_epoch(X, monkeyp
     assert gan.n_iter_ == complete.n_iter_
     for a, b in zip(gan.generator_.parameters(), complete.generator_.parameters(), strict=True):
         assert torch.equal(a, b)
-    assert gan.bandwidth_ == np.sort(fit_plan.bandwidth_candidates("cv", X))[5]  # a Ctrl-C stops the work
+    assert gan.bandwidth_ == np.sort(fit_run.bandwidth_candidates("cv", np.max(X.max(0) - X.min(0))))[5]  # a Ctrl-C stops the work
 
 
 def test_interrupt_during_the_held_out_score_keeps_the_epoch(X, monkeypatch):
@@ -559,13 +559,13 @@ def test_interrupt_during_the_held_out_score_keeps_the_epoch(X, monkeypatch):
 def test_a_second_interrupt_aborts(X, monkeypatch):
     earlier = tiny_sampler().fit(X)
     expected = earlier.sample(10)
-    interrupt_once(monkeypatch, fit_plan, "select_bandwidth")
+    interrupt_once(monkeypatch, fit_run, "select_bandwidth")
     earlier.set_params(discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt"), max_iter=5)
     with pytest.raises(KeyboardInterrupt):  # once in epoch 3, once choosing the bandwidth
         earlier.fit(X)
     assert earlier.n_iter_ == 3
     np.testing.assert_array_equal(earlier.sample(10), expected)
-    interrupt_once(monkeypatch, fit_plan, "select_bandwidth")
+    interrupt_once(monkeypatch, fit_run, "select_bandwidth")
     with pytest.raises(KeyboardInterrupt):
         tiny_sampler(max_iter=5, discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt")).fit(X)
 
@@ -674,7 +674,7 @@ def test_sample_same_rows_whatever_the_rows_per_generator_call(X, monkeypatch):
     z = torch.cat(list(noise_blocks(n, gan.latent_dim, gan.noise, seed)))
     with torch.no_grad():
         Z = gan.generator_(z).double().numpy()
-    scaling = gan._fitted.scaling
+    scaling = gan._fitted.codec.scaling
     expected = (Z - scaling.model_center_) * scaling.data_per_model_ + scaling.center_
     assert rows.dtype == np.float64 and rows.shape == (n, X.shape[1])
     # (sampling folds the batch norms into the linear layers: float32 rounding)

@@ -70,8 +70,8 @@ def test_standardised_rows_match_up_to_rounding(tmp_path, X32):
     in_memory = tiny_sampler(bandwidth=0.5, generator=generator).fit(X32)
     streamed = tiny_sampler(bandwidth=0.5, generator=generator).fit(memmap(tmp_path, X32))
     for name in ("center_", "data_per_model_"):
-        np.testing.assert_allclose(getattr(streamed._fitted.scaling, name),
-                                   getattr(in_memory._fitted.scaling, name), rtol=1e-12)
+        np.testing.assert_allclose(getattr(streamed._fitted.codec.scaling, name),
+                                   getattr(in_memory._fitted.codec.scaling, name), rtol=1e-12)
 
 
 def test_a_transformer_reads_the_memmap_into_memory(tmp_path, X32):
@@ -84,7 +84,7 @@ class HeldOut(Callback):
     """Records how many rows the fit holds out."""
 
     def on_fit_begin(self, estimator, **kwargs):
-        self.n_held_out_ = len(estimator._run.X_val)
+        self.n_held_out_ = len(kwargs["run"].X_val)
 
 
 def test_the_held_out_rows_are_capped(tmp_path, monkeypatch):

@@ -201,9 +201,9 @@ def test_an_array_of_text_is_a_table():
 
 
 def test_training_rows_are_encoded_in_chunks_into_one_float32_array(table, fitted, monkeypatch):
-    import skgan._tabular as tabular
+    import skgan._codecs._table as tabular
 
     monkeypatch.setattr(tabular, "_CHUNK", 7)
-    rows = fitted._fitted.table.model_rows(table, np.float32)
+    rows = fitted._fitted.codec.model_rows(table, np.float32)
     assert rows.dtype == np.float32
     np.testing.assert_array_equal(rows, fitted.encoder_.transform(table).astype(np.float32))

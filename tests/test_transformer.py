@@ -204,7 +204,7 @@ def test_the_networks_train_on_the_scaled_codes(X, monkeypatch):
     monkeypatch.setattr(sampler_module, "train_gan", recording_train_gan)
     gan = tiny_sampler(transformer=PCA(2), bandwidth=1.0, warm_start=True).fit(X)  # no rows held out
     gan.fit(X)  # a warm start trains on the same codes
-    expected = gan._fitted.scaling.codes.to_model(gan.transformer_.transform(X))
+    expected = gan._fitted.codec.scaling.codes.to_model(gan.transformer_.transform(X))
     assert len(trained_on) == 2
     for X_model in trained_on:
         np.testing.assert_allclose(X_model.numpy(), expected, rtol=1e-6, atol=1e-6)

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from .._noise import sample_noise
 from .._random import generator_for
 from ..networks._common import pack_size
+from ._batches import BatchSource
 from ._callbacks import CallbackList
 from ._execution import local_execution
 from ._moments import MomentMatching
 from ._precision import Stepper, autocast_context
+from ._steps import TrainingContext, TrainingSteps
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,22 @@ class TrainingState:
     def optimizers(self):
         return (self.g_optimizer, self.d_optimizer)
 
-    def snapshot(self):
-        """A copy of the modules' weights (and the average's count) and the optimizers' state, for :meth:`restore`."""
-        return [copy.deepcopy(part.state_dict()) for part in (*self.modules, *self.optimizers)]
+    def snapshot(self, into=None):
+        """A copy of the modules' weights (and the average's count) and the optimizers' state, for :meth:`restore`.
+
+        ``into``, an earlier snapshot of this state that is no longer needed
+        (nor restored from), is refilled and returned instead of a new copy:
+        its tensors take the current values in place, without new memory,
+        where their shapes still match. The training loop takes one after
+        every epoch this way.
+        """
+        parts = [part.state_dict() for part in (*self.modules, *self.optimizers)]
+        if into is None or len(into) != len(parts):
+            return [copy.deepcopy(part) for part in parts]
+        targets, sources = [], []
+        refilled = [_refill(old, new, targets, sources) for old, new in zip(into, parts, strict=True)]
+        _copy_all(targets, sources)
+        return refilled
 
     def restore(self, snapshot):
         """Back to ``snapshot``, which stays intact (training may continue from the restored state)."""
@@ -82,6 +96,47 @@ class TrainingState:
     def train(self, mode=True):
         self.generator.train(mode)
         self.discriminator.train(mode)
+
+
+def _refill(old, new, targets, sources):
+    """``new`` (a state dict, or a value in one) kept in ``old``'s containers and tensors where they match.
+
+    Matching tensors are only collected (into ``targets``, from ``sources``):
+    the caller copies them. Anything else is a deep copy of ``new``.
+    """
+    if isinstance(new, torch.Tensor):
+        if (isinstance(old, torch.Tensor) and old.layout == new.layout == torch.strided and not new.is_quantized
+                and old.dtype == new.dtype and old.device == new.device and old.shape == new.shape
+                and old.stride() == new.stride()):
+            targets.append(old)
+            sources.append(new)
+            return old
+        return copy.deepcopy(new)
+    if isinstance(new, dict) and type(old) is type(new) and list(old) == list(new):
+        for key, value in new.items():
+            old[key] = _refill(old[key], value, targets, sources)
+        if hasattr(new, "_metadata"):  # a module's state dict: the versions of its layers' formats
+            old._metadata = copy.deepcopy(new._metadata)
+        return old
+    if isinstance(new, list) and type(old) is list and len(old) == len(new):
+        old[:] = [_refill(o, n, targets, sources) for o, n in zip(old, new, strict=True)]
+        return old
+    return copy.deepcopy(new)
+
+
+def _copy_all(targets, sources):
+    """``target.copy_(source)`` for each pair, in one call per device where torch has it."""
+    by_device = {}
+    for target, source in zip(targets, sources, strict=True):
+        pair = by_device.setdefault(target.device, ([], []))
+        pair[0].append(target)
+        pair[1].append(source)
+    for device_targets, device_sources in by_device.values():
+        if hasattr(torch, "_foreach_copy_"):
+            torch._foreach_copy_(device_targets, device_sources)
+        else:
+            for target, source in zip(device_targets, device_sources, strict=True):
+                target.copy_(source)
 
 
 @dataclass
@@ -104,13 +159,6 @@ class TrainingResult:
     before: list = None
 
 
-def _real_batches(n_samples, batch_size, n_steps, device, generator=None):
-    """Indices of ``n_steps`` minibatches from fresh permutations of the rows."""
-    n_perms = -(-n_steps * batch_size // n_samples)
-    order = torch.cat([torch.randperm(n_samples, device=device, generator=generator) for _ in range(n_perms)])
-    return order[: n_steps * batch_size].view(n_steps, batch_size)
-
-
 def packed_batch_size(batch_size, discriminator):
     """``batch_size`` rounded down to a whole number of packs of a PacGAN discriminator (``pac`` rows each)."""
     pac = pack_size(discriminator)
@@ -124,7 +172,11 @@ def packed_batch_size(batch_size, discriminator):
     return batch_size - batch_size % pac
 
 
-def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None, execution=None):
+#: The keys of the steps' losses that every epoch record holds, in the order of the loop's sums.
+_D_KEYS = ("d_loss", "d_real", "d_fake")
+
+
+def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None, execution=None, steps=None):
     """Train ``state``'s networks on the rows of tensor ``X`` for the epochs numbered ``epochs``.
 
     One epoch is one pass of the discriminator over the data in minibatches
@@ -147,6 +199,11 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     generator on ``X``'s device (:func:`skgan._random.fit_random`), or from
     torch's global generator outside a fit.
 
+    The loop runs the epochs; each step's draws come from a
+    :class:`BatchSource`, and the steps themselves are those of ``steps``, a
+    :class:`TrainingSteps` subclass (None: ``TrainingSteps``), built once
+    with the call's :class:`TrainingContext` and set up before the first epoch.
+
     ``callbacks`` (a :class:`~skgan._training.CallbackList`) hears
     ``on_epoch_begin``, ``on_batch_end`` (only callbacks that define it) and,
     with the networks in evaluation mode, ``on_epoch_end`` with the epoch's
@@ -159,9 +216,12 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     data-parallel execution, the first one propagates). The networks end in
     evaluation mode.
     """
+    steps = TrainingSteps if steps is None else steps
+    if not (isinstance(steps, type) and issubclass(steps, TrainingSteps)):
+        raise TypeError(f"steps must be a TrainingSteps subclass (the class, not an instance), got {steps!r}.")
     callbacks = CallbackList([]) if callbacks is None else callbacks
     execution = local_execution() if execution is None else execution
-    loss, latent_dim, noise, d_steps = game.loss, game.latent_dim, game.noise, game.d_steps
+    d_steps = game.d_steps
     n_samples, device, n_ranks = X.shape[0], X.device, execution.world_size
     if n_samples < n_ranks:
         raise ValueError(f"A data-parallel fit on {n_ranks} processes needs at least {n_ranks} rows, got {n_samples}.")
@@ -170,106 +230,78 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     n_g_steps = -(-max(1, n_samples // drawn) // d_steps)
     n_d_steps = n_g_steps * d_steps
     result = TrainingResult()
-    generator, discriminator, average = state.generator, state.discriminator, state.average
-    last_good = result.before = state.snapshot()
+    result.before = state.snapshot()
     rng = generator_for(device)
-    forwards = execution.forward_modules(generator, discriminator, game.compile_options)
-    g_forward, d_forward, judge = forwards
-    share = execution.share
+    forwards = execution.forward_modules(state.generator, state.discriminator, game.compile_options)
+    moments = None
+    if game.moment_weight:
+        reduce = execution.mean_over_processes if n_ranks > 1 else None
+        moments = MomentMatching(game.moment_weight, mean_over_processes=reduce)
+    context = TrainingContext(
+        state, game, execution, *forwards,
+        generator_stepper=Stepper(state.g_optimizer, device, game.autocast_dtype),
+        discriminator_stepper=Stepper(state.d_optimizer, device, game.autocast_dtype),
+        autocast=autocast_context(device, game.autocast_dtype), rng=rng, device=device, batch_size=batch_size,
+        conditions=conditions, moments=moments,
+    )
+    source = BatchSource(X, drawn, n_d_steps, game.latent_dim, game.noise, execution, rng, y=y, conditions=conditions)
+    trainer = steps(context)
+    trainer.setup()
+    return _run_epochs(state, context, trainer, source, epochs, callbacks, result, n_g_steps)
+
+
+def _run_epochs(state, context, trainer, source, epochs, callbacks, result, n_g_steps):
+    """The epochs of :func:`train_gan`: its steps, records, events, and stops (diverged, asked, interrupted)."""
+    execution, device, d_steps, n_d_steps = context.execution, context.device, context.game.d_steps, source.n_steps
+    forwards = (context.generator_forward, context.discriminator_forward, context.judge)
+    discriminator_step, generator_step = trainer.discriminator_step, trainer.generator_step
+    discriminator_batch, generator_batch = source.discriminator_batch, source.generator_batch
+    generator, average, hears_batches = state.generator, state.average, callbacks.hears_batches
+    no_grad = torch.no_grad()
+    last_good, spare = result.before, None  # spare: a snapshot no longer needed, whose tensors the next one reuses
 
     def train_mode(mode=True):  # the networks and the modules of their forward passes (which may be twins)
         state.train(mode)
         for module in forwards:
             module.train(mode)
-
-    autocast = autocast_context(device, game.autocast_dtype)
-    g_step = Stepper(state.g_optimizer, device, game.autocast_dtype)
-    d_step = Stepper(state.d_optimizer, device, game.autocast_dtype)
-    hears_batches = callbacks.hears_batches
-    moments = None
-    if game.moment_weight:
-        reduce = execution.mean_over_processes if n_ranks > 1 else None
-        moments = MomentMatching(game.moment_weight, mean_over_processes=reduce)
-    n_classes = None if y is None else int(y.max()) + 1
-
-    def condition_vectors(labels):  # the one-hot conditions of a minibatch's rows, or None
-        if not labels:
-            return None
-        return labels[0] if conditions is not None else torch.nn.functional.one_hot(labels[0], n_classes)
     try:
         for epoch in epochs:
             start = time.perf_counter()
             train_mode()
             callbacks.on_epoch_begin(epoch)
-            if conditions is None:
-                batches = _real_batches(n_samples, drawn, n_d_steps, device, rng)
-            else:  # each step draws its rows with its conditions
-                batches = range(n_d_steps)
+            source.start_epoch(epoch)
             sums = torch.zeros(4, device=device)  # d_loss, D(x), D(G(z)), g_loss
+            extra = {}  # any other values the steps return: key -> [sum, count]
             with execution.row_draws():  # a data-parallel step's dropout, penalty and Gumbel draws: its rows'
-                for step, rows in enumerate(batches, start=1):
-                    if conditions is not None:
-                        keys = conditions.draw(drawn, rng)
-                        rows, keys = share(conditions.rows(keys, rng)), share(keys)
-                        labels = (conditions.vectors(keys),)
-                    else:
-                        rows = share(rows)
-                        labels = () if y is None else (y[rows],)
-                    real = X[rows]
-                    with autocast:
-                        with torch.no_grad():
-                            z = share(sample_noise(drawn, latent_dim, noise, generator=rng, device=device))
-                            fake = g_forward(z, *labels)
-                        real_out = d_forward(real, *labels).float()
-                        fake_out = d_forward(fake, *labels).float()
-                    if moments is not None:
-                        moments.observe(real, condition_vectors(labels))
-                    d_loss = loss.discriminator_loss(real_out, fake_out)
-                    penalty = loss.penalty(discriminator, real, fake.float(), labels)
-                    d_step(d_loss if penalty is None else d_loss + penalty)
-                    sums[:3] += torch.stack(
-                        [d_loss.detach(), loss.report(real_out.detach()).mean(), loss.report(fake_out.detach()).mean()]
-                    )
+                for step in range(1, n_d_steps + 1):
+                    losses = discriminator_step(discriminator_batch(step))
+                    with no_grad:
+                        sums[:3] += torch.stack([losses["d_loss"], losses["d_real"], losses["d_fake"]])
+                        if len(losses) > 3:
+                            _add_extra(extra, losses)
                     g_loss = None
                     if step % d_steps == 0:
-                        z = share(sample_noise(drawn, latent_dim, noise, generator=rng, device=device))
-                        if conditions is not None:
-                            keys = share(conditions.draw(drawn, rng))
-                            labels = (conditions.vectors(keys),)
-                        elif y is not None:
-                            labels = (y[share(torch.randint(n_samples, (drawn,), device=device, generator=rng))],)
-                        with autocast:
-                            fake = g_forward(z, *labels)
-                            fake_out = judge(fake, *labels).float()
-                        g_loss = loss.generator_loss(fake_out)
-                        if conditions is not None:
-                            g_loss = g_loss + conditions.penalty(fake, keys)
-                        if moments is not None:
-                            g_loss = g_loss + moments.penalty(fake, condition_vectors(labels))
-                        g_step(g_loss)
-                        sums[3] += g_loss.detach()
+                        g_losses = generator_step(generator_batch(step))
+                        g_loss = g_losses["g_loss"]
+                        with no_grad:
+                            sums[3] += g_loss
+                            if len(g_losses) > 1:
+                                _add_extra(extra, g_losses)
                         if average is not None:
                             average.update(generator)
                     if hears_batches:
-                        g_loss = None if g_loss is None else g_loss.detach()
-                        callbacks.on_batch_end(step, d_loss=d_loss.detach(), g_loss=g_loss)
+                        callbacks.on_batch_end(step, d_loss=losses["d_loss"], g_loss=g_loss)
             for optimizer in (state.g_optimizer, state.d_optimizer):
                 if hasattr(optimizer, "on_epoch_end"):  # epoch-based schedules
                     optimizer.on_epoch_end()
-            d_loss, d_real, d_fake, g_loss = execution.mean_over_processes(sums).tolist()
-            record = {
-                "epoch": epoch,
-                "d_loss": d_loss / n_d_steps,
-                "g_loss": g_loss / n_g_steps,
-                "d_real": d_real / n_d_steps,
-                "d_fake": d_fake / n_d_steps,
-                "dur": time.perf_counter() - start,
-            }
-            if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
+            record = _epoch_record(epoch, sums, extra, execution, n_d_steps, n_g_steps)
+            record["dur"] = time.perf_counter() - start
+            if not (math.isfinite(record["d_loss"]) and math.isfinite(record["g_loss"])):
                 state.restore(last_good)
                 result.stop_reason, result.stopped_at_epoch = "diverged", epoch
                 break
-            last_good = state.snapshot()
+            completed = state.snapshot(into=spare)
+            last_good, spare = completed, (None if last_good is result.before else last_good)
             result.n_epochs += 1
             train_mode(False)
             if execution.agree(callbacks.on_epoch_end(record)):  # rank 0's decision, on every rank
@@ -285,6 +317,33 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
         train_mode(False)
     result.last_completed = last_good
     return result
+
+
+def _add_extra(extra, losses):
+    """Add the values of ``losses`` beyond the record's own keys to the epoch's ``extra`` sums."""
+    for key, value in losses.items():
+        if key not in _D_KEYS and key != "g_loss":
+            entry = extra.setdefault(key, [0.0, 0])
+            entry[0] = entry[0] + value
+            entry[1] += 1
+
+
+def _epoch_record(epoch, sums, extra, execution, n_d_steps, n_g_steps):
+    """The epoch's record of mean losses over its steps (and over the processes), without its duration."""
+    if extra:  # one message: the loop's sums and the steps' other values
+        totals = [torch.as_tensor(total, dtype=sums.dtype, device=sums.device).reshape(1) for total, _ in
+                  extra.values()]
+        sums = torch.cat([sums, *totals])
+    d_loss, d_real, d_fake, g_loss, *others = execution.mean_over_processes(sums).tolist()
+    record = {
+        "epoch": epoch,
+        "d_loss": d_loss / n_d_steps,
+        "g_loss": g_loss / n_g_steps,
+        "d_real": d_real / n_d_steps,
+        "d_fake": d_fake / n_d_steps,
+    }
+    record.update((key, total / count) for (key, (_, count)), total in zip(extra.items(), others, strict=True))
+    return record
 
 
 def report_stop(result, n_before):

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_consistent_length, validate_data
 
 from .._arguments import seed_of
 from .._sampler import GANSampler
-from .._tabular import is_table
+from .._codecs import is_table
 from ._imblearn_compat import (
     _SAMPLING_STRATEGY_CONSTRAINTS,
     _check_target_type,

@@ -5,7 +5,7 @@ from numbers import Integral
 
 from sklearn.utils._param_validation import Interval
 
-from .._plain import check_savable
+from ..persistence._api import check_can_save, save
 from ._base import Callback
 from ._monitor import Best, monitored_value
 
@@ -72,7 +72,7 @@ class Checkpoint(Callback):
     def on_fit_begin(self, estimator, **kwargs):
         """Check the parameters, and that the estimator can be saved, before any epoch is spent."""
         self._validate_params()
-        check_savable(estimator.get_params(deep=False))
+        check_can_save(estimator)
         self._best = Best(self.lower_is_better)
         self.saved_epochs_ = []
 
@@ -87,6 +87,6 @@ class Checkpoint(Callback):
         elif self.monitor is None:
             due = True
         if due and kwargs.get("is_main_process", True):  # in a data-parallel fit, rank 0 writes
-            estimator._prepare_checkpoint()
-            estimator.save(os.fspath(self.path).format(epoch=epoch))
+            kwargs["run"].complete_state()  # the fit so far as a loadable model: the bandwidth chosen
+            save(estimator, os.fspath(self.path).format(epoch=epoch))
             self.saved_epochs_.append(epoch)

@@ -25,6 +25,7 @@ import numpy as np
 from sklearn.mixture import BayesianGaussianMixture
 
 from .._frames import is_frame
+from ..persistence._validators import check, check_bool, check_float, check_keys, check_list
 from ._layout import OutputBlock
 
 NUMPY_DTYPES = (
@@ -113,40 +114,11 @@ def from_tagged(item, where):
     return value
 
 
-def check(condition, where, message):
-    """Raise the ValueError of a malformed plain dict unless ``condition``."""
-    if not condition:
-        raise ValueError(f"Malformed TabularEncoder values: {where} {message}.")
-
-
-def check_keys(plain, keys, where):
-    check(isinstance(plain, dict), where, f"must be a dict, got {type(plain).__name__}")
-    check(set(plain) == set(keys), where, f"must have the keys {sorted(keys)}, got {sorted(map(str, plain))}")
-
-
-def check_bool(value, where):
-    check(isinstance(value, bool), where, f"must be true or false, got {value!r}")
-    return value
-
-
-def check_float(value, where):
-    check(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value), where,
-          f"must be a finite number, got {value!r}")
-    return float(value)
-
-
 def unique_values(items, where):
     values = [from_tagged(item, f"{where}[{i}]") for i, item in enumerate(check_list(items, where))]
     check(len(set(values)) == len(values), where, "must not repeat a value")
     check(all(not (isinstance(v, float) and math.isnan(v)) for v in values), where, "must not hold NaN")
     return values
-
-
-def check_list(items, where, length=None):
-    check(isinstance(items, list), where, f"must be a list, got {type(items).__name__}")
-    if length is not None:
-        check(len(items) == length, where, f"must have {length} entries, got {len(items)}")
-    return items
 
 
 # -- column types -----------------------------------------------------------------------------------------------------

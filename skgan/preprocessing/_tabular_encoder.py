@@ -13,6 +13,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_array, check
 
 from .._arguments import MAX_SEED
 from .._frames import is_frame
+from ..exceptions import InvalidModelFile
 from ._columns import (
     KINDS,
     NUMPY_DTYPES,
@@ -530,7 +531,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     @classmethod
     def from_plain(cls, values):
-        """A fitted encoder from :meth:`to_plain`'s values, every one checked (a ValueError if malformed).
+        """A fitted encoder from :meth:`to_plain`'s values, every one checked (an InvalidModelFile if malformed).
 
         Parameters
         ----------
@@ -549,8 +550,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         >>> TabularEncoder.from_plain({"format": "something else"})
         Traceback (most recent call last):
         ...
-        ValueError: Malformed TabularEncoder values: ...
+        skgan.exceptions.InvalidModelFile: Malformed TabularEncoder values: ...
         """
+        try:
+            return cls._from_checked_plain(values)
+        except InvalidModelFile as error:
+            raise InvalidModelFile(f"Malformed TabularEncoder values: {error}.") from None
+
+    @classmethod
+    def _from_checked_plain(cls, values):
         check_keys(values, ("format", "version", "params", "output", "columns"), "the dict")
         check(values["format"] == FORMAT, "['format']", f"must be {FORMAT!r}, got {values['format']!r}")
         check(values["version"] in READABLE_VERSIONS, "['version']",
@@ -560,7 +568,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         try:
             encoder._validate_params()
         except ValueError as error:
-            raise ValueError(f"Malformed TabularEncoder values: ['params']: {error}") from None
+            raise InvalidModelFile(f"['params']: {str(error).rstrip('.')}") from None
         output = values["output"]
         check(output in OUTPUTS, "['output']", f"must be one of {list(OUTPUTS)}, got {output!r}")
         labels, columns = [], []
@@ -584,7 +592,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         try:
             encoder._set_columns(labels, columns, output)
         except ValueError as error:
-            raise ValueError(f"Malformed TabularEncoder values: ['columns']: {error}") from None
+            raise InvalidModelFile(f"['columns']: {str(error).rstrip('.')}") from None
         encoder.n_features_in_ = len(labels)
         if output == "frame" and all(isinstance(label, str) for label in labels):
             encoder.feature_names_in_ = np.asarray(labels, dtype=object)

@@ -20,7 +20,7 @@ pickle over :data:`MAX_PICKLE_BYTES` or a foreign format are refused there.
 After loading, values that unfold to more than the file's size (a tensor
 expanded or viewed many times, a string referenced many times) are refused
 before the checksum touches them. What ``config`` and ``state`` mean is not
-this module's business: see :mod:`skgan._plain` and :mod:`skgan._fitted`,
+this module's business: see :mod:`._parameters` and :mod:`._state`,
 which raise :class:`InvalidModelFile` for values a fit could not have
 written.
 """
@@ -40,7 +40,8 @@ from pathlib import Path
 
 import torch
 
-from ._version import __version__
+from .._version import __version__
+from ..exceptions import InvalidModelFile
 
 #: Identifies an skgan model file.
 FORMAT = "skgan.GANSampler"
@@ -67,10 +68,6 @@ _HEAD_BYTES = 4096
 _TEMPORARY = re.compile(r"\.skgan-(\d+)-[a-z0-9_]{8}\.tmp")
 #: A temporary file this old, whose writer process is gone, is left over from a killed save.
 STALE_AFTER_SECONDS = 15 * 60
-
-
-class InvalidModelFile(ValueError):
-    """A model file holds a value that a fit could not have written (the message says which)."""
 
 
 def write(path, config, state):

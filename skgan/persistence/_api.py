@@ -25,19 +25,34 @@ sources only. Callbacks are not saved: a model file loads without them.
 
 import warnings
 
+import numpy as np
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.validation import check_is_fitted
 
-from . import _model_file
-from ._device import resolve_device
-from ._fit_plan import chooses_bandwidth
-from ._fitted import attach, saved_device, state_from_plain
-from ._model_file import FORMAT, VERSION, InvalidModelFile
-from ._plain import params_from_config
-from ._sampler import GANSampler
-from .metrics._checks import check_bandwidths
+from .._device import resolve_device
+from .._fitted import attach
+from ..exceptions import InvalidModelFile
+from ..metrics._checks import check_bandwidths
+from . import _format
+from ._format import FORMAT
+from ._parameters import check_savable, params_from_config, params_to_config
+from ._state import saved_device, state_from_plain, state_to_plain
 
-__all__ = ["FORMAT", "VERSION", "load", "save"]
+#: The estimator class of each model-file format tag: the estimator registers itself (:func:`model_file_class`),
+#: so that this package, below the estimator, builds it without importing it.
+_CLASSES = {}
+
+
+def model_file_class(cls):
+    """Register ``cls`` (a class decorator) as the estimator that :func:`load` builds from a model file."""
+    _CLASSES[FORMAT] = cls
+    return cls
+
+
+def check_can_save(estimator):
+    """A ValueError, before any fit is spent, when ``save`` could not write ``estimator`` (its parameters)."""
+    check_savable(estimator.get_params(deep=False))
 
 
 def save(estimator, path):
@@ -77,7 +92,7 @@ def save(estimator, path):
     >>> import os, tempfile
     >>> import numpy as np
     >>> from skgan import GANSampler
-    >>> from skgan.persistence import load, save
+    >>> from skgan import load, save
     >>> X = np.random.RandomState(0).normal(size=(100, 2))
     >>> gan = GANSampler(latent_dim=4, max_iter=2, n_parzen_samples=100, random_state=0).fit(X)
     >>> folder = tempfile.TemporaryDirectory()
@@ -87,12 +102,15 @@ def save(estimator, path):
     True
     >>> folder.cleanup()
     """
-    if type(estimator) is not GANSampler:
+    if not isinstance(estimator, _CLASSES[FORMAT]):
         raise ValueError(
             f"skgan can save only GANSampler estimators to its model file, got {type(estimator).__name__}; "
             "use pickle or joblib for other objects."
         )
-    estimator.save(path)
+    check_is_fitted(estimator)
+    config = params_to_config(estimator.get_params(deep=False))
+    state = state_to_plain(estimator._fitted, estimator.n_features_in_, getattr(estimator, "feature_names_in_", None))
+    _format.write(path, config, state)
 
 
 def load(path, *, device=None):
@@ -153,15 +171,15 @@ def load(path, *, device=None):
     >>> folder.cleanup()
     """
     requested = None if device is None else resolve_device(device)
-    config, plain_state = _model_file.read(path)
+    config, plain_state = _format.read(path)
     try:
         estimator = _estimator(config)
         target = _target_device(saved_device(plain_state), requested)
         state, n_features_in, feature_names_in = state_from_plain(plain_state, target)
     except InvalidModelFile as exc:
-        raise _model_file.invalid(path, exc) from None
-    except _model_file.DAMAGE as exc:
-        raise _model_file.corrupted(path, exc) from None
+        raise _format.invalid(path, exc) from None
+    except _format.DAMAGE as exc:
+        raise _format.corrupted(path, exc) from None
     attach(estimator, state, n_features_in, feature_names_in)
     return estimator
 
@@ -169,15 +187,16 @@ def load(path, *, device=None):
 def _estimator(config):
     """A GANSampler with the saved parameters, checked as ``__init__``'s own are (``_parameter_constraints``)."""
     params = params_from_config(config)
-    unknown = sorted(set(params) - set(GANSampler().get_params(deep=False)))
+    cls = _CLASSES[FORMAT]
+    unknown = sorted(set(params) - set(cls().get_params(deep=False)))
     if unknown:
         raise InvalidModelFile(f"it has unknown parameters {unknown}")
-    estimator = GANSampler(**params)
+    estimator = cls(**params)
     try:
         estimator._validate_params()
     except InvalidParameterError as exc:
         raise InvalidModelFile(str(exc).rstrip(".")) from None
-    if chooses_bandwidth(estimator.bandwidth) and not isinstance(estimator.bandwidth, str):
+    if not isinstance(estimator.bandwidth, str) and np.ndim(estimator.bandwidth) > 0:  # candidates
         try:
             check_bandwidths(estimator.bandwidth, name="its bandwidth candidates")
         except ValueError as exc:

@@ -1,29 +1,37 @@
-"""Tables in and out of a fit: encoded columns, the space scores are computed in, conditions on columns.
+"""Mixed tables: encoded columns, the space scores are computed in, conditions on columns.
 
 A fit on a table (a pandas DataFrame with integer, boolean, categorical or
-text columns, or missing values) keeps a :class:`TableFit`: the fitted
+text columns, or missing values) keeps a :class:`TableCodec`: the fitted
 :class:`~skgan.preprocessing.TabularEncoder` that turns rows into the
 networks' columns and generated columns back into rows with the table's
 dtypes; the :class:`~skgan.metrics._encoding.DistanceEncoding` of the
 training rows, the space the Parzen score is computed in (standardised
 numbers and one-hot categories, so that scores of two models of one table
 compare); and the category frequencies of the discrete columns the
-generator is conditioned on (training-by-sampling). A fit on a numeric
-DataFrame keeps only a :class:`FrameShape`, to give its samples back as a
-DataFrame.
+generator is conditioned on (training-by-sampling). A new kind of column is
+a column encoder of :mod:`skgan.preprocessing` (see docs/architecture.md):
+this codec follows from the encoder's blocks.
 """
 
-from dataclasses import dataclass, field
 from numbers import Real
 
 import numpy as np
 from scipy import sparse
+from sklearn.base import clone
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, column_or_1d, validate_data
 
-from ._model_file import InvalidModelFile
-from ._plain import short_repr
-from ._training import ConditionSampler
-from .metrics._encoding import DistanceEncoding, is_frame
-from .preprocessing import TabularEncoder
+from .._frames import is_frame, take_rows
+from .._random import fit_random
+from .._training import ConditionSampler, table_moment_weight
+from ..exceptions import InvalidModelFile
+from ..metrics._encoding import DistanceEncoding
+from ..networks import output_range
+from ..persistence._validators import column_label
+from ..preprocessing import TabularEncoder
+from ..preprocessing._scaling import AffineScaling
+from ._arrays import scaling_from_plain, scaling_to_plain
+from ._interface import DataCodec, check_networks_see_rows, network_sizes
 
 #: Rows encoded at a time when only a summary of the encoded rows is needed.
 _CHUNK = 65536
@@ -53,64 +61,97 @@ def is_table(X):
     return False
 
 
-def take_rows(X, indices):
-    """Rows ``indices`` of an array or a DataFrame."""
-    return X.iloc[indices] if is_frame(X) else X[indices]
+def validated_table(estimator, X, y, reset):
+    """A table (a DataFrame, or a 2-D array) of at least 2 rows, and its labels checked."""
+    if sparse.issparse(X):
+        raise TypeError("A tabular encoder needs a DataFrame or a dense array, got a sparse matrix.")
+    if not is_frame(X):
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"Expected a 2-D table of rows, got an array of shape {X.shape}.")
+    X = validate_data(estimator, X, skip_check_array=True, reset=reset)
+    if len(X) < 2:
+        raise ValueError(f"Found a table with {len(X)} row(s) while a minimum of 2 is required by GANSampler.")
+    if y is not None:
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+    return X, y
 
 
-@dataclass
-class FrameShape:
-    """The columns and dtypes of a numeric DataFrame, to give generated rows back as one."""
+class TableCodec(DataCodec):
+    """A mixed table (see the module docstring).
 
-    columns: list
-    dtypes: list
-
-    @classmethod
-    def of(cls, X):
-        return cls(list(X.columns), [str(dtype) for dtype in X.dtypes]) if is_frame(X) else None
-
-    def to_frame(self, rows):
-        import pandas as pd
-
-        frame = pd.DataFrame(rows, columns=self.columns)
-        return frame.astype(dict(zip(self.columns, self.dtypes, strict=True)))
-
-    def to_plain(self):
-        return {"columns": [_column_label(c) for c in self.columns], "dtypes": list(self.dtypes)}
-
-    @classmethod
-    def from_plain(cls, values, n_features):
-        if not isinstance(values, dict) or set(values) != {"columns", "dtypes"}:
-            raise InvalidModelFile("its frame description is not a dict of columns and dtypes")
-        columns, dtypes = values["columns"], values["dtypes"]
-        if not (isinstance(columns, list) and isinstance(dtypes, list) and len(columns) == len(dtypes) == n_features):
-            raise InvalidModelFile(f"its frame description does not have {n_features} columns and dtypes")
-        if not all(dtype in _FLOAT_DTYPES for dtype in dtypes):
-            raise InvalidModelFile(f"its frame dtypes {short_repr(dtypes)} are not all float dtypes")
-        return cls([_column_label(c) for c in columns], dtypes)
-
-
-@dataclass
-class TableFit:
-    """The tabular side of a fitted estimator (see the module docstring).
-
-    ``condition_columns`` are the discrete columns the generator was
-    conditioned on (empty when it was not, e.g. a fit with ``y``), with the
-    training rows' count of each category in ``frequencies``.
+    Unfitted, ``encoder`` is the ``encoder`` parameter (``"auto"`` or a
+    TabularEncoder to clone); fitted,
+    ``encoder`` is the fitted TabularEncoder and ``score_encoding`` the
+    score space. ``condition_columns`` are the discrete columns the
+    generator was conditioned on (empty when it was not, e.g. a fit with
+    ``y``), with the training rows' count of each category in
+    ``frequencies``.
     """
 
-    encoder: TabularEncoder
-    score_encoding: DistanceEncoding
-    condition_columns: list = field(default_factory=list)
-    frequencies: list = field(default_factory=list)
+    def __init__(self, encoder="auto", score_encoding=None, condition_columns=None, frequencies=None, scaling=None):
+        self.encoder = encoder
+        self.score_encoding = score_encoding
+        self.condition_columns = [] if condition_columns is None else condition_columns
+        self.frequencies = [] if frequencies is None else frequencies
+        self.scaling = scaling
 
-    @classmethod
-    def fit(cls, encoder, X_train):
-        """Fit ``encoder`` (a fresh TabularEncoder) and the score encoding on the training rows."""
-        encoder.fit(X_train)
-        table = cls(encoder, DistanceEncoding())
-        table.score_encoding.fit(table._score_frame(X_train))
-        return table
+    def check_fit_rows(self, estimator, X, y, reset):
+        X, y = validated_table(estimator, X, y, reset)
+        if y is not None:
+            check_classification_targets(y)
+        return X, y
+
+    def fit(self, X_train, labelled, seed, verbose=0):
+        """Fit a fresh encoder (seeded with ``seed`` unless it has a ``random_state``) and the score encoding.
+
+        Returns the training rows in the networks' columns (float32, the one
+        copy training needs, encoded in chunks); without labels the fit
+        conditions on every discrete column. ``verbose``: the default
+        encoder's progress.
+        """
+        self.encoder = self._fresh_encoder(seed, verbose).fit(X_train)
+        self.score_encoding = DistanceEncoding()
+        self.score_encoding.fit(self._score_frame(X_train))
+        model_rows = self.model_rows(X_train)
+        if not labelled:
+            self.condition_on(model_rows)
+        return model_rows
+
+    def _fresh_encoder(self, seed, verbose):
+        if isinstance(self.encoder, str):
+            return TabularEncoder(verbose=verbose, random_state=seed)
+        encoder = clone(self.encoder)
+        if "random_state" in encoder.get_params() and encoder.get_params()["random_state"] is None:
+            encoder.set_params(random_state=seed)
+        return encoder
+
+    def network_sizes(self, settings, n_classes):
+        """The encoder's columns and layout, and the classes or else the condition vectors' width."""
+        check_networks_see_rows(settings, "with a table")
+        n_conditions = n_classes if n_classes is not None else self.condition_width
+        return network_sizes(self.layout.n_columns, n_conditions, None, self.layout)
+
+    def fit_output(self, generator, codes, X_train):
+        if output_range(generator) not in ((-1.0, 1.0), None):
+            raise ValueError(
+                f"A table's continuous columns are encoded in [-1, 1]; the generator's output range "
+                f"{output_range(generator)} must be (-1, 1) (a tanh output) or unbounded."
+            )
+        self.scaling = AffineScaling.identity(codes.shape[1])
+        return codes
+
+    def moment_weight(self, n_rows):
+        return table_moment_weight(n_rows)
+
+    def check_rows(self, estimator, X):
+        return self.score_rows(validated_table(estimator, X, None, reset=False)[0])
+
+    def generate(self, draw, n_samples, seed, labels=None, conditions=None):
+        vectors, fixed = self.sampling_conditions(n_samples, seed, conditions)
+        with fit_random(seed):  # the generator's categorical draws
+            return self.decode(draw(labels if vectors is None else vectors), fixed)
 
     def condition_on(self, model_rows):
         """Condition on every discrete column, with its category frequencies in ``model_rows`` (the training rows)."""
@@ -139,7 +180,7 @@ class TableFit:
         """Width of the condition vectors the networks take (None: not conditioned on columns)."""
         return sum(len(f) for f in self.frequencies) or None
 
-    def model_rows(self, X, dtype=np.float64):
+    def model_rows(self, X, dtype=np.float32):
         """Rows in the networks' columns, encoded a chunk at a time into one array of ``dtype``."""
         if len(X) <= _CHUNK and dtype == np.float64:
             return self.encoder.transform(X)
@@ -257,31 +298,35 @@ class TableFit:
     def to_plain(self):
         encoding = self.score_encoding
         columns = encoding.columns_
-        return {
+        table = {
             "encoder": self.encoder.to_plain(),
             "score_encoding": {
                 "is_frame": bool(encoding.is_frame_),
-                "columns": [_column_label(c) for c in columns],
+                "columns": [column_label(c) for c in columns],
                 "categorical": [bool(encoding.categorical_[c]) for c in columns],
                 "center": [float(encoding.center_.get(c, 0.0)) for c in columns],
                 "scale": [float(encoding.scale_.get(c, 1.0)) for c in columns],
                 "has_missing": [bool(encoding.has_missing_.get(c, False)) for c in columns],
                 "categories": [[str(v) for v in encoding.categories_.get(c, [])] for c in columns],
             },
-            "condition_columns": [_column_label(c) for c in self.condition_columns],
+            "condition_columns": [column_label(c) for c in self.condition_columns],
             "frequencies": [[int(v) for v in counts] for counts in self.frequencies],
         }
+        return {"scaling": scaling_to_plain(self.scaling), "table": table}
 
     @classmethod
-    def from_plain(cls, values):
+    def from_plain(cls, plain_state, n_features):
+        values = plain_state["table"]
         if not isinstance(values, dict) or set(values) != {"encoder", "score_encoding", "condition_columns",
                                                             "frequencies"}:
             raise InvalidModelFile("its table description is not a dict of the expected keys")
         try:
             encoder = TabularEncoder.from_plain(values["encoder"])
-        except (ValueError, TypeError) as exc:
+        except ValueError as exc:
             raise InvalidModelFile(f"its tabular encoder is invalid: {exc}") from None
-        table = cls(encoder, _score_encoding(values["score_encoding"]))
+        if encoder.n_features_in_ != n_features:
+            raise InvalidModelFile(f"its tabular encoder is not of the {n_features} columns of n_features_in_")
+        table = cls(encoder, score_encoding=_score_encoding(values["score_encoding"]))
         columns, frequencies = values["condition_columns"], values["frequencies"]
         discrete = list(encoder.discrete_columns())
         if not (isinstance(columns, list) and isinstance(frequencies, list) and len(columns) == len(frequencies)
@@ -295,14 +340,8 @@ class TableFit:
                     and sum(counts) > 0):
                 raise InvalidModelFile("its category frequencies are not counts, one per category")
             table.frequencies.append(np.asarray(counts, dtype=np.int64))
+        table.scaling = scaling_from_plain(plain_state["scaling"], table.layout.n_columns)
         return table
-
-
-def _column_label(label):
-    """A column label as a plain value (str or int)."""
-    if isinstance(label, (bool, np.bool_)) or not isinstance(label, (str, int, np.integer)):
-        raise ValueError(f"skgan saves tables whose column labels are strings or integers, got {label!r}.")
-    return label if isinstance(label, str) else int(label)
 
 
 def _score_encoding(values):

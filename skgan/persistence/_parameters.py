@@ -3,19 +3,17 @@
 A model file holds only strings, numbers, booleans, None, lists and dicts of
 them, and tensors, so that ``torch.load(..., weights_only=True)`` reads it
 without running code. This module turns parameters and settings into such
-values and back; :mod:`skgan._fitted` does the same for the fitted state.
+values and back; :mod:`._state` does the same for the fitted state.
 """
 
 import re
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
-import numpy as np
-
-from ._model_file import InvalidModelFile
-from ._torch_options import check_compile_options, check_optimizer_kwargs
-from .losses import LOSSES
-from .networks import (
+from .._torch_options import check_compile_options, check_optimizer_kwargs
+from ..exceptions import InvalidModelFile
+from ..losses import LOSSES
+from ..networks import (
     DISCRIMINATORS,
     GENERATORS,
     DCGANDiscriminator,
@@ -24,6 +22,7 @@ from .networks import (
     MLPDiscriminator,
     MLPGenerator,
 )
+from ._validators import plain, short_repr, tuples
 
 #: Parameters that hold a network preset name or one of skgan's spec objects for it.
 NETWORK_ROLES = {"generator": GENERATORS, "discriminator": DISCRIMINATORS}
@@ -44,41 +43,6 @@ _TUPLE_PARAMS = ("image_shape", "optimizer_kwargs")
 DEVICE_NAMES = re.compile(r"cpu|mps|cuda(:[0-9]{1,3})?")
 #: Parameters that hold live objects, never stored: a loaded model does not need them.
 _RUNTIME_PARAMS = ("callbacks",)
-
-
-def short_repr(value, limit=80):
-    """``repr(value)`` on one line, cut to ``limit`` characters."""
-    text = " ".join(repr(value).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def plain(value, name):
-    """``value`` as str, int, float, bool, None, list or dict (tuples and arrays become lists)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, Integral):
-        return int(value)
-    if isinstance(value, Real):
-        return float(value)
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist(), name)
-    if isinstance(value, (list, tuple)):
-        return [plain(item, name) for item in value]
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        return {key: plain(item, name) for key, item in value.items()}
-    raise ValueError(
-        f"skgan cannot save {name}={short_repr(value)} to its model file; "
-        "use pickle or joblib for this estimator."
-    )
-
-
-def tuples(value):
-    """Lists (as plain values hold them) back to tuples, recursively."""
-    return tuple(tuples(item) for item in value) if isinstance(value, list) else value
 
 
 def network_config(role, network, presets):
