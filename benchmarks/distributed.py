@@ -70,31 +70,44 @@ def epoch_seconds(history):
     return statistics.median(durations)
 
 
-def _counting_forward_modules(counts):
-    """DataParallelExecution.forward_modules, with a hook counting (and timing) what each wrapper all-reduces."""
+def _counting_sampler(counts, **params):
+    """A GANSampler whose training steps count (and time) what each DistributedDataParallel wrapper all-reduces.
+
+    Its :class:`~skgan.training.TrainingSteps` are the default ones, with a
+    communication hook registered on both wrappers when a fit sets them up.
+    """
     from torch.distributed.algorithms.ddp_comm_hooks.default_hooks import allreduce_hook
+    from torch.nn.parallel import DistributedDataParallel
 
-    from skgan._training._execution import DataParallelExecution
+    from skgan import GANSampler
+    from skgan.training import TrainingSteps
 
-    plain = DataParallelExecution.forward_modules
+    def counting_hook(name):
+        def hook(state, bucket):
+            counts[name] += bucket.buffer().numel()
+            start = time.perf_counter()
 
-    def forward_modules(self, generator, discriminator, compile_options=None):
-        forwards = plain(self, generator, discriminator, compile_options)
-        for name, wrapper in zip(("generator", "discriminator"), forwards[:2], strict=True):
-            def hook(state, bucket, name=name):
-                counts[name] += bucket.buffer().numel()
-                start = time.perf_counter()
+            def done(future):
+                counts["gradient_seconds"] += time.perf_counter() - start
+                return future.value()[0]
 
-                def done(future):
-                    counts["gradient_seconds"] += time.perf_counter() - start
-                    return future.value()[0]
+            return allreduce_hook(None, bucket).then(done)
 
-                return allreduce_hook(None, bucket).then(done)
+        return hook
 
-            wrapper.register_comm_hook(None, hook)
-        return forwards
+    class CountingSteps(TrainingSteps):
+        def setup(self):
+            context = self.context
+            for name, wrapper in (("generator", context.generator_forward),
+                                  ("discriminator", context.discriminator_forward)):
+                if isinstance(wrapper, DistributedDataParallel):
+                    wrapper.register_comm_hook(None, counting_hook(name))
 
-    return forward_modules
+    class CountingSampler(GANSampler):
+        def training_steps(self):
+            return CountingSteps
+
+    return CountingSampler(**params)
 
 
 def _timing_collectives(counts):
@@ -129,12 +142,10 @@ def _all_reduce_seconds(n_values, repeat=50):
 def run_rank(rank, world_size, store, out, n_rows, batch_size, epochs, batch_norm):
     torch.set_num_threads(1)
     dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=world_size)
-    from skgan._training import _execution
-
     counts = {"generator": 0, "discriminator": 0, "gradient_seconds": 0.0, "other_seconds": 0.0, "other_calls": 0}
-    _execution.DataParallelExecution.forward_modules = _counting_forward_modules(counts)
     _timing_collectives(counts)
-    fitted = sampler(batch_size, epochs, batch_norm).fit(data(n_rows))
+    params = sampler(batch_size, epochs, batch_norm).get_params(deep=False)
+    fitted = _counting_sampler(counts, **params).fit(data(n_rows))
     parameters = {name: sum(p.numel() for p in network.parameters())
                   for name, network in (("generator", fitted.generator_), ("discriminator", fitted.discriminator_))}
     n_steps = epochs * (n_rows // (batch_size * world_size))

@@ -74,7 +74,7 @@ numpydoc_xref_param_type = False
 # well-formed sections (GL06, GL07) and parameters that exist (PR02).
 numpydoc_validation_checks = {"GL06", "GL07", "GL08", "EX01", "PR02", "SS01", "SS02", "SS03", "SS05"}
 # Methods, properties and attributes of classes need a docstring (checked by
-# ``_check_member_docstring`` below and by tests/test_docs.py) but not an
+# ``_check_member_docstring`` below and by tests/programs/test_docs.py) but not an
 # Examples section of their own: their class has one. Module constants
 # (``PAPER_BANDWIDTHS``) are described by a comment, not a docstring.
 numpydoc_validation_exclude = {

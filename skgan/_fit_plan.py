@@ -289,7 +289,8 @@ def fit(estimator, X, y, n_epochs, resume):
             generator, discriminator = prior.trained_generator, prior.discriminator
             model_rows = codec.model_rows(X_train)
         else:
-            codes = codec.fit(X_train, classes is not None, torch_seed, shown_verbosity(estimator.verbose, is_main_process))
+            verbose = shown_verbosity(estimator.verbose, is_main_process)
+            codes = codec.fit(X_train, classes is not None, torch_seed, verbose)
             sizes = codec.network_sizes(settings, None if classes is None else len(classes))
             generator, discriminator = new_networks(settings, sizes, device, torch_seed)
             model_rows = codec.fit_output(generator, codes, X_train)
@@ -316,7 +317,7 @@ def fit(estimator, X, y, n_epochs, resume):
                                  is_main_process=execution.is_main_process)
         train = partial(
             train_gan, training, training_rows(model_rows, device),
-            game_settings(estimator, settings, loss, codec, len(model_rows)),
+            game_settings(estimator, settings, loss, codec, model_rows.shape[0]),
             epochs=run.epochs, callbacks=callbacks,
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
             conditions=conditions, execution=execution, steps=estimator.training_steps(),

@@ -86,6 +86,11 @@ class FittedState:
         return self.codec.encoder
 
     @property
+    def transformer(self):
+        """The fitted transformer whose codes the networks see (None without one)."""
+        return self.codec.transformer
+
+    @property
     def trained_generator(self):
         """The generator that training continues from."""
         return self.generator if self.raw_generator is None else self.raw_generator

@@ -38,9 +38,19 @@ class Batch:
         batch).
     keys : tensor of shape (n_rows,) or None
         The condition keys of training-by-sampling (for
-        :meth:`~skgan._training.ConditionSampler.penalty`), or None.
+        ``ConditionSampler.penalty``), or None.
     n_classes : int or None
         The number of classes of ``y`` labels, or None.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skgan.training import Batch
+    >>> batch = Batch(epoch=1, step=1, noise=torch.zeros(3, 2), labels=(torch.tensor([0, 2, 1]),), n_classes=3)
+    >>> batch.condition
+    tensor([[1, 0, 0],
+            [0, 0, 1],
+            [0, 1, 0]])
     """
 
     epoch: int

@@ -1,4 +1,12 @@
-"""The adversarial training loop: Algorithm 1 of Goodfellow et al. (2014)."""
+"""The adversarial training loop: Algorithm 1 of Goodfellow et al. (2014).
+
+:func:`train_gan` runs the epochs: the record of each (the steps' losses,
+summed on the device and read once per epoch), the callbacks' events, the
+rollback to the last completed epoch when a loss diverges or training is
+interrupted, the stop decision all processes share. Each step's rows, noise
+and labels come from a :class:`~skgan._training._batches.BatchSource`; the
+steps themselves are a :class:`~skgan._training._steps.TrainingSteps`'s.
+"""
 
 import copy
 import math
@@ -81,9 +89,9 @@ class TrainingState:
         if into is None or len(into) != len(parts):
             return [copy.deepcopy(part) for part in parts]
         targets, sources = [], []
-        refilled = [_refill(old, new, targets, sources) for old, new in zip(into, parts, strict=True)]
+        into[:] = [_refill(old, new, targets, sources) for old, new in zip(into, parts, strict=True)]
         _copy_all(targets, sources)
-        return refilled
+        return into
 
     def restore(self, snapshot):
         """Back to ``snapshot``, which stays intact (training may continue from the restored state)."""
@@ -173,7 +181,9 @@ def packed_batch_size(batch_size, discriminator):
 
 
 #: The keys of the steps' losses that every epoch record holds, in the order of the loop's sums.
-_D_KEYS = ("d_loss", "d_real", "d_fake")
+_SUMMED = ("d_loss", "d_real", "d_fake", "g_loss")
+#: The record's keys that no step may return.
+_RESERVED = ("epoch", "dur")
 
 
 def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None, execution=None, steps=None):
@@ -322,7 +332,9 @@ def _run_epochs(state, context, trainer, source, epochs, callbacks, result, n_g_
 def _add_extra(extra, losses):
     """Add the values of ``losses`` beyond the record's own keys to the epoch's ``extra`` sums."""
     for key, value in losses.items():
-        if key not in _D_KEYS and key != "g_loss":
+        if key in _RESERVED:
+            raise ValueError(f"A training step returned {key!r}, a key the epoch's record sets itself.")
+        if key not in _SUMMED:
             entry = extra.setdefault(key, [0.0, 0])
             entry[0] = entry[0] + value
             entry[1] += 1

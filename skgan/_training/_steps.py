@@ -61,6 +61,24 @@ class TrainingContext:
         The moment-matching penalty (``game.moment_weight``): real
         minibatches are observed in the discriminator's step, the penalty is
         added to the generator's loss.
+
+    Examples
+    --------
+    A :class:`TrainingSteps` subclass reads its context once it is set up:
+
+    >>> import numpy as np
+    >>> from skgan import GANSampler
+    >>> from skgan.training import TrainingSteps
+    >>> class Announced(TrainingSteps):
+    ...     def setup(self):
+    ...         context = self.context
+    ...         print(context.batch_size, context.execution.world_size, context.loss)
+    >>> class AnnouncedGAN(GANSampler):
+    ...     def training_steps(self):
+    ...         return Announced
+    >>> X = np.random.RandomState(0).normal(size=(100, 2))
+    >>> gan = AnnouncedGAN(max_iter=1, batch_size=32, n_parzen_samples=100, random_state=0).fit(X)
+    32 1 NonSaturatingLoss()
     """
 
     state: object
@@ -136,9 +154,12 @@ class TrainingSteps:
     ``g_loss`` stops training with the last finite epoch's weights. Any
     other key is averaged over the steps that returned it into the record
     too (return it at every step, and on every process of a data-parallel
-    fit). Random draws of a step (dropout, noise of its own) come from
-    ``context.rng``; the loop updates the generator's weight average after
-    each generator step.
+    fit; ``"epoch"`` and ``"dur"`` are the record's own). Random draws of a
+    step (dropout, noise of its own) come from ``context.rng``; the loop
+    updates the generator's weight average after each generator step. In a
+    data-parallel fit each process takes the steps on its share of the
+    batch, and the backward passes through the forward modules average the
+    gradients over the processes.
 
     Parameters
     ----------

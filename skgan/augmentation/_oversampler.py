@@ -10,8 +10,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, validate_data
 
 from .._arguments import seed_of
-from .._sampler import GANSampler
 from .._codecs import is_table
+from .._sampler import GANSampler
 from ._imblearn_compat import (
     _SAMPLING_STRATEGY_CONSTRAINTS,
     _check_target_type,

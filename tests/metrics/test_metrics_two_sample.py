@@ -1,0 +1,273 @@
+"""Two-sample tests: MMD against a direct computation, its permutation test, the classifier test, scorers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+
+from skgan.metrics import _two_sample
+from skgan.metrics._encoding import encode
+from skgan.metrics._two_sample import (
+    C2STResult,
+    MMDResult,
+    c2st_scorer,
+    classifier_two_sample_test,
+    make_two_sample_scorer,
+    maximum_mean_discrepancy,
+    mmd_scorer,
+)
+
+
+def direct_mmd(X, Y, sigma):
+    """Unbiased MMD² by direct float64 differences (Gretton et al., 2012, eq. 3)."""
+
+    def gram(a, b):
+        return np.exp(-((a[:, None, :] - b[None, :, :]) ** 2).sum(-1) / (2 * sigma**2))
+
+    n, m = len(X), len(Y)
+    kxx, kyy = gram(X, X), gram(Y, Y)
+    return ((kxx.sum() - np.trace(kxx)) / (n * (n - 1)) + (kyy.sum() - np.trace(kyy)) / (m * (m - 1))
+            - 2 * gram(X, Y).mean())
+
+
+def standardised(real, synthetic):
+    mean, std = real.mean(axis=0), real.std(axis=0)
+    std[std == 0] = 1
+    return (real - mean) / std, (synthetic - mean) / std
+
+
+@pytest.fixture(params=[1024, 7], ids=["one-block", "blocks-of-7"])
+def block(request, monkeypatch):
+    monkeypatch.setattr(_two_sample, "_BLOCK", request.param)
+    if request.param == 7:
+        monkeypatch.setattr(_two_sample, "_MAX_CACHE_BYTES", 0)
+    return request.param
+
+
+# --------------------------------------------------------------------------- MMD
+
+
+@pytest.mark.parametrize("bandwidth", ["median", 0.7, 3.0])
+def test_mmd_matches_direct_computation(block, bandwidth):
+    rng = np.random.RandomState(0)
+    X, Y = rng.normal(size=(41, 5)) * [1, 10, 0.1, 1, 1], rng.normal(size=(29, 5)) + 0.3
+    X[:, 3] = 2.0  # a constant column: scale 1
+    result = maximum_mean_discrepancy(X, Y, bandwidth=bandwidth, n_permutations=0, random_state=0)
+    assert isinstance(result, MMDResult) and result.p_value is None
+    reference = direct_mmd(*standardised(X, Y), result.bandwidth)
+    assert result.statistic == pytest.approx(reference, rel=1e-10)
+    if bandwidth != "median":
+        assert result.bandwidth == bandwidth
+
+
+def test_mmd_dataframe_with_categorical_column(block):
+    rng = np.random.RandomState(1)
+
+    def table(n, shift):
+        return pd.DataFrame({
+            "age": rng.normal(40 + shift, 10, size=n),
+            "city": pd.Categorical(rng.choice(["a", "b", "c"], size=n)),
+            "plan": rng.choice(["x", "y"], size=n).astype(object),
+            "income": rng.lognormal(size=n) * 1000,
+        })
+
+    real, synthetic = table(40, 0), table(33, 5)
+    result = maximum_mean_discrepancy(real, synthetic[["income", "plan", "city", "age"]], random_state=0)
+    Xe, Ye = encode(real, synthetic)
+    assert result.statistic == pytest.approx(direct_mmd(Xe, Ye, result.bandwidth), rel=1e-10)
+
+
+def test_mmd_median_heuristic_and_standardize_false():
+    rng = np.random.RandomState(2)
+    X, Y = rng.uniform(size=(50, 3)), rng.uniform(size=(40, 3))
+    result = maximum_mean_discrepancy(X, Y, n_permutations=0, standardize=False, random_state=0)
+    from scipy.spatial.distance import pdist
+
+    assert result.bandwidth == pytest.approx(np.median(pdist(np.vstack([X, Y]))))
+    assert result.statistic == pytest.approx(direct_mmd(X, Y, result.bandwidth), rel=1e-10)
+
+
+def test_mmd_identical_samples_is_about_zero():
+    X = np.random.RandomState(3).normal(size=(200, 4))
+    result = maximum_mean_discrepancy(X, X.copy(), random_state=0)
+    # unbiased: the within-set sums leave out the diagonal, the cross sum keeps it, so MMD² < 0
+    assert -0.02 < result.statistic <= 0
+    assert result.p_value > 0.5
+
+
+def test_mmd_permutation_p_values_calibrated_under_the_null():
+    p_values = []
+    for seed in range(20):
+        rng = np.random.RandomState(100 + seed)
+        p = maximum_mean_discrepancy(rng.normal(size=(60, 3)), rng.normal(size=(50, 3)),
+                                     n_permutations=99, random_state=seed).p_value
+        p_values.append(p)
+    p_values = np.array(p_values)
+    assert np.all((p_values > 0) & (p_values <= 1))
+    assert np.sum(p_values < 0.05) <= 3  # expected 1 of 20
+    assert 0.3 < np.mean(p_values) < 0.7  # uniform: mean 0.5
+    assert np.sum(p_values > 0.5) >= 5
+
+
+def test_mmd_small_p_value_on_shifted_data():
+    rng = np.random.RandomState(4)
+    result = maximum_mean_discrepancy(rng.normal(size=(100, 3)), rng.normal(size=(120, 3)) + 0.8, random_state=0)
+    assert result.p_value == pytest.approx(1 / 201)
+    assert result.statistic > 0.05
+
+
+def test_mmd_permutations_match_direct_relabellings(block):
+    rng = np.random.RandomState(5)
+    X, Y = rng.normal(size=(20, 2)), rng.normal(size=(15, 2))
+    n, Z = len(X), np.vstack([X, Y])
+    labels = np.zeros((35, 4))
+    labels[:, 0], labels[:n, 1] = 1, 1
+    perms = [rng.permutation(35)[:n] for _ in range(2)]
+    for p, idx in enumerate(perms):
+        labels[idx, p + 2] = 1
+    import torch
+
+    sums = _two_sample._mmd_sums(X, Y, np.zeros(2), np.ones(2), 0.9, labels, torch.device("cpu"))
+    values = _two_sample._unbiased(*sums, n, len(Y))
+    expected = [direct_mmd(X, Y, 0.9)]
+    for idx in perms:
+        mask = np.isin(np.arange(35), idx)
+        expected.append(direct_mmd(Z[mask], Z[~mask], 0.9))
+    np.testing.assert_allclose(values, expected, rtol=1e-10)
+
+
+def test_mmd_is_reproducible():
+    rng = np.random.RandomState(6)
+    X, Y = rng.normal(size=(1500, 2)), rng.normal(size=(1400, 2))  # the median subsample is drawn
+    first = maximum_mean_discrepancy(X, Y, n_permutations=20, random_state=7)
+    assert maximum_mean_discrepancy(X, Y, n_permutations=20, random_state=7) == first
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"bandwidth": 0.0}, "bandwidth"),
+        ({"bandwidth": -1}, "bandwidth"),
+        ({"bandwidth": "mean"}, "bandwidth"),
+        ({"bandwidth": np.nan}, "bandwidth"),
+        ({"bandwidth": 1e-300}, "bandwidth"),
+        ({"kernel": "laplacian"}, "kernel"),
+        ({"n_permutations": -1}, "n_permutations"),
+        ({"n_permutations": 1.5}, "n_permutations"),
+    ],
+)
+def test_mmd_bad_parameters(kwargs, message):
+    X = np.zeros((5, 2))
+    with pytest.raises(ValueError, match=message):
+        maximum_mean_discrepancy(X, X, **kwargs)
+
+
+@pytest.mark.parametrize("metric", [maximum_mean_discrepancy, classifier_two_sample_test])
+def test_bad_inputs(metric):
+    X = np.random.RandomState(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match="same number"):
+        metric(X, np.zeros((20, 3)))
+    with pytest.raises(ValueError, match="at least"):
+        metric(X, X[:1])
+    with pytest.raises(ValueError, match="2-D"):
+        metric(X, X[:, 0])
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    with pytest.raises(ValueError, match="same columns"):
+        metric(frame, frame.rename(columns={"b": "c"}))
+    with pytest.raises(ValueError, match="both"):
+        metric(frame, X)
+
+
+def test_mmd_infinite_values_are_an_error():
+    X = np.ones((5, 2))
+    Y = X.copy()
+    Y[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinite"):
+        maximum_mean_discrepancy(X, Y)
+
+
+# --------------------------------------------------------------------------- C2ST
+
+
+def test_c2st_same_distribution_is_about_half():
+    rng = np.random.RandomState(1)
+    result = classifier_two_sample_test(rng.normal(size=(400, 3)), rng.normal(size=(300, 3)), random_state=0)
+    assert isinstance(result, C2STResult)
+    assert abs(result.statistic - 0.5) < 0.1  # se ~0.022, and the folds add their own spread
+    assert result.p_value > 0.01
+    low, high = result.confidence_interval
+    assert low < result.statistic < high and 0.02 < result.std_error < 0.05
+
+
+def test_c2st_shifted_is_about_one():
+    rng = np.random.RandomState(1)
+    result = classifier_two_sample_test(rng.normal(size=(300, 3)), rng.normal(size=(300, 3)) + 4, random_state=0)
+    assert result.statistic > 0.99
+    assert result.p_value < 1e-10
+    assert result.confidence_interval[1] <= 1.0
+
+
+def test_c2st_dataframe_categories_and_user_estimator():
+    rng = np.random.RandomState(2)
+    real = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(["a", "b"], size=200).astype(object)})
+    fake = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(["a", "b", "z"], size=200).astype(object)})
+    default = classifier_two_sample_test(real, fake, random_state=0)
+    assert default.statistic > 0.6  # the category "z" gives the synthetic rows away
+    logistic = classifier_two_sample_test(real, fake, estimator=LogisticRegression(), cv=3, random_state=0)
+    assert logistic.statistic > 0.6
+    # copies of the real rows: each held-out row's twin trains the other label, so AUC << 0.5
+    copies = classifier_two_sample_test(real, real.sample(frac=1, random_state=0), random_state=0)
+    assert copies.statistic < 0.3
+
+
+def test_c2st_reproducible_and_cv_checks():
+    rng = np.random.RandomState(3)
+    X, Y = rng.normal(size=(60, 2)), rng.normal(size=(50, 2))
+    assert classifier_two_sample_test(X, Y, random_state=4) == classifier_two_sample_test(X, Y, random_state=4)
+    with pytest.raises(ValueError, match="at least 5"):
+        classifier_two_sample_test(X, Y[:4])
+    with pytest.raises(ValueError, match="cv"):
+        classifier_two_sample_test(X, Y, cv=1)
+
+
+def test_delong_std_error_matches_hanley_mcneil_order():
+    rng = np.random.RandomState(5)
+    y = np.r_[np.zeros(300, int), np.ones(300, int)]
+    scores = rng.normal(size=600) + y
+    se = _two_sample._delong_std_error(y, scores)
+    # Hanley & McNeil (1982) for AUC ~ 0.76: sqrt(A(1-A)/n ...) ~ 0.019
+    assert 0.012 < se < 0.03
+
+
+# --------------------------------------------------------------------------- scorers
+
+
+@pytest.mark.parametrize(
+    "scorer",
+    [mmd_scorer, c2st_scorer, make_two_sample_scorer("mmd", bandwidth=1.0), make_two_sample_scorer("coverage")],
+)
+def test_scorers_in_grid_search(scorer, tiny_sampler):
+    X = np.random.RandomState(0).normal(size=(80, 2))
+    search = GridSearchCV(tiny_sampler(max_iter=2), {"learning_rate": [1e-3, 1e-4]}, scoring=scorer, cv=2)
+    search.fit(X)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores))
+    if scorer is c2st_scorer:
+        assert np.all((scores >= 0) & (scores <= 1))
+
+
+def test_scorer_values_and_bad_metric(tiny_sampler):
+    X = np.random.RandomState(0).normal(size=(64, 2))
+    gan = tiny_sampler().fit(X)
+    synthetic = gan.sample(64, random_state=0)
+    assert mmd_scorer(gan, X) == -maximum_mean_discrepancy(X, synthetic, n_permutations=0, random_state=0).statistic
+    auc = classifier_two_sample_test(X, synthetic, random_state=0).statistic
+    assert c2st_scorer(gan, X) == pytest.approx(1 - 2 * abs(auc - 0.5))
+    assert "mmd" in repr(mmd_scorer)
+    from skgan.metrics import precision_recall_density_coverage
+
+    coverage = make_two_sample_scorer("coverage", n_neighbors=3)
+    assert coverage(gan, X) == precision_recall_density_coverage(X, synthetic, n_neighbors=3).coverage
+    with pytest.raises(ValueError, match="metric"):
+        make_two_sample_scorer("parzen")
