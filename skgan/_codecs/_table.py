@@ -36,6 +36,8 @@ from ._interface import DataCodec, check_networks_see_rows, network_sizes
 #: Rows encoded at a time when only a summary of the encoded rows is needed.
 _CHUNK = 65536
 _FLOAT_DTYPES = ("float16", "float32", "float64")
+#: The largest count of training rows a model file may hold (exact in float64, far beyond any table).
+_MAX_COUNT = 2**53
 
 
 def is_table(X):
@@ -336,8 +338,8 @@ class TableCodec(DataCodec):
         table.frequencies = []
         for (_, width), counts in zip(table.condition_blocks, frequencies, strict=True):
             if not (isinstance(counts, list) and len(counts) == width
-                    and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts)
-                    and sum(counts) > 0):
+                    and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= _MAX_COUNT for v in counts)
+                    and 0 < sum(counts) <= _MAX_COUNT):
                 raise InvalidModelFile("its category frequencies are not counts, one per category")
             table.frequencies.append(np.asarray(counts, dtype=np.int64))
         table.scaling = scaling_from_plain(plain_state["scaling"], table.layout.n_columns)

@@ -86,6 +86,7 @@ def state_from_plain(plain_state, device):
     prior = _class_prior(plain_state["class_prior"], n_classes)
     settings = _settings_from_plain(plain_state["fitted_settings"], n_features)
     codec = codec_from_plain(plain_state, n_features)
+    _check_names_agree(names, codec)
     sizes = codec.network_sizes(settings, n_classes)
     shapes = _check_weights(plain_state, settings, sizes)
     raw = plain_state["raw_generator"]
@@ -126,6 +127,25 @@ def _feature_names(names, n_features):
     ):
         raise InvalidModelFile(f"its feature_names_in_ are not {n_features} strings")
     return names
+
+
+def _check_names_agree(names, codec):
+    """The saved ``feature_names_in_`` are the string labels of the columns the codec describes (or both absent).
+
+    A codec that describes no columns (a numeric array, or a numeric
+    DataFrame saved before frames were described) leaves the names as saved.
+    """
+    columns = codec.frame.columns if getattr(codec, "frame", None) is not None else None
+    if codec.encoder is not None:
+        columns = list(getattr(codec.encoder, "feature_names_in_", []))
+    if columns is None:
+        return
+    expected = [str(c) for c in columns] if columns and all(isinstance(c, str) for c in columns) else None
+    if names != expected:
+        raise InvalidModelFile(
+            f"its feature_names_in_ {short_repr(names)} are not the column names {short_repr(expected)} of its "
+            f"{'tabular encoder' if codec.encoder is not None else 'frame description'}"
+        )
 
 
 def _class_prior(prior, n_classes):

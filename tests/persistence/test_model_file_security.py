@@ -19,11 +19,13 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
 import skgan
 from skgan._torch_options import check_compile_options, check_optimizer_kwargs
+from skgan.exceptions import InvalidModelFile
 from skgan.persistence._format import STALE_AFTER_SECONDS, digest, remove_stale_temporaries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,14 +34,17 @@ TIME_BOUND = 30.0
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory, tiny_sampler):
-    """Saved files: a plain model, a conditional one with integer labels and a weight average."""
+def models(tmp_path_factory, tiny_sampler, mixed_table):
+    """Saved files: a plain model, a conditional one with integer labels and a weight average, one of a named
+    numeric DataFrame and one of a mixed table."""
     folder = tmp_path_factory.mktemp("models")
     rng = np.random.RandomState(0)
     X = rng.normal(size=(60, 3))
     tiny_sampler(max_iter=1).fit(X).save(folder / "plain.skgan")
     y = np.repeat([3, 7, 9], 20)
     tiny_sampler(max_iter=1, ema_decay=0.9).fit(X, y).save(folder / "conditional.skgan")
+    tiny_sampler(max_iter=1).fit(pd.DataFrame(X, columns=["a", "b", "c"])).save(folder / "frame.skgan")
+    tiny_sampler(max_iter=1).fit(mixed_table).save(folder / "table.skgan")
     return folder
 
 
@@ -157,6 +162,36 @@ def set_nested(*keys, value):
 )
 def test_fitted_values_are_checked_for_type_shape_and_range(models, tmp_path, change, match, name):
     assert_refused(rewritten(models, tmp_path, change, f"{name}.skgan"), match)
+
+
+def first_frequency(value):
+    def change(config, state):
+        state["table"]["frequencies"][0][0] = value
+    return change
+
+
+@pytest.mark.parametrize(
+    "change, match, name",
+    [
+        (set_state("feature_names_in_", ["b", "a", "c"]), "feature_names_in_", "frame"),
+        (set_state("feature_names_in_", None), "feature_names_in_", "frame"),
+        (set_state("feature_names_in_", ["x0", "x1", "x2", "x3", "x4"]), "feature_names_in_", "table"),
+        (first_frequency(10**30), "frequencies", "table"),
+        (first_frequency(-1), "frequencies", "table"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_fields_are_checked_against_each_other(models, tmp_path, change, match, name):
+    """Names against the columns the codec describes, counts within what a table can hold: one documented error."""
+    path = rewritten(models, tmp_path, change, f"{name}.skgan")
+    with pytest.raises(InvalidModelFile, match=match) as info:
+        skgan.load(path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["frame", "table"])
+def test_the_untampered_frame_and_table_models_load(models, name):
+    assert skgan.load(models / f"{name}.skgan").n_iter_ == 1
 
 
 def test_optimizer_state_shapes_are_checked_before_a_warm_start(models, tmp_path):
