@@ -48,6 +48,9 @@ def check_scalable(X):
 
 def check_numeric_rows(estimator, X, y, reset, streamed):
     """``X`` as float64 (a ``streamed`` memory map as it is, checked in chunks), and ``y`` checked."""
+    if is_frame(X) and X.shape[1] == 0:  # pandas' own error would speak of dtypes
+        raise ValueError(f"Found a DataFrame with 0 columns (shape={X.shape}) while a minimum of 1 is required by "
+                         "GANSampler.")
     checks = dict(dtype=[np.float64, np.float32], ensure_min_samples=2, reset=reset)
     if streamed:  # no float64 copy; values checked in chunks by check_scalable
         checks.update(dtype="numeric", ensure_all_finite=False)

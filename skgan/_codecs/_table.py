@@ -63,21 +63,53 @@ def is_table(X):
     return False
 
 
-def validated_table(estimator, X, y, reset):
-    """A table (a DataFrame, or a 2-D array) of at least 2 rows, and its labels checked."""
+def validated_table(estimator, X, y, reset, min_rows=2):
+    """A table (a DataFrame, or a 2-D array) of at least ``min_rows`` rows, and its labels checked.
+
+    A table needs at least one column, distinct column names and cells that
+    are single values (numbers, text, booleans or missing), each refused
+    with a ValueError that names the column.
+    """
     if sparse.issparse(X):
         raise TypeError("A tabular encoder needs a DataFrame or a dense array, got a sparse matrix.")
-    if not is_frame(X):
+    if is_frame(X):
+        _check_frame_columns(X)
+    else:
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"Expected a 2-D table of rows, got an array of shape {X.shape}.")
+    if X.shape[1] == 0:
+        raise ValueError("Found a table with no columns; GANSampler needs at least one column.")
     X = validate_data(estimator, X, skip_check_array=True, reset=reset)
-    if len(X) < 2:
-        raise ValueError(f"Found a table with {len(X)} row(s) while a minimum of 2 is required by GANSampler.")
+    if len(X) < min_rows:
+        raise ValueError(
+            f"Found a table with {len(X)} row(s) while a minimum of {min_rows} is required by GANSampler."
+        )
     if y is not None:
         y = column_or_1d(y, warn=True)
         check_consistent_length(X, y)
     return X, y
+
+
+def _check_frame_columns(X):
+    """Distinct column names, and object columns of single values (not lists, dicts or arrays)."""
+    from pandas.api.types import is_scalar
+
+    labels = list(X.columns)
+    repeated = sorted({str(label) for label in labels if labels.count(label) > 1}) if len(set(labels)) < len(
+        labels) else []
+    if repeated:
+        raise ValueError(f"The table repeats the column name(s) {repeated}; give each column its own name.")
+    for label in labels:
+        column = X[label]
+        if str(column.dtype) != "object":
+            continue
+        for value in column.to_numpy():
+            if not is_scalar(value):
+                raise ValueError(
+                    f"Column {label!r} holds {type(value).__name__} values such as {value!r}; a table's cells "
+                    "must be single numbers, text, booleans or missing values (split or encode such a column)."
+                )
 
 
 class TableCodec(DataCodec):
@@ -148,7 +180,13 @@ class TableCodec(DataCodec):
         return table_moment_weight(n_rows)
 
     def check_rows(self, estimator, X):
-        return self.score_rows(validated_table(estimator, X, None, reset=False)[0])
+        X = validated_table(estimator, X, None, reset=False, min_rows=1)[0]
+        if not is_frame(X) and list(self.score_encoding.columns_) != list(range(X.shape[1])):
+            raise ValueError(
+                f"This GANSampler was fitted on a DataFrame with the columns {list(self.score_encoding.columns_)}; "
+                f"score a DataFrame with those columns, not an array."
+            )
+        return self.score_rows(X)
 
     def generate(self, draw, n_samples, seed, labels=None, conditions=None):
         vectors, fixed = self.sampling_conditions(n_samples, seed, conditions)

@@ -85,3 +85,27 @@ def test_skgan_save_is_the_one_writer(tmp_path, X, tiny_sampler):
     assert skgan.persistence.save is skgan.save and skgan.persistence.InvalidModelFile is InvalidModelFile
     with pytest.raises(ValueError, match="only GANSampler"):
         skgan.save(PCA(), tmp_path / "c.skgan")
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (pd.DataFrame({"a": np.arange(6.0), "l": [[1], [2], [1], [2], [1], [2]]}), "Column 'l' holds list values"),
+        (pd.DataFrame(index=range(5)), "0 columns"),
+        (pd.DataFrame(np.c_[np.arange(6.0), np.array(list("ababab"), dtype=object)], columns=["x", "x"]),
+         r"repeats the column name\(s\) \['x'\]"),
+    ],
+    ids=["lists", "no-columns", "duplicate-names"],
+)
+def test_tables_that_cannot_be_encoded_get_a_clear_error(X, match, tiny_sampler):
+    gan = tiny_sampler(max_iter=1)
+    with pytest.raises(ValueError, match=match):
+        gan.fit(X)
+    assert not hasattr(gan, "generator_")
+
+
+def test_a_table_model_scores_one_row_and_refuses_an_array_for_a_frame(table, tiny_sampler):
+    gan = tiny_sampler(max_iter=1).fit(table)
+    assert gan.score_samples(table.iloc[:1]).shape == (1,)
+    with pytest.warns(UserWarning, match="feature names"), pytest.raises(ValueError, match="score a DataFrame"):
+        gan.score(table.to_numpy()[:3])
