@@ -25,7 +25,8 @@ from ..persistence._validators import column_label, float_tensor, float_vector, 
 from ..preprocessing._scaling import AffineScaling, TransformedScaling, transformed_codes
 from ._interface import DataCodec, check_networks_see_rows, network_sizes
 
-_FLOAT_DTYPES = ("float16", "float32", "float64")
+#: The dtypes of a numeric DataFrame's columns (any other makes it a table).
+FLOAT_DTYPES = ("float16", "float32", "float64")
 
 
 def check_scalable(X):
@@ -94,7 +95,7 @@ class FrameShape:
         columns, dtypes = values["columns"], values["dtypes"]
         if not (isinstance(columns, list) and isinstance(dtypes, list) and len(columns) == len(dtypes) == n_features):
             raise InvalidModelFile(f"its frame description does not have {n_features} columns and dtypes")
-        if not all(dtype in _FLOAT_DTYPES for dtype in dtypes):
+        if not all(dtype in FLOAT_DTYPES for dtype in dtypes):
             raise InvalidModelFile(f"its frame dtypes {short_repr(dtypes)} are not all float dtypes")
         return cls([column_label(c) for c in columns], dtypes)
 

@@ -13,6 +13,7 @@ a column encoder of :mod:`skgan.preprocessing` (see docs/architecture.md):
 this codec follows from the encoder's blocks.
 """
 
+from collections import Counter
 from numbers import Real
 
 import numpy as np
@@ -30,12 +31,11 @@ from ..networks import output_range
 from ..persistence._validators import column_label
 from ..preprocessing import TabularEncoder
 from ..preprocessing._scaling import AffineScaling
-from ._arrays import scaling_from_plain, scaling_to_plain
+from ._arrays import FLOAT_DTYPES, scaling_from_plain, scaling_to_plain
 from ._interface import DataCodec, check_networks_see_rows, network_sizes
 
 #: Rows encoded at a time when only a summary of the encoded rows is needed.
 _CHUNK = 65536
-_FLOAT_DTYPES = ("float16", "float32", "float64")
 #: The largest count of training rows a model file may hold (exact in float64, far beyond any table).
 _MAX_COUNT = 2**53
 
@@ -48,7 +48,7 @@ def is_table(X):
     numeric data, and other objects are an error of the numeric checks).
     """
     if is_frame(X):
-        return any(str(dtype) not in _FLOAT_DTYPES for dtype in X.dtypes) or bool(X.isna().to_numpy().any())
+        return any(str(dtype) not in FLOAT_DTYPES for dtype in X.dtypes) or bool(X.isna().to_numpy().any())
     if sparse.issparse(X):
         return False
     values = np.asarray(X)
@@ -96,8 +96,7 @@ def _check_frame_columns(X):
     from pandas.api.types import is_scalar
 
     labels = list(X.columns)
-    repeated = sorted({str(label) for label in labels if labels.count(label) > 1}) if len(set(labels)) < len(
-        labels) else []
+    repeated = sorted(str(label) for label, count in Counter(labels).items() if count > 1)
     if repeated:
         raise ValueError(f"The table repeats the column name(s) {repeated}; give each column its own name.")
     for label in labels:
