@@ -3,7 +3,9 @@
 Both train the same MLP networks (built from the same specs) with the same
 batch size, non-saturating loss and Adam settings on the same in-memory data;
 the hand-written loop is the plain textbook version (index batches from a
-tensor, one D step and one G step per batch). Prints seconds per epoch and
+tensor, one D step and one G step per batch). Both run on torch's threads
+(``--threads``; GANSampler with ``n_threads=None``): the default's own choice
+is ``benchmarks.busy_threads``'s subject. Prints seconds per epoch and
 the ratio GANSampler / hand-written, and writes
 ``benchmarks/results/training.json`` (``training_quick.json`` with --quick,
 so that a smoke run leaves the real figures alone). Also timed: the same hand-written loop
@@ -78,6 +80,7 @@ def main(argv=None):
     gan = GANSampler(
         generator, discriminator, latent_dim=latent_dim, batch_size=batch_size, learning_rate=lr,
         max_iter=n_epochs, bandwidth=1.0, device="cpu", random_state=0,
+        n_threads=None,  # torch's threads, as the hand-written loop: the same work compared
     )
     hand, hand_torch_dropout, ours, fits = [], [], [], []
     # interleaved rounds, so that a slow spell of a shared machine hits both

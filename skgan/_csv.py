@@ -8,9 +8,10 @@ cell whose parts are numbers joined by another separator than the delimiter
 (a ``;`` file read with ``,``) are errors that name the line and the column.
 
 A file whose cells are all numbers is read by skgan's own reader into a
-float64 array, the same way with or without pandas; a non-finite number is an
-error. A file with text, ``true``/``false`` or missing cells (empty, or a
-marker such as ``NA`` or ``nan``) is a table: it is read into a pandas
+float64 array, the same way with or without pandas; an infinite number
+(``inf``, ``1e999``) is an error in any file. A file with text,
+``true``/``false`` or missing cells (empty, or a marker such as ``NA`` or
+``nan``: ``nan`` is a missing value, not a number) is a table: it is read into a pandas
 DataFrame (pandas is then needed) with one dtype per column, inferred from its
 cells: whole numbers are ``int64`` (``Int64`` with missing cells), other
 numbers ``float64`` (NaN for missing cells), ``true``/``false`` (any case)

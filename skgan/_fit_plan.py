@@ -26,6 +26,7 @@ from ._frames import is_frame, take_rows
 from ._generation import class_indices
 from ._random import fit_random, global_random
 from ._streaming import is_memory_mapped, split_rows, training_rows
+from ._threads import fit_threads, thread_budget
 from ._torch_options import check_compile_options
 from ._training import (
     CallbackList,
@@ -290,7 +291,7 @@ def fit(estimator, X, y, n_epochs, resume):
             model_rows = codec.model_rows(X_train)
         else:
             verbose = shown_verbosity(estimator.verbose, is_main_process)
-            codes = codec.fit(X_train, classes is not None, torch_seed, verbose)
+            codes = codec.fit(X_train, classes is not None, torch_seed, verbose, X_seen=X)
             sizes = codec.network_sizes(settings, None if classes is None else len(classes))
             generator, discriminator = new_networks(settings, sizes, device, torch_seed)
             model_rows = codec.fit_output(generator, codes, X_train)
@@ -322,6 +323,7 @@ def fit(estimator, X, y, n_epochs, resume):
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
             conditions=conditions, execution=execution, steps=estimator.training_steps(),
         )
-        with sharded_rows(group):  # the held-out scores and the bandwidth's choice share their rows among ranks
-            run_training(run, callbacks, train)
+        n_threads = fit_threads(estimator.n_threads, (generator, discriminator), estimator.batch_size, device)
+        with sharded_rows(group), thread_budget(n_threads, exact=isinstance(estimator.n_threads, int)):
+            run_training(run, callbacks, train)  # the held-out scores and bandwidth choice: rows shared among ranks
     return estimator

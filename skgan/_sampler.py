@@ -179,6 +179,19 @@ class GANSampler(DensityMixin, BaseEstimator):
         choice share the rows to score among the processes. ``fit`` and the
         scores are then collective: call them on every process, with the
         same data. See the user guide's "Scaling out".
+    n_threads : "auto", int or None, default="auto"
+        Torch's intra-op threads while training on the CPU. ``"auto"``
+        chooses from the size of a training step: one thread for networks
+        and batches as small as those of most tables (extra threads gain
+        little there on an idle machine and cost many times over on a busy
+        one), one more per 128M multiply-adds of a step's forward passes,
+        never more than torch's setting (``torch.set_num_threads``). The
+        choice depends on the networks, the batch size and torch's setting
+        only, never on the machine's load, so a fit stays bitwise
+        reproducible (which holds at a fixed thread count). An int uses
+        that many threads; None leaves torch's setting. Inside a parallel
+        worker (a grid search's ``n_jobs``), at most the worker's share of
+        the cores. Torch's setting is restored after the fit.
     bandwidth : "cv", float or array-like of float, default="cv"
         Parzen window width in the units of ``X``. ``"cv"`` chooses it among
         the paper's candidates ``logspace(-1, 0, 10)``, multiplied by the
@@ -187,6 +200,15 @@ class GANSampler(DensityMixin, BaseEstimator):
         validation split; an array gives the candidates explicitly.
     n_parzen_samples : int, default=10000
         Number of generated rows in the Parzen window (10,000 in the paper).
+    handle_unknown : {"error", "-inf"}, default="error"
+        What ``score`` and ``score_samples`` do with rows of a table that the
+        model cannot represent: a category that no row given to fit had, a
+        missing value in a numeric column that had none, or a value that is
+        not a number in a numeric column. The generator never makes such
+        rows, so their density under the model is zero: ``"error"`` raises a
+        ValueError that names the column and the value, ``"-inf"`` gives
+        them the log-likelihood ``-inf`` (and ``score`` is then ``-inf``).
+        Numeric arrays have no such rows (non-finite values are errors).
     validation_fraction : float, default=0.1
         Fraction of ``X`` held out from training to choose the bandwidth
         and to monitor early stopping; used only when one of them needs it.
@@ -331,8 +353,10 @@ class GANSampler(DensityMixin, BaseEstimator):
         "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
         "compile": ["boolean", dict],
         "distributed": [StrOptions({"auto"}), "boolean"],
+        "n_threads": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left"), None],
         "bandwidth": [StrOptions({"cv"}), Interval(Real, 0, None, closed="neither"), "array-like"],
         "n_parzen_samples": [Interval(Integral, 1, None, closed="left")],
+        "handle_unknown": [StrOptions({"error", "-inf"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "early_stopping": ["boolean"],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -380,8 +404,10 @@ class GANSampler(DensityMixin, BaseEstimator):
         mixed_precision=None,
         compile=False,
         distributed="auto",
+        n_threads="auto",
         bandwidth="cv",
         n_parzen_samples=10000,
+        handle_unknown="error",
         validation_fraction=0.1,
         early_stopping=False,
         n_iter_no_change=10,
@@ -412,8 +438,10 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.mixed_precision = mixed_precision
         self.compile = compile
         self.distributed = distributed
+        self.n_threads = n_threads
         self.bandwidth = bandwidth
         self.n_parzen_samples = n_parzen_samples
+        self.handle_unknown = handle_unknown
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
@@ -612,12 +640,13 @@ class GANSampler(DensityMixin, BaseEstimator):
 
         For a table the rows and the window are compared in the encoding
         that the distance-based metrics of :mod:`skgan.metrics` use, fitted
-        on the training rows: each
-        numeric column standardised (and a 0/1 column for its missing
-        values), each category a 0/1 column. The score is then a density
-        in that space: comparable between models of the same training
-        table (score another model's samples with the same encoding), not
-        with scores of numeric data.
+        on the rows given to fit: each numeric column standardised (and a
+        0/1 column for its missing values), each category a 0/1 column. The
+        score is then a density in that space: comparable between models of
+        the same training table (score another model's samples with the
+        same encoding), not with scores of numeric data. Rows the model
+        cannot represent (an unseen category, say) are errors, or ``-inf``:
+        see ``handle_unknown``.
 
         Parameters
         ----------
@@ -631,9 +660,15 @@ class GANSampler(DensityMixin, BaseEstimator):
         """
         check_is_fitted(self)
         state = self._fitted
-        X = state.codec.check_rows(self, X)
+        X, unknown = state.codec.check_rows(self, X)
         with sharded_rows(process_group(self.distributed, self.device_)):  # collective inside a process group
-            return parzen_log_likelihood(X, state.parzen_window(), self.bandwidth_, device=self.device_)
+            scores = (parzen_log_likelihood(X, state.parzen_window(), self.bandwidth_, device=self.device_)
+                      if len(X) else np.empty(0))
+        if unknown is None:
+            return scores
+        every = np.full(len(unknown), -np.inf)
+        every[~unknown] = scores
+        return every
 
     def score(self, X, y=None):
         """Mean Parzen-window log-likelihood of X.

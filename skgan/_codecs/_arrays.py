@@ -111,7 +111,7 @@ class ArrayCodec(DataCodec):
     def check_fit_rows(self, estimator, X, y, reset):
         return check_numeric_rows(estimator, X, y, reset, streams(X))
 
-    def fit(self, X_train, labelled, seed, verbose=0):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None):
         self.n_features = X_train.shape[1]
         return X_train
 
@@ -123,7 +123,7 @@ class ArrayCodec(DataCodec):
         return self.scaling.to_model(codes)
 
     def check_rows(self, estimator, X):
-        return validate_data(estimator, X, dtype=np.float64, reset=False)
+        return validate_data(estimator, X, dtype=np.float64, reset=False), None
 
     def generate(self, draw, n_samples, seed, labels=None, conditions=None):
         if conditions:
@@ -153,7 +153,7 @@ class TransformerCodec(ArrayCodec):
     def check_fit_rows(self, estimator, X, y, reset):
         return check_numeric_rows(estimator, X, y, reset, streamed=False)
 
-    def fit(self, X_train, labelled, seed, verbose=0):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None):
         self.transformer = clone(self.transformer).fit(X_train)
         codes = transformed_codes(self.transformer, X_train)
         self.n_features = codes.shape[1]

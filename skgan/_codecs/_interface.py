@@ -72,11 +72,13 @@ class DataCodec:
         """``(X, y)`` checked for a fit (``validate_data``; ``reset`` on a cold fit)."""
         raise NotImplementedError
 
-    def fit(self, X_train, labelled, seed, verbose=0):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None):
         """Learn from the training rows (``labelled``: the fit has ``y``); the rows in the codec's units.
 
         ``seed`` seeds what the codec draws; ``verbose`` is the fit's (0 on
-        the other processes of a data-parallel fit).
+        the other processes of a data-parallel fit); ``X_seen`` are all the
+        rows given to fit (the training rows and those held out to validate),
+        or None when they are ``X_train``.
         """
         raise NotImplementedError
 
@@ -109,7 +111,13 @@ class DataCodec:
         return float(np.max(X.max(0) - X.min(0)))
 
     def check_rows(self, estimator, X):
-        """Rows to score, checked against the fit and in the space of the Parzen score."""
+        """``(rows, unknown)``: the rows to score, checked against the fit, in the space of the Parzen score.
+
+        ``unknown`` is None, or a boolean mask of the rows of ``X`` that the
+        model cannot represent (left out of ``rows``) when the estimator's
+        ``handle_unknown`` is ``"-inf"``; with ``"error"`` they raise a
+        ValueError.
+        """
         raise NotImplementedError
 
     def generate(self, draw, n_samples, seed, labels=None, conditions=None):

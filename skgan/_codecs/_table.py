@@ -136,17 +136,19 @@ class TableCodec(DataCodec):
             check_classification_targets(y)
         return X, y
 
-    def fit(self, X_train, labelled, seed, verbose=0):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None):
         """Fit a fresh encoder (seeded with ``seed`` unless it has a ``random_state``) and the score encoding.
 
-        Returns the training rows in the networks' columns (float32, the one
+        The encoder learns the training rows; the score encoding all the rows
+        given to fit (``X_seen``), so that none of them is unknown to
+        ``score``. Returns the training rows in the networks' columns (float32, the one
         copy training needs, encoded in chunks); without labels the fit
         conditions on every discrete column. ``verbose``: the default
         encoder's progress.
         """
         self.encoder = self._fresh_encoder(seed, verbose).fit(X_train)
         self.score_encoding = DistanceEncoding()
-        self.score_encoding.fit(self._score_frame(X_train))
+        self.score_encoding.fit(self._score_frame(X_train if X_seen is None else X_seen))
         model_rows = self.model_rows(X_train)
         if not labelled:
             self.condition_on(model_rows)
@@ -185,7 +187,20 @@ class TableCodec(DataCodec):
                 f"This GANSampler was fitted on a DataFrame with the columns {list(self.score_encoding.columns_)}; "
                 f"score a DataFrame with those columns, not an array."
             )
-        return self.score_rows(X)
+        rows = self._score_frame(X)
+        unknown = self.score_encoding.unrepresentable(rows)
+        if not unknown:
+            return self.score_encoding.transform(rows), None
+        mask = np.logical_or.reduce([found for found, _ in unknown.values()])
+        if estimator.handle_unknown == "error":
+            column, (_, why) = next(iter(unknown.items()))
+            n_unknown = int(mask.sum())
+            raise ValueError(
+                f"{n_unknown} of the {len(mask)} rows {'holds a value' if n_unknown == 1 else 'hold values'} "
+                f"this GANSampler cannot represent (density zero under the model): column {column!r} holds "
+                f"{why}. Drop those rows, or set handle_unknown='-inf' to score them as -inf."
+            )
+        return self.score_encoding.transform(take_rows(rows, ~mask)), mask
 
     def generate(self, draw, n_samples, seed, labels=None, conditions=None):
         vectors, fixed = self.sampling_conditions(n_samples, seed, conditions)

@@ -80,7 +80,15 @@ class DistanceEncoding:
         return rows[:, col]
 
     def _numbers(self, rows, col):
-        return np.asarray(self._column(rows, col), dtype=np.float64)
+        column = self._column(rows, col)
+        try:
+            return np.asarray(column, dtype=np.float64)
+        except (TypeError, ValueError):
+            text = _not_numbers(column)
+            raise ValueError(
+                f"Column {col!r} holds values that are not numbers (e.g. {text[0]!r}), but the real rows "
+                "have numbers there."
+            ) from None
 
     def transform(self, rows):
         """``rows`` in the encoded space, a float64 array with one row per row."""
@@ -99,6 +107,34 @@ class DistanceEncoding:
                 blocks.append(missing[:, None])
         return np.ascontiguousarray(np.hstack([block.astype(np.float64) for block in blocks]))
 
+    def unrepresentable(self, rows):
+        """The rows with a value the fitted rows had no place for: ``{column: (boolean mask, why)}``.
+
+        Such a value is a category the real rows lack, a missing value in a
+        numeric column that had none (a missing category is a category of its
+        own), or a value that is not a number in a numeric column. ``why``
+        describes the first such value of the column; columns without such
+        rows are left out.
+        """
+        found = {}
+        for col in self.columns_:
+            column = self._column(rows, col)
+            if self.categorical_[col]:
+                known = set(self.categories_[col])
+                labels = category_labels(column)
+                mask = np.fromiter((label not in known for label in labels), bool, len(labels))
+                if mask.any():
+                    found[col] = mask, f"the category {np.asarray(column, dtype=object)[mask][0]!r}, unseen at fit"
+                continue
+            missing = _missing(column)
+            text = np.isnan(_to_numbers(column)) & ~missing
+            if text.any():
+                found[col] = text, f"{np.asarray(column, dtype=object)[text][0]!r}, which is not a number"
+            if not self.has_missing_[col] and missing.any():
+                mask, why = found.get(col, (False, "a missing value, and the column had none at fit"))
+                found[col] = mask | missing, why
+        return found
+
     def get_feature_names_out(self):
         """Names of the encoded columns: ``col``, ``col__missing`` and ``col=category``."""
         names = []
@@ -112,17 +148,37 @@ class DistanceEncoding:
         return np.asarray(names, dtype=object)
 
 
-def category_labels(column):
-    """A column's values as an object array, missing values as one marker."""
+def _missing(column):
     values = np.asarray(column, dtype=object)
     try:
         import pandas as pd
 
-        missing = np.asarray(pd.isna(values), dtype=bool)
+        return np.asarray(pd.isna(values), dtype=bool)
     except ImportError:  # arrays without pandas: None and NaN are missing
-        missing = np.array([v is None or (isinstance(v, float) and v != v) for v in values], dtype=bool)
+        return np.array([v is None or (isinstance(v, float) and v != v) for v in values], dtype=bool)
+
+
+def _to_numbers(column):
+    """A column as float64, NaN for each value that is missing or not a number."""
+    try:
+        return np.asarray(column, dtype=np.float64)
+    except (TypeError, ValueError):
+        import pandas as pd
+
+        return pd.to_numeric(pd.Series(np.asarray(column, dtype=object)), errors="coerce").to_numpy(np.float64)
+
+
+def _not_numbers(column):
+    """The values of a column that are neither numbers nor missing."""
+    values = np.asarray(column, dtype=object)
+    return values[np.isnan(_to_numbers(values)) & ~_missing(values)]
+
+
+def category_labels(column):
+    """A column's values as an object array, missing values as one marker."""
+    values = np.asarray(column, dtype=object)
     labels = values.astype(str).astype(object)
-    labels[missing] = "<missing>"
+    labels[_missing(values)] = "<missing>"
     return labels
 
 

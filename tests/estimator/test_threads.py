@@ -126,3 +126,66 @@ def test_dask_workers_share_the_cores(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "distributed", types.SimpleNamespace(get_worker=not_a_worker))
     assert worker_budget() is None
+
+
+# --------------------------------------------------------------------------
+# the fit's own choice: n_threads
+# --------------------------------------------------------------------------
+
+
+def _fit_threads_seen(n_threads, hidden=(8,), batch_size=16):
+    import numpy as np
+
+    from skgan import GANSampler
+    from skgan.callbacks import Callback
+
+    class Record(Callback):
+        seen = []
+
+        def on_epoch_end(self, estimator, *args, **kwargs):
+            Record.seen.append(torch.get_num_threads())
+
+    Record.seen = []
+    X = np.random.RandomState(0).normal(size=(64, 3))
+    gan = GANSampler(latent_dim=2, max_iter=2, batch_size=batch_size, bandwidth=0.5, n_parzen_samples=20,
+                     random_state=0, n_threads=n_threads, callbacks=[Record()])
+    gan.set_params(generator__hidden_layer_sizes=hidden, discriminator__hidden_layer_sizes=hidden).fit(X)
+    return Record.seen, gan
+
+
+@pytest.mark.parametrize("n_threads, settle, expected", [("auto", 3, 1), (None, 3, 3), (2, 3, 2), (4, 1, 4)])
+def test_a_fit_trains_on_its_threads_and_restores_torchs(n_threads, settle, expected, threads):
+    torch.set_num_threads(settle)
+    seen, _ = _fit_threads_seen(n_threads)
+    assert seen == [expected, expected]
+    assert torch.get_num_threads() == settle
+
+
+def test_auto_is_bitwise_the_fit_on_its_choice(threads):
+    import numpy as np
+
+    torch.set_num_threads(2)
+    _, auto = _fit_threads_seen("auto")
+    _, one = _fit_threads_seen(1)
+    np.testing.assert_array_equal(auto.sample(20, random_state=0), one.sample(20, random_state=0))
+
+
+def test_auto_grows_with_the_work_up_to_torchs_setting(threads):
+    cpu = torch.device("cpu")
+    layer = torch.nn.Linear(1024, 1024, bias=False)  # 2**20 multiply-adds a row
+    rows = _threads.GRAIN // 2**20
+    torch.set_num_threads(4)
+    assert _threads.fit_threads("auto", [layer], rows - 1, cpu) == 1
+    assert _threads.fit_threads("auto", [layer], 3 * rows, cpu) == 3
+    assert _threads.fit_threads("auto", [layer], 100 * rows, cpu) == 4
+    torch.set_num_threads(2)
+    assert _threads.fit_threads("auto", [layer], 100 * rows, cpu) == 2
+    assert _threads.fit_threads("auto", [torch.nn.Conv1d(1, 2, 3)], 1, cpu) is None  # work unknown: torch's
+    assert _threads.fit_threads("auto", [layer], 100 * rows, torch.device("meta")) is None
+
+
+def test_n_threads_is_checked():
+    from skgan import GANSampler
+
+    with pytest.raises(ValueError, match="n_threads"):
+        GANSampler(n_threads=0).fit([[0.0], [1.0]])

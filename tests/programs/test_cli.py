@@ -574,3 +574,15 @@ def test_a_table_without_pandas_asks_for_it(tmp_path, capsys, monkeypatch):
     err = assert_one_error_line(capsys, status, (1,), "line 2, column 4 ('island') holds '")
     assert err.endswith(', which is not a number; reading a table with text, true/false or missing cells needs '
                         'pandas: pip install "skgan[pandas]" (or pip install pandas)\n')
+
+
+def test_nan_in_a_numeric_csv_is_a_missing_value_and_inf_an_error(tmp_path):
+    from skgan._csv import read_csv
+
+    path = tmp_path / "numbers.csv"
+    path.write_text("a,b\n1,nan\n2,3.5\n")
+    X = read_csv(path).X
+    assert list(X.columns) == ["a", "b"] and X["b"].isna().tolist() == [True, False]  # a table with a missing value
+    path.write_text("a,b\n1,inf\n2,3.5\n")
+    with pytest.raises(ValueError, match="'inf' is not a finite number"):
+        read_csv(path)

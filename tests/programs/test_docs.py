@@ -189,3 +189,14 @@ def test_gallery_example_is_a_titled_script_with_a_fast_mode(path):
     assert re.fullmatch(r"=+", lines[0]) and re.fullmatch(r"=+", lines[2]), f"{path.name}: no overlined title"
     assert len(lines[0]) >= len(lines[1]) and lines[0] == lines[2], f"{path.name}: title over/underline too short"
     assert "SKGAN_DOCS_FAST" in source, f"{path.name} has no fast mode"
+
+
+def test_readme_snippets_that_make_tables_install_pandas():
+    """A README snippet that reads a table says how to install pandas, which skgan's core does not install."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    tables = [block for block in blocks if re.search(r"palmerpenguins|DataFrame|read_csv", block)]
+    assert tables
+    for block in tables:
+        hints = " ".join(re.findall(r"# pip install (.*)", block))
+        assert "skgan[pandas]" in hints, f"no pip hint for pandas in:\n{block}"
