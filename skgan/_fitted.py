@@ -22,7 +22,7 @@ import torch
 
 from ._codecs import DataCodec
 from ._device import resolve_device, to_cpu
-from ._generation import generate_rows, prior_labels
+from ._generation import generate_rows, generated_chunks, prior_labels
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
 
 #: The parameters a fit keeps in its state, because they shape the fitted
@@ -101,12 +101,16 @@ class FittedState:
     def generate(self, n_samples, seed, labels=None, conditions=None):
         """``n_samples`` generated rows of the user's type (``labels``: class indices).
 
-        Float64 rows, or a DataFrame for a fit on one. A table's rows satisfy
+        Float64 rows, or a DataFrame for a fit on one: the codec calls
+        ``draw(labels)`` for all the rows at once, or ``draw(labels,
+        chunks=True)`` for an iterator of ``(start, rows)`` chunks
+        (:func:`~skgan._generation.generated_chunks`). A table's rows satisfy
         ``conditions`` (``{column: value}``) by construction, and its
         generator draws its categories from a stream seeded with ``seed``.
         """
-        def draw(labels):
-            return generate_rows(
+        def draw(labels, chunks=False):
+            rows = generated_chunks if chunks else generate_rows
+            return rows(
                 self.generator, self.codec.scaling, torch.device(self.device), self.settings["latent_dim"],
                 self.settings["noise"], n_samples, seed, labels,
             )

@@ -23,22 +23,43 @@ def inference_module(generator):
 def generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed, labels=None):
     """``n_samples`` rows from ``generator`` (in eval mode), in the user's units.
 
-    ``labels`` (class indices, one per row) condition a conditional
-    generator. The rows are written chunk by chunk into the returned float64
-    array, so memory beyond it stays bounded. Non-finite output is an error,
-    never returned.
+    ``labels`` (class indices or condition vectors, one per row; anything
+    sliced by rows) condition a conditional generator. The rows are written
+    chunk by chunk into the returned float64 array, so memory beyond it
+    stays bounded. Non-finite output is an error, never returned.
     """
-    out, start = None, 0
+    out = np.empty((n_samples, scaling.n_data_features), dtype=np.float64)
+    for _ in generated_chunks(generator, scaling, device, latent_dim, noise, n_samples, seed, labels, out=out):
+        pass
+    return out
+
+
+def generated_chunks(generator, scaling, device, latent_dim, noise, n_samples, seed, labels=None, out=None):
+    """Yield ``(start, rows)``: the rows ``start:start + len(rows)`` of :func:`generate_rows`, in order.
+
+    Chunks of :data:`GENERATE_ROWS` rows, float64 in the user's units, the
+    same rows whatever the consumer does with them: a consumer that keeps
+    only what it makes of each chunk holds one chunk at a time. With
+    ``out``, each chunk is written into (and is a view of) ``out``;
+    without it, one buffer is reused, so copy what you keep.
+    """
     net = inference_module(generator)
     step = FORWARD_ROWS if device.type == "cpu" else GENERATE_ROWS
+    start, buffer = 0, None
     with torch.inference_mode():
         blocks_per_chunk = max(1, GENERATE_ROWS // NOISE_BLOCK)
         for chunk in noise_blocks(n_samples, latent_dim, noise, seed, blocks_per_chunk):
             chunk = chunk.to(device)
+            if out is not None:
+                rows = out[start : start + len(chunk)]
+            else:
+                if buffer is None:  # the first chunk is the largest
+                    buffer = np.empty((len(chunk), scaling.n_data_features))
+                rows = buffer[: len(chunk)]
             for offset in range(0, len(chunk), step):
                 z = chunk[offset : offset + step]
-                stop = start + len(z)
-                cond = () if labels is None else (torch.as_tensor(labels[start:stop], device=device),)
+                stop = start + offset + len(z)
+                cond = () if labels is None else (torch.as_tensor(labels[stop - len(z) : stop], device=device),)
                 block = net(z, *cond)
                 # one read: any NaN or infinity makes the float64 sum non-finite
                 if not bool(torch.isfinite(block.sum(dtype=torch.float64))):
@@ -49,11 +70,9 @@ def generate_rows(generator, scaling, device, latent_dim, noise, n_samples, seed
                 block = block.to("cpu")
                 if block.dtype not in (torch.float32, torch.float64):  # e.g. bfloat16
                     block = block.float()
-                if out is None:
-                    out = np.empty((n_samples, scaling.n_data_features), dtype=np.float64)
-                scaling.to_data(block.numpy(), out=out[start:stop])  # casts as it scales
-                start = stop
-    return out
+                scaling.to_data(block.numpy(), out=rows[offset : offset + len(z)])  # casts as it scales
+            yield start, rows
+            start += len(chunk)
 
 
 def prior_labels(class_prior, n_samples, seed):

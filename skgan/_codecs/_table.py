@@ -203,9 +203,23 @@ class TableCodec(DataCodec):
         return self.score_encoding.transform(take_rows(rows, ~mask)), mask
 
     def generate(self, draw, n_samples, seed, labels=None, conditions=None):
+        """The rows, generated and decoded a chunk at a time: memory beyond the returned rows stays bounded."""
         vectors, fixed = self.sampling_conditions(n_samples, seed, conditions)
         with fit_random(seed):  # the generator's categorical draws
-            return self.decode(draw(labels if vectors is None else vectors), fixed)
+            chunks = draw(labels if vectors is None else vectors, chunks=True)
+            if not hasattr(self.encoder, "_decode_columns"):  # the user's own encoder: all rows at once
+                return self.decode(np.concatenate([rows.copy() for _, rows in chunks]), fixed)
+            pieces = []
+            for start, rows in chunks:
+                self.fix(rows, fixed, slice(start, start + len(rows)))
+                pieces.append(self.encoder._decode_columns(rows))
+        columns = []
+        for j in range(len(pieces[0]) if pieces else 0):  # a column at a time: memory of one more column
+            parts = [decoded[j] for decoded in pieces]
+            for decoded in pieces:
+                decoded[j] = None
+            columns.append(parts[0] if len(parts) == 1 else _concatenate(parts))
+        return self.encoder._assemble(columns, n_samples)
 
     def condition_on(self, model_rows):
         """Condition on every discrete column, with its category frequencies in ``model_rows`` (the training rows)."""
@@ -310,9 +324,7 @@ class TableCodec(DataCodec):
                 rows = chosen == j
                 p = frequency / frequency.sum()
                 keys[rows] = offsets[j] + rng.choice(len(frequency), size=int(rows.sum()), p=p)
-        vectors = np.zeros((n_samples, self.condition_width), dtype=np.float32)
-        vectors[np.arange(n_samples), keys] = 1.0
-        return vectors, fixed
+        return OneHotRows(keys, self.condition_width), fixed
 
     def _fixed_positions(self, conditions, n_samples):
         """``{column: (block, model column of each row's value)}`` for the user's conditions."""
@@ -342,10 +354,15 @@ class TableCodec(DataCodec):
 
     def decode(self, model_rows, fixed=None):
         """Generated rows as the table's rows, each satisfying the conditions in ``fixed``."""
+        self.fix(model_rows, fixed, slice(0, len(model_rows)))
+        return self.encoder.inverse_transform(model_rows)
+
+    @staticmethod
+    def fix(model_rows, fixed, rows):
+        """Set the conditioned categories of ``model_rows``, the generated rows ``rows`` (a slice), in place."""
         for (start, stop), index in (fixed or {}).values():
             model_rows[:, start:stop] = 0.0
-            model_rows[np.arange(len(model_rows)), index] = 1.0
-        return self.encoder.inverse_transform(model_rows)
+            model_rows[np.arange(len(model_rows)), index[rows]] = 1.0
 
     # ---- model files ------------------------------------------------------
 
@@ -424,3 +441,34 @@ def _score_encoding(values):
             encoding.scale_[column] = values["scale"][i]
             encoding.has_missing_[column] = values["has_missing"][i]
     return encoding
+
+
+class OneHotRows:
+    """Condition vectors made a slice of rows at a time: ``rows[a:b]`` is float32 one-hot of ``keys[a:b]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> OneHotRows(np.array([2, 0, 1]), width=3)[1:3]
+    array([[1., 0., 0.],
+           [0., 1., 0.]], dtype=float32)
+    """
+
+    def __init__(self, keys, width):
+        self.keys, self.width = keys, width
+
+    def __len__(self):
+        return len(self.keys)
+
+    def __getitem__(self, rows):
+        keys = self.keys[rows]
+        vectors = np.zeros((len(keys), self.width), dtype=np.float32)
+        vectors[np.arange(len(keys)), keys] = 1.0
+        return vectors
+
+
+def _concatenate(parts):
+    """One column's values from its chunks: numpy arrays, pandas Categoricals or extension arrays."""
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return type(parts[0])._concat_same_type(parts)

@@ -366,14 +366,21 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 f"TabularEncoder.inverse_transform needs rows of {n_columns} model columns "
                 f"(output_layout_.n_columns), got shape {Z.shape}."
             )
-        n_rows = Z.shape[0]
-        decoded = [column.decode(Z[:, start:start + column.width], n_rows) for _, _, column, start in self._parts()]
+        return self._assemble(self._decode_columns(Z), Z.shape[0])
+
+    def _decode_columns(self, Z):
+        """The values of each fitted column in model rows ``Z`` (float64, checked): arrays of the columns' dtypes."""
+        return [column.decode(Z[:, start:start + column.width], len(Z)) for _, _, column, start in self._parts()]
+
+    def _assemble(self, decoded, n_rows):
+        """:meth:`inverse_transform`'s rows from the values of each column (not copied where they can be kept)."""
         if self._output == "frame":
             import pandas as pd
 
             index = pd.RangeIndex(n_rows)  # each column as a Series of its dtype: object stays object (pandas 3)
             frame = pd.DataFrame({i: pd.Series(values, index=index, dtype=column.ctype.dtype, copy=False)
-                                  for i, (values, column) in enumerate(zip(decoded, self._columns, strict=True))})
+                                  for i, (values, column) in enumerate(zip(decoded, self._columns, strict=True))},
+                                 copy=False)
             frame.columns = pd.Index(self._labels)
             return frame
         rows = np.empty((n_rows, len(decoded)), dtype=np.float64 if self._output == "float64" else object)
