@@ -190,12 +190,19 @@ def write_csv(path, X, feature_names):
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow([str(name) for name in feature_names])
-        if not is_frame(X):
-            writer.writerows(X.tolist())
-            return
-        cells = [(X.iloc[:, j].astype(object).tolist(), X.iloc[:, j].isna().to_numpy()) for j in range(X.shape[1])]
-        for i in range(len(X)):
-            writer.writerow(["" if gaps[i] else _cell(values[i]) for values, gaps in cells])
+        for start in range(0, len(X), _WRITE_ROWS):  # a chunk of rows as Python values at a time
+            rows = X.iloc[start : start + _WRITE_ROWS] if is_frame(X) else X[start : start + _WRITE_ROWS]
+            if not is_frame(X):
+                writer.writerows(rows.tolist())
+                continue
+            cells = [(rows.iloc[:, j].astype(object).tolist(), rows.iloc[:, j].isna().to_numpy())
+                     for j in range(rows.shape[1])]
+            for i in range(len(rows)):
+                writer.writerow(["" if gaps[i] else _cell(values[i]) for values, gaps in cells])
+
+
+#: Rows that :func:`write_csv` turns into Python values at a time: memory stays bounded for any table.
+_WRITE_ROWS = 8192
 
 
 def _cell(value):

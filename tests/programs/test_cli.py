@@ -586,3 +586,21 @@ def test_nan_in_a_numeric_csv_is_a_missing_value_and_inf_an_error(tmp_path):
     path.write_text("a,b\n1,inf\n2,3.5\n")
     with pytest.raises(ValueError, match="'inf' is not a finite number"):
         read_csv(path)
+
+
+@pytest.mark.parametrize("chunk", [3, 8192])
+def test_rows_are_written_a_chunk_at_a_time_and_read_back(chunk, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from skgan import _csv
+
+    monkeypatch.setattr(_csv, "_WRITE_ROWS", chunk)
+    frame = pd.DataFrame({"kind": pd.Categorical(list("abcabcab")), "n": pd.array([1, 2, None, 4, 5, 6, 7, 8], "Int64"),
+                          "x": np.linspace(0, 1, 8)})
+    _csv.write_csv(tmp_path / "t.csv", frame, list(frame.columns))
+    back = _csv.read_csv(tmp_path / "t.csv").X
+    assert back["n"].tolist()[3:] == [4, 5, 6, 7, 8] and back["x"].tolist() == frame["x"].tolist()
+    assert back["kind"].astype(str).tolist() == list("abcabcab")
+    array = np.arange(16.0).reshape(8, 2)
+    _csv.write_csv(tmp_path / "a.csv", array, ["p", "q"])
+    np.testing.assert_array_equal(_csv.read_csv(tmp_path / "a.csv").X, array)
