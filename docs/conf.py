@@ -15,8 +15,9 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The skgan of this checkout, not an installed copy.
+# The skgan of this checkout, not an installed copy; the docs' own extensions.
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 # The gallery examples read this; a plain build is the fast one.
 os.environ.setdefault("SKGAN_DOCS_FAST", "1")
@@ -46,11 +47,13 @@ extensions = [
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
+    # benchmark charts and tables drawn from benchmarks/results/*.json (docs/_ext/)
+    "skgan_charts",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "sg_execution_times.rst"]
+exclude_patterns = ["_build", "_charts", "**.ipynb_checkpoints", "sg_execution_times.rst"]
 templates_path = ["_templates"]
 
 # The markdown pages (user guide, performance) link to each other and to
@@ -112,7 +115,8 @@ sphinx_gallery_conf = {
 # ---------------------------------------------------------------- HTML
 html_theme = "pydata_sphinx_theme"
 html_title = f"skgan {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["skgan.css"]
 html_theme_options = {
     "navbar_align": "left",
     "show_toc_level": 2,
@@ -175,7 +179,39 @@ def _resolve_reexport(app, env, node, contnode):
     return None
 
 
+def _fix_viewcode_backlinks(app, pagename, templatename, context, doctree):
+    """Point the "[docs]" links of the highlighted source pages at anchors that exist.
+
+    sphinx.ext.viewcode keeps one module prefix per source module, taken from
+    the first object documented from it: after ``skgan.NonSaturatingLoss``
+    (module ``skgan``), its link to ``skgan.losses.AdversarialLoss`` reads
+    ``#skgan.AdversarialLoss``. Each such link is pointed at the one object
+    of the target page whose name ends the same way.
+    """
+    if not pagename.startswith("_modules/") or "body" not in context:
+        return
+    import posixpath
+    import re
+
+    ids_by_doc = {}
+    for entry in app.env.domains["py"].objects.values():
+        ids_by_doc.setdefault(entry.docname, set()).add(entry.node_id)
+
+    def fix(match):
+        href, anchor = match.group(1), match.group(2)
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(pagename), href))
+        ids = ids_by_doc.get(target.removesuffix(".html"), set())
+        if anchor in ids or "." not in anchor:
+            return match.group(0)
+        suffix = "." + anchor.split(".", 1)[1]
+        found = [node_id for node_id in ids if node_id.endswith(suffix)]
+        return f'href="{href}#{found[0]}"' if len(found) == 1 else match.group(0)
+
+    context["body"] = re.sub(r'href="([^"#]+\.html)#(skgan\.[^"]+)"', fix, context["body"])
+
+
 def setup(app):
+    app.connect("html-page-context", _fix_viewcode_backlinks)
     app.connect("autodoc-process-docstring", _check_member_docstring)
     app.connect("autodoc-skip-member", _skip_member)
     app.connect("missing-reference", _resolve_reexport)
