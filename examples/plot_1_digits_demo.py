@@ -38,7 +38,9 @@ print(f"{'Fast' if FAST else 'Full'} mode: {MAX_ITER} epochs")
 # 60 % of the digits train the GAN; of the rest, 40 % choose the Parzen
 # bandwidth (validation) and 60 % are scored (test). Pixels are in [0, 16].
 X, y = load_digits(return_X_y=True)
-X_train, X_rest, _, y_rest = train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
+X_train, X_rest, _, y_rest = train_test_split(
+    X, y, test_size=0.4, stratify=y, random_state=0
+)
 X_val, X_test = train_test_split(X_rest, test_size=0.6, stratify=y_rest, random_state=0)
 print(f"{len(X_train)} training, {len(X_val)} validation and {len(X_test)} test digits")
 
@@ -50,7 +52,10 @@ print(f"{len(X_train)} training, {len(X_val)} validation and {len(X_test)} test 
 gan = build_sampler(max_iter=MAX_ITER, random_state=0, verbose=0)
 start = time.perf_counter()
 gan.fit(X_train)
-print(f"Trained {gan.n_iter_} epochs in {time.perf_counter() - start:.1f} s on {gan.device_}")
+print(
+    f"Trained {gan.n_iter_} epochs in {time.perf_counter() - start:.1f} s "
+    f"on {gan.device_}"
+)
 
 # %%
 # New digits
@@ -66,8 +71,8 @@ plt.show()
 # -----------------
 # The mean losses per epoch, and the discriminator's mean output on real rows
 # ``D(x)`` and on generated rows ``D(G(z))``. At the game's equilibrium both
-# tend to 0.5 (the line marked equilibrium); ``D(x)`` near 1 with ``D(G(z))`` near 0 would
-# mean the discriminator has won.
+# tend to 0.5 (the line marked equilibrium); ``D(x)`` near 1 with ``D(G(z))``
+# near 0 would mean the discriminator has won.
 axes = plot_history(gan)
 axes[0].figure.tight_layout()
 plt.show()
@@ -83,20 +88,28 @@ plt.show()
 rng = np.random.default_rng(0)
 windows = {
     "GAN (skgan)": gan.sample(N_WINDOW, random_state=0),
-    "one Gaussian": rng.multivariate_normal(X_train.mean(0), np.cov(X_train, rowvar=False), size=N_WINDOW,
-                                            method="eigh"),
+    "one Gaussian": rng.multivariate_normal(
+        X_train.mean(0), np.cov(X_train, rowvar=False), size=N_WINDOW, method="eigh"
+    ),
     "training digits (memorised)": X_train,
 }
 results = {}
 for name, window in windows.items():
     bandwidth, score = evaluate(window, X_val, X_test, PAPER_BANDWIDTHS * 16)
     results[name] = score
-    print(f"{name:<28} {score.mean:8.2f} ± {score.std_error:4.2f} nats   (bandwidth {bandwidth:.2f})")
+    print(
+        f"{name:<28} {score.mean:8.2f} ± {score.std_error:4.2f} nats   "
+        f"(bandwidth {bandwidth:.2f})"
+    )
 
 fig, ax = plt.subplots(figsize=(6, 2.5))
 names = list(results)
-ax.barh(names, [results[n].mean for n in names], xerr=[results[n].std_error for n in names],
-        color=["C0", "C7", "C7"])
+ax.barh(
+    names,
+    [results[n].mean for n in names],
+    xerr=[results[n].std_error for n in names],
+    color=["C0", "C7", "C7"],
+)
 ax.invert_yaxis()
 ax.set_xlabel("mean log-likelihood of the test digits (nats, higher is better)")
 fig.tight_layout()
@@ -108,8 +121,10 @@ plt.show()
 # from this run's numbers:
 gan_score, gaussian_score = results["GAN (skgan)"].mean, results["one Gaussian"].mean
 verdict = "beats" if gan_score > gaussian_score else "does not beat"
-print(f"After {gan.n_iter_} epochs the GAN {verdict} the single Gaussian "
-      f"({gan_score:.1f} against {gaussian_score:.1f} nats).")
+print(
+    f"After {gan.n_iter_} epochs the GAN {verdict} the single Gaussian "
+    f"({gan_score:.1f} against {gaussian_score:.1f} nats)."
+)
 
 # %%
 # A Parzen score is biased low and rewards memorisation (see

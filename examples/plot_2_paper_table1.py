@@ -43,10 +43,17 @@ try:
     ROOT = Path(__file__).resolve().parents[1]
 except NameError:  # run interactively from examples/
     ROOT = Path.cwd().resolve().parent
-MNIST = Path(os.environ.get("SKGAN_MNIST") or ROOT.parent / "shared" / "data" / "mnist.npz")
+MNIST = Path(
+    os.environ.get("SKGAN_MNIST") or ROOT.parent / "shared" / "data" / "mnist.npz"
+)
 
 #: Table 1 of the paper, MNIST column: mean ± standard error in nats.
-PAPER_TABLE1 = {"DBN": (138, 2), "Stacked CAE": (121, 1.6), "Deep GSN": (214, 1.1), "Adversarial nets": (225, 2)}
+PAPER_TABLE1 = {
+    "DBN": (138, 2),
+    "Stacked CAE": (121, 1.6),
+    "Deep GSN": (214, 1.1),
+    "Adversarial nets": (225, 2),
+}
 
 if MNIST.is_file():
     with np.load(MNIST) as data:
@@ -57,8 +64,11 @@ if MNIST.is_file():
     X_train, X_val, X_test = x_train[:50000], x_train[50000:], x_test
     image_shape, dataset = (28, 28), "MNIST"
 else:
-    print(f"NOTE: MNIST not found at {MNIST} (set SKGAN_MNIST to its path).\n"
-          "Running on scikit-learn's 8x8 digits instead; the scores are NOT comparable with the paper's.")
+    print(
+        f"NOTE: MNIST not found at {MNIST} (set SKGAN_MNIST to its path).\n"
+        "Running on scikit-learn's 8x8 digits instead; the scores are NOT "
+        "comparable with the paper's."
+    )
     digits = load_digits().data / 16.0  # pixels in [0, 1], as the paper's
     X_train, X_val, X_test = digits[:1000], digits[1000:1400], digits[1400:]
     image_shape, dataset = (8, 8), "digits"
@@ -68,9 +78,15 @@ if FAST:  # the documentation build: seconds, not minutes
 else:  # the benchmark's --quick: 10,000 images, 10,000 samples, 1,000 test images
     n_train, epochs, n_samples, n_test = 10000, 5, 10000, 1000
 X_train, X_test = X_train[:n_train], X_test[:n_test]
-n_validation = min(1000, len(X_val))  # the paper chooses σ on the first 1,000 validation images
-print(f"{dataset}: {len(X_train):,} training, {len(X_val):,} validation and {len(X_test):,} test images "
-      f"of {X_train.shape[1]} pixels; {epochs} epochs, {n_samples:,} samples in the window")
+n_validation = min(
+    1000, len(X_val)
+)  # the paper chooses σ on the first 1,000 validation images
+print(
+    f"{dataset}: {len(X_train):,} training, {len(X_val):,} validation and "
+    f"{len(X_test):,} test images "
+    f"of {X_train.shape[1]} pixels; {epochs} epochs, "
+    f"{n_samples:,} samples in the window"
+)
 
 # %%
 # The paper's networks
@@ -81,8 +97,15 @@ print(f"{dataset}: {len(X_train):,} training, {len(X_val):,} validation and {len
 # The bandwidth is fixed because the protocol below chooses its own, so
 # ``fit`` holds no rows out.
 gan = GANSampler(
-    generator="goodfellow2014", discriminator="goodfellow2014", latent_dim=100, batch_size=100,
-    max_iter=epochs, learning_rate=2e-4, bandwidth=0.2, n_parzen_samples=100, random_state=0,
+    generator="goodfellow2014",
+    discriminator="goodfellow2014",
+    latent_dim=100,
+    batch_size=100,
+    max_iter=epochs,
+    learning_rate=2e-4,
+    bandwidth=0.2,
+    n_parzen_samples=100,
+    random_state=0,
 )
 start = time.perf_counter()
 gan.fit(X_train)
@@ -100,17 +123,33 @@ print(gan.generator_)
 # references go through exactly the same steps.
 rng = np.random.RandomState(0)
 eigenvalues, eigenvectors = np.linalg.eigh(np.cov(X_train, rowvar=False))
-gaussian = X_train.mean(0) + (rng.standard_normal((n_samples, X_train.shape[1]))
-                              * np.sqrt(np.clip(eigenvalues, 0, None))) @ eigenvectors.T
-memorised = X_train[rng.choice(len(X_train), min(n_samples, len(X_train)), replace=False)]
+gaussian = (
+    X_train.mean(0)
+    + (
+        rng.standard_normal((n_samples, X_train.shape[1]))
+        * np.sqrt(np.clip(eigenvalues, 0, None))
+    )
+    @ eigenvectors.T
+)
+memorised = X_train[
+    rng.choice(len(X_train), min(n_samples, len(X_train)), replace=False)
+]
 
 evaluations = {
     f"GAN, goodfellow2014 nets ({gan.n_iter_} epochs)": paper_parzen_evaluation(
-        gan, X_val, X_test, n_samples=n_samples, n_validation=n_validation, random_state=0),
+        gan,
+        X_val,
+        X_test,
+        n_samples=n_samples,
+        n_validation=n_validation,
+        random_state=0,
+    ),
     "One Gaussian fitted to the training images": paper_parzen_evaluation(
-        gaussian, X_val, X_test, n_validation=n_validation),
+        gaussian, X_val, X_test, n_validation=n_validation
+    ),
     f"{len(memorised):,} training images (memorised)": paper_parzen_evaluation(
-        memorised, X_val, X_test, n_validation=n_validation),
+        memorised, X_val, X_test, n_validation=n_validation
+    ),
 }
 
 # %%
@@ -119,12 +158,16 @@ evaluations = {
 # This run's figures beside the paper's. With a few epochs on a fraction of
 # the data, the GAN is far from the paper's 225 nats; the references show
 # the range that the protocol gives on these images.
-print(f"Parzen log-likelihood of {len(X_test):,} {dataset} test images (nats; ± standard error)")
+print(
+    f"Parzen log-likelihood of {len(X_test):,} {dataset} test images "
+    "(nats; ± standard error)"
+)
 print(f"  {'model':<48} {'this run':>15} {'sigma':>6} {'paper':>9}")
 for name, (mean, std_error) in PAPER_TABLE1.items():
     print(f"  {name:<48} {'':>15} {'':>6} {f'{mean} ± {std_error}':>9}")
 for name, result in evaluations.items():
-    print(f"  {name:<48} {f'{result.mean:.1f} ± {result.std_error:.1f}':>15} {result.bandwidth:6.3f}")
+    score = f"{result.mean:.1f} ± {result.std_error:.1f}"
+    print(f"  {name:<48} {score:>15} {result.bandwidth:6.3f}")
 
 # %%
 # Choosing σ
@@ -147,6 +190,10 @@ plt.show()
 # Samples
 # -------
 # A grid in the style of the paper's Figure 2.
-ax = plot_samples(gan, image_shape=image_shape, n_samples=50, random_state=1, cmap="gray")
-ax.set_title(f"GAN samples after {gan.n_iter_} epochs on {len(X_train):,} {dataset} images")
+ax = plot_samples(
+    gan, image_shape=image_shape, n_samples=50, random_state=1, cmap="gray"
+)
+ax.set_title(
+    f"GAN samples after {gan.n_iter_} epochs on {len(X_train):,} {dataset} images"
+)
 plt.show()

@@ -44,10 +44,19 @@ N_SPLITS = 3 if FAST else 5
 X, y = load_breast_cancer(return_X_y=True)  # y = 0: malignant, 1: benign
 rng = np.random.RandomState(0)
 n_malignant = int(round(np.sum(y == 1) * 0.15 / 0.85))
-keep = np.sort(np.concatenate([rng.choice(np.flatnonzero(y == 0), n_malignant, replace=False),
-                               np.flatnonzero(y == 1)]))
+keep = np.sort(
+    np.concatenate(
+        [
+            rng.choice(np.flatnonzero(y == 0), n_malignant, replace=False),
+            np.flatnonzero(y == 1),
+        ]
+    )
+)
 X, y = X[keep], y[keep]
-print(f"{len(y)} rows of {X.shape[1]} features: {np.sum(y == 0)} malignant, {np.sum(y == 1)} benign")
+print(
+    f"{len(y)} rows of {X.shape[1]} features: "
+    f"{np.sum(y == 0)} malignant, {np.sum(y == 1)} benign"
+)
 
 # %%
 # Four pipelines
@@ -57,8 +66,14 @@ print(f"{len(y)} rows of {X.shape[1]} features: {np.sum(y == 0)} malignant, {np.
 # in both networks and a fixed Parzen bandwidth (it is not scored here, so no
 # rows need to be held out to choose one).
 gan = GANSampler(
-    MLPGenerator((128, 128)), MLPDiscriminator((128, 128)), latent_dim=32, max_iter=MAX_ITER,
-    batch_size=64, learning_rate=1e-3, bandwidth=1.0, n_parzen_samples=100,
+    MLPGenerator((128, 128)),
+    MLPDiscriminator((128, 128)),
+    latent_dim=32,
+    max_iter=MAX_ITER,
+    batch_size=64,
+    learning_rate=1e-3,
+    bandwidth=1.0,
+    n_parzen_samples=100,
 )
 
 
@@ -68,9 +83,13 @@ def classifier():
 
 models = {
     "no over-sampling": make_pipeline(StandardScaler(), classifier()),
-    "random over-sampling": make_pipeline(StandardScaler(), RandomOverSampler(random_state=0), classifier()),
+    "random over-sampling": make_pipeline(
+        StandardScaler(), RandomOverSampler(random_state=0), classifier()
+    ),
     "SMOTE": make_pipeline(StandardScaler(), SMOTE(random_state=0), classifier()),
-    "GANOversampler": make_pipeline(StandardScaler(), GANOversampler(gan, random_state=0), classifier()),
+    "GANOversampler": make_pipeline(
+        StandardScaler(), GANOversampler(gan, random_state=0), classifier()
+    ),
 }
 
 # %%
@@ -96,24 +115,36 @@ for train, test in folds.split(X, y):
         model.fit(X[train], y[train])
         seconds[name] += time.perf_counter() - start
         predicted = model.predict(X[test])
-        scores[name]["balanced accuracy"].append(balanced_accuracy_score(y[test], predicted))
+        scores[name]["balanced accuracy"].append(
+            balanced_accuracy_score(y[test], predicted)
+        )
         scores[name]["F1 (malignant)"].append(f1_score(y[test], predicted, pos_label=0))
 
 print(f"{N_SPLITS}-fold cross-validation, mean ± standard deviation over folds")
 print(f"  {'':<22} {'balanced accuracy':>19} {'F1 (malignant)':>18} {'fit time':>10}")
 for name in models:
-    ba, f1 = (np.array(scores[name][metric]) for metric in ("balanced accuracy", "F1 (malignant)"))
-    print(f"  {name:<22} {ba.mean():11.3f} ± {ba.std():.3f} {f1.mean():9.3f} ± {f1.std():.3f} "
-          f"{seconds[name] / N_SPLITS:8.2f}s")
+    ba, f1 = (
+        np.array(scores[name][metric])
+        for metric in ("balanced accuracy", "F1 (malignant)")
+    )
+    print(
+        f"  {name:<22} {ba.mean():11.3f} ± {ba.std():.3f} "
+        f"{f1.mean():9.3f} ± {f1.std():.3f} "
+        f"{seconds[name] / N_SPLITS:8.2f}s"
+    )
 
 # %%
 # GAN against SMOTE, fold by fold
 # -------------------------------
 # The differences are paired: the same folds, the same classifier.
-difference = np.array(scores["GANOversampler"]["balanced accuracy"]) - np.array(scores["SMOTE"]["balanced accuracy"])
-print(f"balanced accuracy, GAN minus SMOTE: {difference.mean():+.3f} on average; "
-      f"the GAN wins {np.sum(difference > 0)}, ties {np.sum(difference == 0)} and loses "
-      f"{np.sum(difference < 0)} of {N_SPLITS} folds")
+difference = np.array(scores["GANOversampler"]["balanced accuracy"]) - np.array(
+    scores["SMOTE"]["balanced accuracy"]
+)
+print(
+    f"balanced accuracy, GAN minus SMOTE: {difference.mean():+.3f} on average; "
+    f"the GAN wins {np.sum(difference > 0)}, ties {np.sum(difference == 0)} and loses "
+    f"{np.sum(difference < 0)} of {N_SPLITS} folds"
+)
 
 fig, axes = plt.subplots(1, 2, figsize=(8, 3), sharey=True)
 names = list(models)
@@ -138,6 +169,8 @@ plt.show()
 #     from sklearn.pipeline import make_pipeline
 #     from skgan import AugmentedEstimator
 #
-#     model = make_pipeline(StandardScaler(), AugmentedEstimator(LogisticRegression(), gan))
+#     model = make_pipeline(
+#         StandardScaler(), AugmentedEstimator(LogisticRegression(), gan)
+#     )
 #
 # See :doc:`/user_guide/augmentation`.

@@ -78,7 +78,13 @@ gan = GANSampler(
 )
 gan.set_params(generator__width=64, generator__n_blocks=2)
 print(gan.get_params()["generator"])
-print({name: value for name, value in gan.get_params().items() if name.startswith("generator__")})
+print(
+    {
+        name: value
+        for name, value in gan.get_params().items()
+        if name.startswith("generator__")
+    }
+)
 
 # %%
 # A misspelt argument is an error that names the valid ones:
@@ -118,7 +124,10 @@ X_test, _ = make_moons(n_samples=1000, noise=0.06, random_state=1)
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharex=True, sharey=True)
 axes[0].scatter(*X_test.T, s=3, color="C7")
 axes[0].set_title("real (test rows)")
-for ax, model, name in ((axes[1], gan, "width 64, 2 blocks"), (axes[2], wider, "width 128, 3 blocks")):
+for ax, model, name in (
+    (axes[1], gan, "width 64, 2 blocks"),
+    (axes[2], wider, "width 128, 3 blocks"),
+):
     samples = model.sample(1000, random_state=0)
     ax.scatter(*samples.T, s=3)
     ax.set_title(f"{name}\nParzen {model.score(X_test):.2f} nats")
@@ -140,5 +149,7 @@ except (TypeError, ValueError) as error:
 import pickle  # noqa: E402
 
 restored = pickle.loads(pickle.dumps(gan))
-print("pickle round trip gives the same samples:",
-      torch.equal(torch.as_tensor(restored.sample(5)), torch.as_tensor(gan.sample(5))))
+print(
+    "pickle round trip gives the same samples:",
+    torch.equal(torch.as_tensor(restored.sample(5)), torch.as_tensor(gan.sample(5))),
+)

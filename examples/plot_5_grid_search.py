@@ -37,7 +37,9 @@ def ring(n_rows, seed):
     """Eight Gaussians of standard deviation 0.05 on the unit circle."""
     rng = np.random.RandomState(seed)
     angles = 2 * np.pi * rng.randint(8, size=n_rows) / 8
-    return np.c_[np.cos(angles), np.sin(angles)] + 0.05 * rng.standard_normal((n_rows, 2))
+    return np.c_[np.cos(angles), np.sin(angles)] + 0.05 * rng.standard_normal(
+        (n_rows, 2)
+    )
 
 
 X, X_test = ring(N_ROWS, seed=0), ring(1000, seed=1)
@@ -52,7 +54,11 @@ X, X_test = ring(N_ROWS, seed=0), ring(1000, seed=1)
 gan = GANSampler(
     generator=MLPGenerator(hidden_layer_sizes=(64, 64)),
     discriminator=MLPDiscriminator(hidden_layer_sizes=(64, 64)),
-    latent_dim=8, max_iter=MAX_ITER, batch_size=64, learning_rate=1e-3, random_state=0,
+    latent_dim=8,
+    max_iter=MAX_ITER,
+    batch_size=64,
+    learning_rate=1e-3,
+    random_state=0,
 )
 param_grid = {
     "loss": ["nonsaturating", "hinge"],
@@ -64,7 +70,10 @@ if not FAST:
 search = GridSearchCV(gan, param_grid, cv=KFold(3, shuffle=True, random_state=0))
 start = time.perf_counter()
 search.fit(X)
-print(f"{len(search.cv_results_['params'])} candidates x 3 folds in {time.perf_counter() - start:.0f} s")
+print(
+    f"{len(search.cv_results_['params'])} candidates x 3 folds "
+    f"in {time.perf_counter() - start:.0f} s"
+)
 
 # %%
 # Results
@@ -72,9 +81,16 @@ print(f"{len(search.cv_results_['params'])} candidates x 3 folds in {time.perf_c
 # Mean held-out Parzen log-likelihood (nats per row, higher is better) and its
 # standard deviation over the folds.
 results = search.cv_results_
-for rank, params, mean, std in sorted(zip(results["rank_test_score"], results["params"],
-                                          results["mean_test_score"], results["std_test_score"], strict=True),
-                                      key=lambda row: row[0]):
+for rank, params, mean, std in sorted(
+    zip(
+        results["rank_test_score"],
+        results["params"],
+        results["mean_test_score"],
+        results["std_test_score"],
+        strict=True,
+    ),
+    key=lambda row: row[0],
+):
     print(f"{rank}. {mean:7.3f} ± {std:.3f}   {params}")
 print("best:", search.best_params_)
 
@@ -89,11 +105,17 @@ worst_gan = clone(gan).set_params(**worst).fit(X)
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.4), sharex=True, sharey=True)
 axes[0].scatter(*X_test.T, s=2, color="C7")
 axes[0].set_title("real (test rows)")
-for ax, model, name in ((axes[1], search.best_estimator_, "best"), (axes[2], worst_gan, "worst")):
+for ax, model, name in (
+    (axes[1], search.best_estimator_, "best"),
+    (axes[2], worst_gan, "worst"),
+):
     params = search.best_params_ if name == "best" else worst
     ax.scatter(*model.sample(1000, random_state=0).T, s=2)
-    ax.set_title(f"{name}: {params['loss']}, k={params['d_steps']}\n"
-                 f"test Parzen {model.score(X_test):.2f} nats", fontsize=9)
+    ax.set_title(
+        f"{name}: {params['loss']}, k={params['d_steps']}\n"
+        f"test Parzen {model.score(X_test):.2f} nats",
+        fontsize=9,
+    )
 for ax in axes:
     ax.set_aspect("equal")
 fig.tight_layout()

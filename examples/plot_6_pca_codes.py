@@ -31,7 +31,9 @@ FAST = os.environ.get("SKGAN_DOCS_FAST", "0") not in ("", "0", "false", "False")
 MAX_ITER = 30 if FAST else 400
 N_COMPONENTS = 20
 X, y = load_digits(return_X_y=True)
-X_train, X_rest, _, y_rest = train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
+X_train, X_rest, _, y_rest = train_test_split(
+    X, y, test_size=0.4, stratify=y, random_state=0
+)
 X_val, X_test = train_test_split(X_rest, test_size=0.6, stratify=y_rest, random_state=0)
 
 # %%
@@ -42,9 +44,14 @@ X_val, X_test = train_test_split(X_rest, test_size=0.6, stratify=y_rest, random_
 # reach the transformer's own parameters.
 on_pixels = build_sampler(max_iter=MAX_ITER, random_state=0, verbose=0).fit(X_train)
 on_codes = build_sampler(max_iter=MAX_ITER, random_state=0, verbose=0)
-on_codes.set_params(transformer=PCA(n_components=N_COMPONENTS, random_state=0)).fit(X_train)
-print(f"{on_codes.transformer_.explained_variance_ratio_.sum():.0%} of the pixel variance "
-      f"is in {N_COMPONENTS} components")
+on_codes.set_params(transformer=PCA(n_components=N_COMPONENTS, random_state=0)).fit(
+    X_train
+)
+print(
+    f"{on_codes.transformer_.explained_variance_ratio_.sum():.0%} "
+    "of the pixel variance "
+    f"is in {N_COMPONENTS} components"
+)
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.5))
 titles = ("GAN on pixels", f"GAN on PCA({N_COMPONENTS}) codes")
@@ -67,11 +74,16 @@ windows = {
     "GAN on pixels": on_pixels.sample(10_000, random_state=0),
     "training digits": X_train,
     f"GAN on PCA({N_COMPONENTS}) codes": on_codes.sample(10_000, random_state=0),
-    "training digits through PCA": pca.inverse_transform(pca.transform(X_train)).clip(X_train.min(0), X_train.max(0)),
+    "training digits through PCA": pca.inverse_transform(pca.transform(X_train)).clip(
+        X_train.min(0), X_train.max(0)
+    ),
 }
 for name, window in windows.items():
     bandwidth, score = evaluate(window, X_val, X_test, PAPER_BANDWIDTHS * 16)
-    print(f"{name:<28} {score.mean:8.2f} ± {score.std_error:4.2f} nats   (bandwidth {bandwidth:.2f})")
+    print(
+        f"{name:<28} {score.mean:8.2f} ± {score.std_error:4.2f} nats   "
+        f"(bandwidth {bandwidth:.2f})"
+    )
 
 # %%
 # On MNIST the smoothing is worth much more: 10,000 training images score

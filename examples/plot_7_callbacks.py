@@ -46,7 +46,9 @@ class SampleGrid(Callback):
 
     def on_epoch_end(self, estimator, record, **kwargs):
         if record["epoch"] % self.every == 0:
-            self.samples_[record["epoch"]] = estimator.sample(self.n_samples, random_state=0)
+            self.samples_[record["epoch"]] = estimator.sample(
+                self.n_samples, random_state=0
+            )
 
 
 # %%
@@ -60,17 +62,24 @@ X = load_digits().data
 folder = tempfile.TemporaryDirectory()
 log_path = os.path.join(folder.name, "training.csv")
 best_path = os.path.join(folder.name, "best.skgan")
-gan = build_sampler(max_iter=MAX_ITER, random_state=0, verbose=0).set_params(n_parzen_samples=2000)
-gan.set_params(callbacks=[
-    SampleGrid(every=max(1, MAX_ITER // 4)),
-    CSVLogger(log_path),
-    Checkpoint(best_path, monitor="val_score"),
-    EarlyStopping("val_score", n_iter_no_change=20),
-])
+gan = build_sampler(max_iter=MAX_ITER, random_state=0, verbose=0).set_params(
+    n_parzen_samples=2000
+)
+gan.set_params(
+    callbacks=[
+        SampleGrid(every=max(1, MAX_ITER // 4)),
+        CSVLogger(log_path),
+        Checkpoint(best_path, monitor="val_score"),
+        EarlyStopping("val_score", n_iter_no_change=20),
+    ]
+)
 gan.fit(X)
 grid, _, checkpoint, stopper = gan.callbacks_
-print(f"trained {gan.n_iter_} epochs; best held-out score at epoch {stopper.best_epoch_}: "
-      f"{stopper.best_score_:.2f} nats")
+print(
+    f"trained {gan.n_iter_} epochs; "
+    f"best held-out score at epoch {stopper.best_epoch_}: "
+    f"{stopper.best_score_:.2f} nats"
+)
 print(f"checkpoints written after epochs {checkpoint.saved_epochs_}")
 
 # %%
@@ -102,5 +111,8 @@ plt.show()
 # so the estimator and the checkpoint agree.
 best = skgan.load(best_path)
 same = np.array_equal(best.sample(5, random_state=1), gan.sample(5, random_state=1))
-print(f"checkpoint: epoch {best.n_iter_}, bandwidth {best.bandwidth_:.3f}; same samples as the estimator: {same}")
+print(
+    f"checkpoint: epoch {best.n_iter_}, bandwidth {best.bandwidth_:.3f}; "
+    f"same samples as the estimator: {same}"
+)
 folder.cleanup()

@@ -48,7 +48,9 @@ class ClippedDiscriminator(TrainingSteps):
         stepper.backward(loss)
         stepper.unscale()
         parameters = self.context.discriminator.parameters()
-        self.norm = torch.nn.utils.clip_grad_norm_(parameters, self.max_norm)  # the norm before clipping
+        self.norm = torch.nn.utils.clip_grad_norm_(
+            parameters, self.max_norm
+        )  # the norm before clipping
         stepper.step()
 
     def discriminator_step(self, batch):
@@ -63,12 +65,23 @@ class ClippedGAN(GANSampler):
 
 
 X, _ = make_moons(n_samples=1000, noise=0.05, random_state=0)
-X_new, _ = make_moons(n_samples=200, noise=0.05, random_state=1)  # rows none of the fits sees
-settings = dict(generator=MLPGenerator((64, 64)), discriminator=MLPDiscriminator((64, 64)), latent_dim=8,
-                max_iter=MAX_ITER, n_parzen_samples=2000, random_state=0)
+X_new, _ = make_moons(
+    n_samples=200, noise=0.05, random_state=1
+)  # rows none of the fits sees
+settings = dict(
+    generator=MLPGenerator((64, 64)),
+    discriminator=MLPDiscriminator((64, 64)),
+    latent_dim=8,
+    max_iter=MAX_ITER,
+    n_parzen_samples=2000,
+    random_state=0,
+)
 clipped = ClippedGAN(**settings).fit(X)
 norms = [record["d_grad_norm"] for record in clipped.history_]
-print(f"mean gradient norm before clipping: first epoch {norms[0]:.2f}, last {norms[-1]:.2f}")
+print(
+    "mean gradient norm before clipping: "
+    f"first epoch {norms[0]:.2f}, last {norms[-1]:.2f}"
+)
 
 # %%
 # A whole step of one's own: one-sided label smoothing
@@ -88,7 +101,10 @@ print(f"mean gradient norm before clipping: first epoch {norms[0]:.2f}, last {no
 
 
 class SmoothedLabels(TrainingSteps):
-    """The discriminator's step of the non-saturating loss, with its targets on real rows at ``target``."""
+    """The discriminator's step of the non-saturating loss.
+
+    Its targets on real rows are ``target`` instead of 1.
+    """
 
     target = 0.9
 
@@ -99,8 +115,9 @@ class SmoothedLabels(TrainingSteps):
                 fake = context.generator_forward(batch.noise, *batch.labels)
             real_out = context.discriminator_forward(batch.real, *batch.labels).float()
             fake_out = context.discriminator_forward(fake, *batch.labels).float()
-        d_loss = (F.binary_cross_entropy_with_logits(real_out, torch.full_like(real_out, self.target))
-                  + F.binary_cross_entropy_with_logits(fake_out, torch.zeros_like(fake_out)))
+        d_loss = F.binary_cross_entropy_with_logits(
+            real_out, torch.full_like(real_out, self.target)
+        ) + F.binary_cross_entropy_with_logits(fake_out, torch.zeros_like(fake_out))
         self.update_discriminator(d_loss)
         return {
             "d_loss": d_loss.detach(),
@@ -118,8 +135,10 @@ smoothed = SmoothedGAN(**settings).fit(X)
 plain = GANSampler(**settings).fit(X)
 for name, gan in (("plain", plain), ("clipped", clipped), ("smoothed", smoothed)):
     last = gan.history_[-1]
-    print(f"{name:<9} D(x)={last['d_real']:.3f} D(G(z))={last['d_fake']:.3f} "
-          f"log-likelihood of new rows {gan.score(X_new):.2f}")
+    print(
+        f"{name:<9} D(x)={last['d_real']:.3f} D(G(z))={last['d_fake']:.3f} "
+        f"log-likelihood of new rows {gan.score(X_new):.2f}"
+    )
 
 # %%
 # The rows of each
@@ -128,7 +147,9 @@ for name, gan in (("plain", plain), ("clipped", clipped), ("smoothed", smoothed)
 # each fitted model samples, scores and saves like any other.
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.2), sharex=True, sharey=True)
 fits = (("plain", plain), ("clipped D", clipped), ("smoothed labels", smoothed))
-panels = [("real rows", X)] + [(name, gan.sample(1000, random_state=1)) for name, gan in fits]
+panels = [("real rows", X)] + [
+    (name, gan.sample(1000, random_state=1)) for name, gan in fits
+]
 for ax, (title, rows) in zip(axes, panels, strict=True):
     ax.scatter(rows[:, 0], rows[:, 1], s=3, alpha=0.5)
     ax.set_title(title)
