@@ -26,7 +26,7 @@ from .preprocessing import TabularEncoder
 
 @model_file_class
 class GANSampler(DensityMixin, BaseEstimator):
-    """Generative adversarial network with a Parzen-window density score.
+    """Generative adversarial network for DataFrames and arrays, with a Parzen-window score.
 
     Trains a generator G and a discriminator D on the rows of ``X`` with
     Algorithm 1 of Goodfellow et al. (2014): ``d_steps`` discriminator
