@@ -2,10 +2,12 @@
 
 ``parametrize_with_checks([...])`` and ``pytest.mark.parametrize`` build their
 estimators when the module is imported, and ``python -m
-tests.persistence.test_model_file_security`` runs outside pytest. Tests
-otherwise take the ``tiny_sampler`` fixture of tests/conftest.py, which
-returns :func:`make_tiny_sampler`.
+benchmarks.hostile_files`` runs outside pytest. Tests otherwise take the
+``tiny_sampler`` and ``mixed_table`` fixtures of tests/conftest.py, which
+return :func:`make_tiny_sampler` and :func:`make_mixed_table`'s table.
 """
+
+import numpy as np
 
 from skgan import GANSampler, MLPDiscriminator, MLPGenerator
 
@@ -23,3 +25,20 @@ def make_tiny_sampler(**params):
     )
     defaults.update(params)
     return GANSampler(**defaults)
+
+
+def make_mixed_table():
+    """120 rows: float, integer (many and few values), bool, ordered category and text columns; NaN in ``mass``."""
+    import pandas as pd
+
+    n = 120
+    rng = np.random.RandomState(0)
+    return pd.DataFrame({
+        "length": rng.normal(40, 5, n),
+        "count": rng.randint(100, 400, n),  # many values: continuous, rounded
+        "kids": rng.randint(0, 4, n),  # few values: discrete
+        "member": rng.rand(n) < 0.3,
+        "colour": pd.Categorical(rng.choice(["red", "green"], n), categories=["red", "green", "blue"], ordered=True),
+        "island": pd.Series(rng.choice(["Biscoe", "Dream", "Torgersen"], n), dtype="str"),
+        "mass": np.where(rng.rand(n) < 0.25, np.nan, rng.normal(4000, 300, n)),
+    })

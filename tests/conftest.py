@@ -16,7 +16,7 @@ Code that runs at collection time (``parametrize_with_checks([...])``,
 import numpy as np
 import pytest
 
-from ._factories import make_tiny_sampler
+from ._factories import make_mixed_table, make_tiny_sampler
 
 
 @pytest.fixture
@@ -44,15 +44,5 @@ def mixed_table():
 
     Shared by the tests of a module (so that a module-scoped fit can use it): copy it before changing it in place.
     """
-    pd = pytest.importorskip("pandas")
-    n = 120
-    rng = np.random.RandomState(0)
-    return pd.DataFrame({
-        "length": rng.normal(40, 5, n),
-        "count": rng.randint(100, 400, n),  # many values: continuous, rounded
-        "kids": rng.randint(0, 4, n),  # few values: discrete
-        "member": rng.rand(n) < 0.3,
-        "colour": pd.Categorical(rng.choice(["red", "green"], n), categories=["red", "green", "blue"], ordered=True),
-        "island": pd.Series(rng.choice(["Biscoe", "Dream", "Torgersen"], n), dtype="str"),
-        "mass": np.where(rng.rand(n) < 0.25, np.nan, rng.normal(4000, 300, n)),
-    })
+    pytest.importorskip("pandas")
+    return make_mixed_table()

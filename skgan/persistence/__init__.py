@@ -6,6 +6,8 @@ Public: :func:`save`, :func:`load`, :data:`FORMAT`, :data:`VERSION` and
 
 - ``_format``: the file itself (header and sizes checked before anything
   large is read, format version and upgrades, checksum, atomic write);
+- ``_pickle_scan``: the pickle's opcodes read before anything is built: how
+  many values, how deep, how wide a stack;
 - ``_validators``: the one set of checks of plain values read back, each an
   ``InvalidModelFile`` that names the field, and the conversions to plain
   values (also used by the codecs and the table encoder, which sit below

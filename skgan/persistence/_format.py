@@ -17,9 +17,13 @@ entry: the pickled values and each tensor's bytes) and the first bytes of
 the pickle (the format tag and version, which :func:`write` puts first). A
 compressed entry, entries that declare more bytes than the file holds, a
 pickle over :data:`MAX_PICKLE_BYTES` or a foreign format are refused there.
-After loading, values that unfold to more than the file's size (a tensor
-expanded or viewed many times, a string referenced many times) are refused
-before the checksum touches them. What ``config`` and ``state`` mean is not
+Then the pickle's opcodes are scanned without unpickling
+(:mod:`._pickle_scan`): more values than its size allows (at most
+:data:`~._pickle_scan.MAX_OPCODES`), values nested deeper than
+:data:`MAX_DEPTH` and too wide a stack are refused before anything is
+built. After loading, values that unfold to more than the file's size (a
+tensor expanded or viewed many times, a string referenced many times) are
+refused before the checksum touches them. What ``config`` and ``state`` mean is not
 this module's business: see :mod:`._parameters` and :mod:`._state`,
 which raise :class:`InvalidModelFile` for values a fit could not have
 written.
@@ -42,6 +46,7 @@ import torch
 
 from .._version import __version__
 from ..exceptions import InvalidModelFile
+from ._pickle_scan import MalformedPickle, scan
 
 #: Identifies an skgan model file.
 FORMAT = "skgan.GANSampler"
@@ -55,8 +60,9 @@ UPGRADES = {}
 #: Errors that mean a file's contents are not what they claim to be.
 DAMAGE = (KeyError, TypeError, AttributeError, IndexError, RuntimeError, ValueError)
 
-#: The largest pickle (everything but the tensors' bytes: parameters, history, names) :func:`read` loads.
-MAX_PICKLE_BYTES = 64 * 2**20
+#: The largest pickle (everything but the tensors' bytes: parameters, history, names) :func:`read` loads. A
+#: model's pickle reaches the opcode budget (:data:`~._pickle_scan.MAX_OPCODES`) at 8 to 12 MB.
+MAX_PICKLE_BYTES = 16 * 2**20
 #: The most entries (one per tensor, and a few more) of a model file's archive.
 MAX_ENTRIES = 100_000
 #: The deepest nesting of dicts, lists and tuples in a model file.
@@ -242,26 +248,45 @@ def _sync_folder(folder):
 
 
 def _check_archive(file, path):
-    """``(pickle bytes, tensor bytes)`` from the zip archive's directory, after checking it and the pickle's head.
+    """``(pickle bytes, tensor bytes)`` from the zip archive's directory, after checking it and the pickle.
 
-    Reads the central directory and the first :data:`_HEAD_BYTES` of the
-    pickle only.
+    Reads the central directory, then the pickle (at most
+    :data:`MAX_PICKLE_BYTES`): its first :data:`_HEAD_BYTES` for the format
+    tag and version, then its opcodes (:func:`._pickle_scan.scan`), without
+    unpickling.
     """
     size = os.fstat(file.fileno()).st_size
-    try:
-        with zipfile.ZipFile(file) as archive:
+    with _reading(path):
+        archive = zipfile.ZipFile(file)
+    with archive:
+        with _reading(path):
             entries = archive.infolist()
-            pickle_entry = _check_entries(entries, size, path)
-            with archive.open(pickle_entry) as member:
-                head = member.read(_HEAD_BYTES)
-    except InvalidModelFile:
-        raise
-    except Exception as exc:  # zipfile's errors on a damaged directory are many kinds
-        raise _not_a_model_file(path, type(exc).__name__) from None
-    _check_header(_head_values(head), path)
+        pickle_entry = _check_entries(entries, size, path)
+        with _reading(path), archive.open(pickle_entry) as member:
+            head = member.read(_HEAD_BYTES)
+        _check_header(_head_values(head), path)  # another program's file: not one byte more is read
+        with _reading(path), archive.open(pickle_entry) as member:
+            data = member.read()
+    try:
+        scan(data, MAX_DEPTH)
+    except InvalidModelFile as exc:
+        raise invalid(path, exc) from None
+    except MalformedPickle as exc:
+        raise _not_a_model_file(path, str(exc)) from None
     prefix = pickle_entry.filename[: -len("data.pkl")]
     tensor_bytes = sum(entry.file_size for entry in entries if entry.filename.startswith(prefix + "data/"))
     return pickle_entry.file_size, tensor_bytes
+
+
+@contextlib.contextmanager
+def _reading(path):
+    """Errors of zipfile on a damaged archive (many kinds) as the ValueError of a file that is not a model file."""
+    try:
+        yield
+    except InvalidModelFile:
+        raise
+    except Exception as exc:
+        raise _not_a_model_file(path, type(exc).__name__) from None
 
 
 def _check_entries(entries, size, path):

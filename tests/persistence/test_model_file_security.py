@@ -1,9 +1,10 @@
-"""Hostile model files, and saves under concurrency and kills (issue 17, items 1 to 3).
+"""Hostile model files, and saves under concurrency and kills (issue 17, items 1 to 3; issue 31, model files).
 
-Every hostile file is generated here, small and fast. Memory bombs are loaded
-in a child process that reports the rise of its peak resident memory
-(``VmHWM``) across ``skgan.load`` and the time the refusal took
-(``python -m tests.persistence.test_model_file_security`` prints the figures).
+Every hostile file is generated here, by a function of this module: none is
+committed. Memory bombs (:data:`BOMBS`) are loaded in a child process that
+reports the rise of its peak resident memory (``VmHWM``) across
+``skgan.load`` and the time the refusal took (``python -m
+benchmarks.hostile_files`` prints the figures).
 """
 
 import json
@@ -33,19 +34,23 @@ MEMORY_BOUND = 200 * 2**20
 TIME_BOUND = 30.0
 
 
-@pytest.fixture(scope="module")
-def models(tmp_path_factory, tiny_sampler, mixed_table):
-    """Saved files: a plain model, a conditional one with integer labels and a weight average, one of a named
-    numeric DataFrame and one of a mixed table."""
-    folder = tmp_path_factory.mktemp("models")
+def save_models(folder, tiny_sampler, table):
+    """Saved files in ``folder``: a plain model, a conditional one with integer labels and a weight average, one
+    of a named numeric DataFrame and one of the mixed ``table``."""
     rng = np.random.RandomState(0)
     X = rng.normal(size=(60, 3))
     tiny_sampler(max_iter=1).fit(X).save(folder / "plain.skgan")
     y = np.repeat([3, 7, 9], 20)
     tiny_sampler(max_iter=1, ema_decay=0.9).fit(X, y).save(folder / "conditional.skgan")
     tiny_sampler(max_iter=1).fit(pd.DataFrame(X, columns=["a", "b", "c"])).save(folder / "frame.skgan")
-    tiny_sampler(max_iter=1).fit(mixed_table).save(folder / "table.skgan")
+    tiny_sampler(max_iter=1).fit(table).save(folder / "table.skgan")
     return folder
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory, tiny_sampler, mixed_table):
+    """The files of :func:`save_models`."""
+    return save_models(tmp_path_factory.mktemp("models"), tiny_sampler, mixed_table)
 
 
 def rewritten(models, tmp_path, change, name="plain.skgan", sign=True):
@@ -244,18 +249,20 @@ def peak():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
 
-before, start = peak(), time.perf_counter()
+before, start, cpu = peak(), time.perf_counter(), time.process_time()
 try:
     skgan.load(sys.argv[1])
     error = None
 except ValueError as exc:
     error = str(exc)
-print(json.dumps({"increase": peak() - before, "seconds": time.perf_counter() - start, "error": error}))
+print(json.dumps({"increase": peak() - before, "seconds": time.perf_counter() - start,
+                  "cpu_seconds": time.process_time() - cpu, "error": error}))
 """
 
 
 def load_in_child(path):
-    """``{"increase": bytes, "seconds": ..., "error": message or None}`` of ``skgan.load(path)`` in a new process."""
+    """``{"increase": bytes, "seconds": ..., "cpu_seconds": ..., "error": message or None}`` of ``skgan.load(path)``
+    in a new process."""
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     done = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=300)
@@ -323,7 +330,34 @@ def foreign_checkpoint(models, folder):
     return path
 
 
+def flat_values_bomb(folder, n=15_000_000, op=b"}"):
+    """A 15 MB pickle of a flat list of 15 million empty dicts (the issue's were 20 million in 19 MB)."""
+    return pickle_file(folder / "flat.skgan", flat_list(op, n))
+
+
+def stacked_nesting_bomb(folder, depth=5_000_000):
+    """Lists nested 5 million deep, built on the pickle's stack (10 MB)."""
+    return pickle_file(folder / "stacked.skgan", b"]" * depth + b"a" * (depth - 1))
+
+
+def memo_nesting_bomb(folder, depth=1_000_000):
+    """Lists nested a million deep, each built around the previous one fetched from the memo (7 MB)."""
+    return pickle_file(folder / "memo.skgan", memo_chain(depth))
+
+
+def many_categories_bomb(models, folder, n=1_000_000):
+    """The table model with a million more categories in a column (31 MB), its checksum recomputed."""
+    def change(config, state):
+        column = next(c for c in state["table"]["encoder"]["columns"] if c["name"] == ["str", "island"])
+        column["values"] += [["str", f"island{i:07d}"] for i in range(n)]
+    return rewritten(models, folder, change, "table.skgan")
+
+
 BOMBS = {
+    "flat_values": (lambda models, folder: flat_values_bomb(folder), "pickle opcodes"),
+    "stacked_nesting": (lambda models, folder: stacked_nesting_bomb(folder), "stacks more than"),
+    "memo_nesting": (lambda models, folder: memo_nesting_bomb(folder), "nested more than 32 deep"),
+    "many_categories": (many_categories_bomb, "more than the 16777216"),
     "deflate": (lambda models, folder: deflate_bomb(folder), "compressed"),
     "hidden_sizes": (hidden_size_bomb, "declare more weights than generator_"),
     "many_layers": (many_layers_bomb, "declare more weights than discriminator_"),
@@ -355,6 +389,134 @@ def test_the_format_tag_and_version_lead_the_pickle(models):
         head = archive.read("archive/data.pkl")[:4096]
         assert all(info.compress_type == zipfile.ZIP_STORED for info in archive.infolist())
     assert _head_values(head) == {"format": "skgan.GANSampler", "version": 1, "skgan_version": skgan.__version__}
+
+
+# --- issue 31: the pickle bounded before anything is built -----------------
+
+#: The first keys of a model file's pickle (see test_the_format_tag_and_version_lead_the_pickle), then "state".
+_PICKLE_HEAD = (b"\x80\x02}q\x00(X\x06\x00\x00\x00formatq\x01X\x10\x00\x00\x00skgan.GANSamplerq\x02"
+                b"X\x07\x00\x00\x00versionq\x03K\x01X\x05\x00\x00\x00stateq\x04")
+
+
+def pickle_file(path, state):
+    """A model file whose pickle holds the format tag, the version and ``state`` (a pickled value's opcodes).
+
+    No checksum and no config: whatever refuses such a file must do so
+    before the values are checked, the point of these files.
+    """
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("archive/data.pkl", _PICKLE_HEAD + state + b"u.")
+        archive.writestr("archive/version", "3\n")
+        archive.writestr("archive/byteorder", "little")
+    return path
+
+
+def flat_list(op, n):
+    """A list of ``n`` values, each pushed by the opcode ``op``, in batches of 1000 as pickle writes them."""
+    batch = b"(" + op * 1000 + b"e"
+    return b"]q\x05" + batch * (n // 1000) + (b"(" + op * (n % 1000) + b"e") * bool(n % 1000)
+
+
+def memo_chain(depth):
+    """Lists nested ``depth`` deep on a flat stack: each new list takes the previous one from the memo.
+
+    The stack never holds more than four values: each level is a new list,
+    the previous level fetched from the memo (``BINGET``) and appended, the
+    new list put in the memo and appended to a list outside the chain.
+    """
+    return b"](]q\x06e" + b"(]h\x06aq\x06e" * (depth - 1)
+
+
+@pytest.fixture
+def never_unpickled(monkeypatch):
+    """``never_unpickled()``: from then on ``torch.load`` fails the test (a refusal must come before unpickling)."""
+    def unpickle(*args, **kwargs):
+        raise AssertionError("torch.load was called")
+    return lambda: monkeypatch.setattr(torch, "load", unpickle)
+
+
+@pytest.mark.parametrize("state, match", [
+    (flat_list(b"}", 200_000), r"more than \d+ pickle opcodes"),  # the issue's flat list of empty dicts
+    (flat_list(b"]", 200_000), r"more than \d+ pickle opcodes"),  # and of empty lists
+    (flat_list(b"N", 300_000), r"more than \d+ pickle opcodes"),
+    (b"]" * 200_000 + b"a" * 199_999, "stacks more than 131072 values"),  # nested on the stack
+    (b"(" * 200_000, "stacks more than 131072 values"),
+    (memo_chain(40), "nested more than 32 deep"),  # nested through the memo, the stack flat
+    (b"N" + b"\x85" * 40, "nested more than 32 deep"),  # tuples
+    (b"}q\x05(X\x01\x00\x00\x00k" + memo_chain(40) + b"u", "nested more than 32 deep"),
+    (b"]q\x05h\x05a", "changes a value after referring to it"),  # a list that holds itself
+    (b"\x8f", "a set"),
+], ids=["dicts", "lists", "nones", "stacked", "marks", "memo", "tuples", "dict_value", "itself", "set"])
+def test_many_values_and_deep_nesting_are_refused_before_anything_is_built(tmp_path, never_unpickled, state, match):
+    path = pickle_file(tmp_path / "hostile.skgan", state)
+    never_unpickled()
+    with pytest.raises(InvalidModelFile, match=match) as info:
+        skgan.load(path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("state", [b"]q\x05(K\x01", b"]q\x05h\x09", b"\x8c\x01a", b"e", b"K\x01K\x02"],
+                         ids=["cut", "unknown_memo", "protocol_4", "no_mark", "two_values"])
+def test_a_pickle_that_torch_cannot_read_is_not_a_model_file(tmp_path, never_unpickled, state):
+    never_unpickled()
+    with pytest.raises(ValueError, match=r"not an skgan model file, or it is corrupted or truncated \((its pickle is "
+                                         r"cut or does not add up|pickle opcode b'\\x8c') at byte \d+") as info:
+        skgan.load(pickle_file(tmp_path / "broken.skgan", state))
+    assert not isinstance(info.value, InvalidModelFile)
+
+
+def nested(depth, bottom=0):
+    """A list nested ``depth`` deep: ``nested(1) == [0]``, ``nested(2) == [[0]]``, ``nested(1, []) == [[]]``."""
+    value = bottom
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("depth", range(28, 36))
+@pytest.mark.parametrize("shape", ["list", "dict", "tuple", "empty"])
+def test_the_scan_refuses_the_depths_that_the_loaded_values_check_refuses(depth, shape):
+    """The scan's heights are the loaded values' nesting: one bound, before and after unpickling."""
+    import pickle
+
+    from skgan.persistence._format import MAX_DEPTH, _check_values
+    from skgan.persistence._pickle_scan import scan
+
+    value = {"list": nested(depth), "dict": {"k": nested(depth - 1)}, "tuple": (nested(depth - 1),),
+             "empty": nested(depth - 1, bottom=[])}[shape]
+    contents = {"format": "x", "state": value}
+    try:
+        _check_values(contents, 2**20, 0)
+        refused_after = False
+    except InvalidModelFile:
+        refused_after = True
+    data = pickle.dumps(contents, protocol=2)
+    try:
+        scan(data, MAX_DEPTH)
+        refused_before = False
+    except InvalidModelFile:
+        refused_before = True
+    assert refused_before == refused_after
+
+
+def test_the_scan_reads_every_opcode_of_a_saved_model(models):
+    """The same opcodes as pickletools reads, for every kind of saved model, in a small share of the load's time."""
+    import pickletools
+
+    from skgan.persistence._pickle_scan import scan
+
+    for name in ("plain", "conditional", "frame", "table"):
+        with zipfile.ZipFile(models / f"{name}.skgan") as archive:
+            data = archive.read("archive/data.pkl")
+        assert scan(data, 32) == sum(1 for _ in pickletools.genops(data))
+
+
+def test_values_besides_tensors_over_16_mib_are_refused_by_their_declared_size(models, tmp_path, never_unpickled):
+    """The issue's 31 MB file of a million categories, in small: the archive's directory is enough to refuse it."""
+    path = rewritten(models, tmp_path, set_state("notes", "x" * (16 * 2**20)), sign=False)
+    never_unpickled()
+    with pytest.raises(InvalidModelFile, match=r"take \d+ bytes, more than the 16777216 skgan reads"):
+        skgan.load(path)
 
 
 # --- item 3: saves ----------------------------------------------------------
@@ -464,27 +626,3 @@ def test_a_save_killed_with_sigkill_leaves_a_temporary_that_the_next_save_remove
     os.utime(left[0], (time.time() - STALE_AFTER_SECONDS - 1,) * 2)
     skgan.load(models / "plain.skgan").save(target)
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
-
-
-if __name__ == "__main__":  # the figures of the report: python -m tests.persistence.test_model_file_security
-    import tempfile
-
-    from .._factories import make_tiny_sampler as tiny_sampler
-
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        rng = np.random.RandomState(0)
-        X = rng.normal(size=(60, 3))
-        tiny_sampler(max_iter=1).fit(X).save(folder / "plain.skgan")
-        tiny_sampler(max_iter=1, ema_decay=0.9).fit(X, np.repeat([3, 7, 9], 20)).save(folder / "conditional.skgan")
-        print(f"{'file kind':20} {'size':>12} {'peak rise':>12} {'seconds':>8}  refusal")
-        for kind, (make, _) in sorted(BOMBS.items()):
-            out = folder / kind
-            out.mkdir()
-            path = make(folder, out)
-            result = load_in_child(path)
-            print(f"{kind:20} {path.stat().st_size:>12,} {result['increase'] / 2**20:>10.1f}MB "
-                  f"{result['seconds']:>8.2f}  {(result['error'] or 'LOADED').split(': ', 1)[-1][:90]}")
-        result = load_in_child(folder / "plain.skgan")
-        print(f"{'intact (for scale)':20} {(folder / 'plain.skgan').stat().st_size:>12,} "
-              f"{result['increase'] / 2**20:>10.1f}MB {result['seconds']:>8.2f}  {result['error']}")
