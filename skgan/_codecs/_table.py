@@ -28,8 +28,9 @@ from .._training import ConditionSampler, table_moment_weight
 from ..exceptions import InvalidModelFile
 from ..metrics._encoding import DistanceEncoding
 from ..networks import output_range
-from ..persistence._validators import column_label
+from ..persistence._validators import column_label, short_repr
 from ..preprocessing import TabularEncoder
+from ..preprocessing._columns import family_of, from_tagged
 from ..preprocessing._scaling import AffineScaling
 from ._arrays import FLOAT_DTYPES, scaling_from_plain, scaling_to_plain
 from ._interface import DataCodec, check_networks_see_rows, network_sizes
@@ -398,6 +399,7 @@ class TableCodec(DataCodec):
         if encoder.n_features_in_ != n_features:
             raise InvalidModelFile(f"its tabular encoder is not of the {n_features} columns of n_features_in_")
         table = cls(encoder, score_encoding=_score_encoding(values["score_encoding"]))
+        _check_score_encoding(table.score_encoding, encoder, values["encoder"])
         columns, frequencies = values["condition_columns"], values["frequencies"]
         discrete = list(encoder.discrete_columns())
         if not (isinstance(columns, list) and isinstance(frequencies, list) and len(columns) == len(frequencies)
@@ -472,3 +474,62 @@ def _concatenate(parts):
     if isinstance(parts[0], np.ndarray):
         return np.concatenate(parts)
     return type(parts[0])._concat_same_type(parts)
+
+
+#: The dtype families whose columns the score encoding takes as numbers in a DataFrame (the others as categories).
+_NUMBER_FAMILIES = ("float", "int", "Int", "Float")
+
+
+def _check_score_encoding(encoding, encoder, encoder_values):
+    """An InvalidModelFile unless the score encoding describes the encoder's columns, as fit writes them.
+
+    Fit learns the encoder from the training rows and the score encoding
+    from all the rows given to it (the held-out ones too), so the score
+    encoding has the encoder's columns in their order; it takes a column as
+    categories where :meth:`TableCodec._score_frame` gives it categories (a
+    DataFrame's column whose dtype is not a number, an array's discrete or
+    constant column); a categorical column's categories are distinct and
+    include the labels of all the encoder's values (``str``,
+    ``"<missing>"`` for missing values; in the rows' order, not the
+    encoder's), and may add those of values only the held-out rows had; a
+    numeric column has missing values where the encoder's has.
+    ``encoder_values``: the encoder's plain values, already checked by
+    ``TabularEncoder.from_plain``.
+    """
+    labels = list(encoder.column_kinds_)
+    if encoding.columns_ != labels or not encoding.is_frame_:
+        raise InvalidModelFile(
+            f"its score encoding's columns {short_repr(encoding.columns_)} are not its tabular encoder's columns "
+            f"{short_repr(labels)}"
+        )
+    frame = encoder_values["output"] == "frame"
+    for label, column in zip(labels, encoder_values["columns"], strict=True):
+        family = family_of(column["dtype"]["name"])
+        discrete = column["kind"] in ("discrete", "constant")
+        numbers = family in _NUMBER_FAMILIES
+        if encoding.categorical_[label] != (not numbers if frame else discrete):
+            raise InvalidModelFile(
+                f"its score encoding takes the {column['kind']} column {label!r} of dtype {column['dtype']['name']} "
+                f"as {'categories' if encoding.categorical_[label] else 'numbers'}, which fit never does"
+            )
+        if not encoding.categorical_[label]:
+            if column["missing"] and not encoding.has_missing_[label]:
+                raise InvalidModelFile(f"its score encoding has no missing values in column {label!r}, which has some")
+            continue
+        key = _number_label if numbers else str  # an array's numbers keep their own labels: 1 and 1.0 are two
+        expected = {key(from_tagged(item, label)) for item in column["values"]} | ({"<missing>"} if column["missing"]
+                                                                                  else set())
+        stored = encoding.categories_[label]
+        if len(set(stored)) != len(stored) or not expected <= {key(category) for category in stored}:
+            raise InvalidModelFile(
+                f"its score encoding's categories {short_repr(stored)} of column {label!r} are not distinct labels "
+                f"that include those of the {len(expected)} values of its tabular encoder's column"
+            )
+
+
+def _number_label(value):
+    """A category label of a numeric column as its number (an array's ``1`` and ``1.0`` are one value)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value

@@ -114,6 +114,29 @@ def from_tagged(item, where):
     return value
 
 
+def check_fits_dtype(values, ctype, where):
+    """Every number of ``values`` is one that a column of ``ctype`` holds: an InvalidModelFile otherwise.
+
+    Integers within the range of an integer dtype (a ``uint8`` column cannot
+    hold 2007, which it would decode as 215), finite values of a float dtype
+    (a ``float16`` column cannot hold 1e6, which it would decode as inf);
+    text only in a string column.
+    """
+    family = ctype.family
+    if family in ("int", "Int"):
+        info = np.iinfo(ctype.name.lower())
+        bad = [v for v in values if not info.min <= v <= info.max]
+    elif family in ("float", "Float"):
+        largest = float(np.finfo(ctype.name.lower()).max)
+        bad = [v for v in values if not -largest <= v <= largest]
+    elif family == "string":
+        bad = [v for v in values if not isinstance(v, str)]
+    else:
+        return
+    if bad:
+        check(False, where, f"holds {bad[0]!r}, which a column of dtype {ctype.name} cannot hold")
+
+
 def unique_values(items, where):
     values = [from_tagged(item, f"{where}[{i}]") for i, item in enumerate(check_list(items, where))]
     check(len(set(values)) == len(values), where, "must not repeat a value")
@@ -396,6 +419,7 @@ class DiscreteColumn:
             check(all(v in position for v in values), f"{where}['values']", "must be categories of the dtype")
             check([position[v] for v in values] == sorted(position[v] for v in values), f"{where}['values']",
                   "must be in the order of the categories")
+        check_fits_dtype(values, ctype, f"{where}['values']")
         check(not has_missing or family not in ("int", "bool"), f"{where}['missing']",
               f"is impossible for dtype {ctype.name}")
         column = cls(ctype, values, has_missing)
@@ -575,6 +599,7 @@ class ContinuousColumn:
                 check(min(arrays[key]) > 0, f"{where}[{key!r}]", "must be positive")
         low, high = (check_float(plain[key], f"{where}[{key!r}]") for key in ("low", "high"))
         check(low <= high, f"{where}['low']", "must not exceed 'high'")
+        check_fits_dtype([low, high], ctype, f"{where}['low'] and ['high']")
         rounded = plain["kind"] == "integer"
         check(not rounded or (low.is_integer() and high.is_integer()), f"{where}['low']",
               "and 'high' must be whole numbers in an integer column")

@@ -353,11 +353,30 @@ def many_categories_bomb(models, folder, n=1_000_000):
     return rewritten(models, folder, change, "table.skgan")
 
 
+def extra_score_categories(models, folder, n=1_000_000):
+    """The table model with a million more categories of a column in its score encoding (23 MB), checksum
+    recomputed."""
+    def change(config, state):
+        encoding = state["table"]["score_encoding"]
+        encoding["categories"][encoding["columns"].index("island")] += [f"island{i:06d}" for i in range(n)]
+    return rewritten(models, folder, change, "table.skgan")
+
+
+def tampered_dtype(models, folder):
+    """The table model whose discrete column of 0 to 3 is said to be uint8 and to hold 2007 to 2010."""
+    def change(config, state):
+        column = next(c for c in state["table"]["encoder"]["columns"] if c["name"] == ["str", "kids"])
+        column.update(dtype={"name": "uint8"}, values=[["int", 2007 + i] for i in range(4)])
+    return rewritten(models, folder, change, "table.skgan")
+
+
 BOMBS = {
     "flat_values": (lambda models, folder: flat_values_bomb(folder), "pickle opcodes"),
     "stacked_nesting": (lambda models, folder: stacked_nesting_bomb(folder), "stacks more than"),
     "memo_nesting": (lambda models, folder: memo_nesting_bomb(folder), "nested more than 32 deep"),
     "many_categories": (many_categories_bomb, "more than the 16777216"),
+    "extra_score_categories": (extra_score_categories, "more than the 16777216"),
+    "tampered_dtype": (tampered_dtype, "cannot hold"),
     "deflate": (lambda models, folder: deflate_bomb(folder), "compressed"),
     "hidden_sizes": (hidden_size_bomb, "declare more weights than generator_"),
     "many_layers": (many_layers_bomb, "declare more weights than discriminator_"),
@@ -517,6 +536,109 @@ def test_values_besides_tensors_over_16_mib_are_refused_by_their_declared_size(m
     never_unpickled()
     with pytest.raises(InvalidModelFile, match=r"take \d+ bytes, more than the 16777216 skgan reads"):
         skgan.load(path)
+
+
+# --- issue 31: fields checked against each other ----------------------------
+
+
+def table_column(state, name):
+    return next(c for c in state["table"]["encoder"]["columns"] if c["name"] == ["str", name])
+
+
+def set_column(name, **values):
+    def change(config, state):
+        table_column(state, name).update(values)
+    return change
+
+
+def score_encoding(change_encoding):
+    def change(config, state):
+        change_encoding(state["table"]["score_encoding"])
+    return change
+
+
+def swap_categories(encoding):
+    columns, categories = encoding["columns"], encoding["categories"]
+    i, j = columns.index("island"), columns.index("colour")
+    categories[i], categories[j] = categories[j], categories[i]
+
+
+def extra_categories(encoding):
+    encoding["categories"][encoding["columns"].index("island")] += ["Atlantis", "Lemuria"]
+
+
+def repeated_category(encoding):
+    categories = encoding["categories"][encoding["columns"].index("island")]
+    categories[-1] = categories[0]
+
+
+def numbers_as_categories(encoding):
+    encoding["categorical"][encoding["columns"].index("kids")] = True
+    encoding["categories"][encoding["columns"].index("kids")] = ["0", "1", "2", "3"]
+
+
+def no_missing_values(encoding):
+    encoding["has_missing"][encoding["columns"].index("mass")] = False
+
+
+def reordered_columns(encoding):
+    for values in encoding.values():
+        if isinstance(values, list):
+            values[0], values[1] = values[1], values[0]
+
+
+def one_more_category(config, state):
+    """A category more in the encoder and in the score encoding: the generator's output is a column short."""
+    column = table_column(state, "island")
+    column["values"].append(["str", "Atlantis"])
+    encoding = state["table"]["score_encoding"]
+    encoding["categories"][encoding["columns"].index("island")].append("Atlantis")
+    state["table"]["frequencies"][state["table"]["condition_columns"].index("island")].append(1)
+    scaling = state["scaling"]
+    for key in ("center_", "data_per_model_", "model_per_data_"):
+        scaling[key] = torch.cat([scaling[key], scaling[key][-1:]])
+
+
+@pytest.mark.parametrize("change, match", [
+    # a column's values outside its dtype: a uint8 column holding 2007 decodes it as 215
+    (set_column("kids", dtype={"name": "uint8"}, values=[["int", 2007 + i] for i in range(4)]),
+     r"\['values'\] holds 2007, which a column of dtype uint8 cannot hold"),
+    (set_column("count", dtype={"name": "uint8"}), r"\['low'\] and \['high'\] holds 3\d\d.0, which .* dtype uint8"),
+    (set_column("kids", dtype={"name": "Int8"}, values=[["int", -129], ["int", 0], ["int", 1], ["int", 2]]),
+     "holds -129, which a column of dtype Int8"),
+    (set_column("length", dtype={"name": "float16"}, high=1e6), "holds 1000000.0, which a column of dtype float16"),
+    (set_column("island", values=[["str", "Biscoe"], ["int", 7], ["str", "Torgersen"]]),
+     "holds 7, which a column of dtype str"),
+    # the score encoding against the encoder
+    (score_encoding(swap_categories), "score encoding's categories .* of column 'colour'"),
+    (score_encoding(repeated_category), "score encoding's categories .* of column 'island'"),
+    (score_encoding(numbers_as_categories), "takes the discrete column 'kids' of dtype int64 as categories"),
+    (score_encoding(no_missing_values), "no missing values in column 'mass'"),
+    (score_encoding(reordered_columns), "score encoding's columns"),
+    # the encoder against the generator's layout
+    (one_more_category, r"its generator_\['.*'\] is torch.float32 of shape .* but the generator its settings describe"),
+], ids=["uint8_values", "uint8_range", "Int8_values", "float16_range", "str_values", "swapped_categories",
+        "repeated_category", "numbers_as_categories", "missing_values", "column_order",
+        "layout_width"])
+def test_table_fields_are_checked_against_each_other(models, tmp_path, change, match):
+    path = rewritten(models, tmp_path, change, "table.skgan")
+    with pytest.raises(InvalidModelFile, match=match) as info:
+        skgan.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_categories_that_only_held_out_rows_had_are_a_score_encodings_own(models, tmp_path):
+    """Fit learns the score encoding from the held-out rows too: categories the encoder lacks are what it writes."""
+    path = rewritten(models, tmp_path, score_encoding(extra_categories), "table.skgan")
+    gan = skgan.load(path)
+    assert gan._fitted.codec.score_encoding.categories_["island"][-2:] == ["Atlantis", "Lemuria"]
+
+
+def test_the_untampered_table_model_samples_its_own_values(models):
+    """The untampered table model decodes its own values (the cross-checks refuse no model a fit writes)."""
+    gan = skgan.load(models / "table.skgan")
+    rows = gan.sample(50, random_state=0)
+    assert set(rows["kids"]) <= {0, 1, 2, 3} and str(rows["kids"].dtype) == "int64"
 
 
 # --- item 3: saves ----------------------------------------------------------
