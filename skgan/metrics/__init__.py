@@ -10,7 +10,8 @@ Nets", NeurIPS 2014.
 Beside it: two-sample tests (a classifier's AUC, the maximum mean
 discrepancy), fidelity and coverage (precision, recall, density, coverage),
 marginals and pairs of columns, utility for a downstream model
-(train-synthetic-test-real) and privacy (distance to closest record). They
+(train-synthetic-test-real) and privacy (distance to closest record, and
+attacks: membership inference and attribute inference). They
 take arrays or DataFrames; distance-based ones compare rows in one encoding
 fitted on the real rows (standardised numerics, one-hot categories).
 """
@@ -19,9 +20,10 @@ fitted on the real rows (standardised numerics, one-hot categories).
 # and its private settings), _parzen (the public Parzen functions),
 # _protocol (the paper's evaluation in one call); _encoding (the rows'
 # encoding for distances), _neighbours (exact blockwise k-nearest
-# neighbours), _fidelity, _privacy, _two_sample and _table_metrics (the other
-# families). Each imports only lower ones and skgan's own private helpers.
+# neighbours), _fidelity, _privacy, _two_sample, _table_metrics and _attacks
+# (the other families). Each imports only lower ones and skgan's own private helpers.
 
+from ._attacks import AttributeInference, MembershipInference, attribute_inference, membership_inference
 from ._fidelity import PRDC, precision_recall_density_coverage
 from ._parzen import PAPER_BANDWIDTHS as _PAPER_BANDWIDTHS
 from ._parzen import (
@@ -50,13 +52,16 @@ PAPER_BANDWIDTHS = _PAPER_BANDWIDTHS  # bound here so that the docs find its com
 __all__ = [
     "PAPER_BANDWIDTHS",
     "PRDC",
+    "AttributeInference",
     "C2STResult",
     "DistanceToClosestRecord",
     "EvaluationReport",
     "MMDResult",
+    "MembershipInference",
     "ParzenEvaluation",
     "ParzenScore",
     "TSTRScore",
+    "attribute_inference",
     "classifier_two_sample_test",
     "column_similarity",
     "distance_to_closest_record",
@@ -64,6 +69,7 @@ __all__ = [
     "make_two_sample_scorer",
     "maximum_mean_discrepancy",
     "mean_and_std_error",
+    "membership_inference",
     "paper_parzen_evaluation",
     "pairwise_similarity",
     "parzen_log_likelihood",

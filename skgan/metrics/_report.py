@@ -6,6 +6,7 @@ import time
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._attacks import membership_inference
 from ._encoding import with_categories
 from ._fidelity import precision_recall_density_coverage
 from ._privacy import distance_to_closest_record
@@ -14,6 +15,10 @@ from ._two_sample import classifier_two_sample_test, maximum_mean_discrepancy
 
 #: Rows each set is subsampled to for the quadratic metrics (MMD, PRDC, distances to closest records).
 MAX_PAIRWISE_ROWS = 5000
+
+#: Members, non-members, reference and synthetic rows of the membership attacks, at most (their kernel densities
+#: cost (2 x 2,000) x (2 x 2,000) terms; an AUC's 95% interval is then about +-0.02 wide).
+MAX_ATTACK_ROWS = 2000
 
 _FIELDS = ("family", "metric", "value", "reference", "meaning")
 
@@ -141,11 +146,17 @@ def evaluate(real, synthetic, *, holdout=None, target=None, random_state=0, verb
     Runs the relevant metrics of :mod:`skgan.metrics` and gathers them in one
     table: the classifier two-sample test and the MMD, precision, recall,
     density and coverage, the mean column and pair similarities, and, with
-    ``holdout``, the distances to closest records (privacy) and, with
-    ``target`` too, train-synthetic-test-real. The quadratic metrics (MMD,
+    ``holdout``, the distances to closest records and the two
+    membership-inference attacks (privacy) and, with ``target`` too,
+    train-synthetic-test-real. The quadratic metrics (MMD,
     precision/recall/density/coverage, distances) use at most
     ``MAX_PAIRWISE_ROWS`` = 5,000 rows of each set, drawn from
-    ``random_state``.
+    ``random_state``; the attacks score at most ``MAX_ATTACK_ROWS`` = 2,000
+    training rows against as many holdout rows, from at most 2,000
+    synthetic rows, with a reference density on at most 2,000 other holdout
+    rows (see :func:`~skgan.metrics.membership_inference`).
+    Attribute inference needs a sensitive column, so it is not in the
+    report: call :func:`~skgan.metrics.attribute_inference`.
 
     Parameters
     ----------
@@ -177,7 +188,8 @@ def evaluate(real, synthetic, *, holdout=None, target=None, random_state=0, verb
     --------
     classifier_two_sample_test, maximum_mean_discrepancy,
     precision_recall_density_coverage, column_similarity,
-    pairwise_similarity, train_synthetic_test_real, distance_to_closest_record
+    pairwise_similarity, train_synthetic_test_real, distance_to_closest_record,
+    membership_inference
 
     Examples
     --------
@@ -244,6 +256,20 @@ def evaluate(real, synthetic, *, holdout=None, target=None, random_state=0, verb
                  "synthetic rows that copy a training row (reference: copies of holdout rows)"),
             _row("privacy", "median NNDR", dcr.median_nndr, None,
                  "nearest/second-nearest training distance; near 0: rows sit on training rows"),
+            *membership_rows(),
+        ]
+
+    def membership_rows():
+        # members: training rows; non-members: half the holdout, the other half the reference density's rows
+        attack = membership_inference(real, holdout, synthetic_sub, max_rows=MAX_ATTACK_ROWS, random_state=seed)
+        return [
+            _row("privacy", f"membership AUC ({name})", auc, 0.5,
+                 f"{what}: training vs holdout rows, 95% CI [{low:.3f}, {high:.3f}]; above 0.5: a leak")
+            for name, auc, (low, high), what in (
+                ("distance", attack.distance_auc, attack.distance_interval, "attack by distance to a synthetic row"),
+                ("density ratio", attack.density_ratio_auc, attack.density_ratio_interval,
+                 "attack by synthetic/real density (DOMIAS)"),
+            )
         ]
 
     def utility():
