@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._files import atomic_write
 from ._frames import is_frame
 
 __all__ = ["MISSING", "CSVTable", "as_frames", "match_value", "parse_separator", "read_csv", "write_csv"]
@@ -165,7 +166,7 @@ def read_csv(path, *, header=None, delimiter=",", decimal=".", frame=False):
 
 
 def write_csv(path, X, feature_names):
-    """Write rows to a .csv file with a header row.
+    """Write rows to a .csv file with a header row, atomically (an interrupt leaves the old file).
 
     A DataFrame (a table model's rows) is written with its columns: integers
     as integers, booleans as True and False, categories as their labels and
@@ -187,7 +188,7 @@ def write_csv(path, X, feature_names):
     ,,False,
     >>> folder.cleanup()
     """
-    with open(path, "w", newline="") as file:
+    with atomic_write(path, text=True) as file:  # the old file, or the whole new one
         writer = csv.writer(file)
         writer.writerow([str(name) for name in feature_names])
         for start in range(0, len(X), _WRITE_ROWS):  # a chunk of rows as Python values at a time

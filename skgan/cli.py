@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ._csv import CSVTable, as_frames, match_value, parse_separator, read_csv, write_csv
+from ._files import atomic_write
 from ._frames import is_frame
 
 __all__ = ["main"]
@@ -348,13 +349,14 @@ def _read_npy(path):
 
 
 def write_rows(path, X, feature_names):
-    """Write rows to a .npy file, or to a .csv file with a header row (:func:`skgan._csv.write_csv`).
+    """Write rows to a .npy file, or to a .csv file with a header row (:func:`skgan._csv.write_csv`), atomically.
 
     Only a DataFrame of numbers and booleans can go to a .npy file (as
     float64, NaN for missing values).
     """
     if _suffix(path, "OUT") == ".npy":
-        np.save(path, _frame_as_floats(X) if is_frame(X) else X)
+        with atomic_write(path) as file:  # the old file, or the whole new one
+            np.save(file, _frame_as_floats(X) if is_frame(X) else X)
         return
     write_csv(path, X, feature_names)
 

@@ -35,15 +35,12 @@ import io
 import json
 import os
 import pickletools
-import re
-import stat
-import tempfile
-import time
 import zipfile
 from pathlib import Path
 
 import torch
 
+from .._files import atomic_write
 from .._version import __version__
 from ..exceptions import InvalidModelFile
 from ._pickle_scan import MalformedPickle, scan
@@ -70,10 +67,6 @@ MAX_DEPTH = 32
 #: Plain values (a unit per value, plus a string's length) a file may unfold to, per byte of its pickle.
 _UNITS_PER_PICKLE_BYTE = 8
 _HEAD_BYTES = 4096
-#: Temporary files of :func:`write`: ``.skgan-<pid>-<random>.tmp`` beside the target.
-_TEMPORARY = re.compile(r"\.skgan-(\d+)-[a-z0-9_]{8}\.tmp")
-#: A temporary file this old, whose writer process is gone, is left over from a killed save.
-STALE_AFTER_SECONDS = 15 * 60
 
 
 def write(path, config, state):
@@ -155,91 +148,10 @@ def _feed(hasher, value):
         hasher.update(f"{type(value).__name__} {value!r};".encode())
 
 
-# --------------------------------------------------------------------------
-# writing: a unique temporary file beside the target, then an atomic rename
-# --------------------------------------------------------------------------
-
-
 def _write_atomically(contents, path):
-    """Write to a new temporary file beside ``path`` (synced to disk), then move it into place.
-
-    Each call has its own temporary file (``.skgan-<pid>-<random>.tmp``, short
-    enough for any legal target name), so threads and processes saving to
-    one path never write into each other's file; a reader sees the old file
-    or the new one, never a mix. Temporary files left by killed saves are
-    removed by the next save to the same folder.
-    """
-    folder = path.parent
-    remove_stale_temporaries(folder)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".skgan-{os.getpid()}-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            torch.save(contents, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0o600 would hide the model from its group
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(folder)
-
-
-def remove_stale_temporaries(folder, now=None):
-    """Remove this user's skgan temporary files in ``folder`` left by saves that were killed.
-
-    A file is removed only when its name is that of a save's temporary file,
-    it is a regular file owned by this user, unchanged for
-    :data:`STALE_AFTER_SECONDS`, and the process named in it no longer runs.
-    Returns the names removed; errors leave files in place.
-    """
-    now = time.time() if now is None else now
-    removed = []
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            match = _TEMPORARY.fullmatch(entry.name)
-            if match is None:
-                continue
-            with contextlib.suppress(OSError):
-                info = entry.stat(follow_symlinks=False)
-                mine = not hasattr(os, "getuid") or os.getuid() == info.st_uid
-                old = now - info.st_mtime > STALE_AFTER_SECONDS
-                if stat.S_ISREG(info.st_mode) and mine and old and not _running(int(match[1])):
-                    os.unlink(entry.path)
-                    removed.append(entry.name)
-    return removed
-
-
-def _running(pid):
-    """Whether process ``pid`` may still run (True whenever that cannot be told)."""
-    if os.name != "posix" or pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):
-        return True
-    return True
-
-
-def _umask():
-    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    return 0o022
-
-
-def _sync_folder(folder):
-    """Make the rename durable (where folders can be opened and synced)."""
-    with contextlib.suppress(OSError, AttributeError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+    """``torch.save(contents)`` to ``path`` through :func:`skgan._files.atomic_write`: the old file or the new one."""
+    with atomic_write(path) as file:
+        torch.save(contents, file)
 
 
 # --------------------------------------------------------------------------

@@ -25,9 +25,10 @@ import pytest
 import torch
 
 import skgan
+from skgan._files import STALE_AFTER_SECONDS, remove_stale_temporaries
 from skgan._torch_options import check_compile_options, check_optimizer_kwargs
 from skgan.exceptions import InvalidModelFile
-from skgan.persistence._format import STALE_AFTER_SECONDS, digest, remove_stale_temporaries
+from skgan.persistence._format import digest
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY_BOUND = 200 * 2**20

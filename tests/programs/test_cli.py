@@ -604,3 +604,28 @@ def test_rows_are_written_a_chunk_at_a_time_and_read_back(chunk, tmp_path, monke
     array = np.arange(16.0).reshape(8, 2)
     _csv.write_csv(tmp_path / "a.csv", array, ["p", "q"])
     np.testing.assert_array_equal(_csv.read_csv(tmp_path / "a.csv").X, array)
+
+
+def test_an_interrupted_write_leaves_the_old_rows_and_no_temporary_file(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from skgan import _csv
+    from skgan.cli import write_rows
+
+    frame = pd.DataFrame({"kind": list("abcdefgh"), "x": np.linspace(0, 1, 8)})
+    for name in ("rows.csv", "rows.npy"):
+        path = tmp_path / name
+        path.write_bytes(b"the user's old rows")
+
+        def interrupt(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(_csv, "_cell", interrupt)
+        monkeypatch.setattr(np, "save", interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            write_rows(path, frame if name.endswith(".csv") else frame[["x"]], ["kind", "x"])
+        monkeypatch.undo()
+        assert path.read_bytes() == b"the user's old rows"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv", "rows.npy"]
+    write_rows(tmp_path / "rows.csv", frame, ["kind", "x"])
+    assert (tmp_path / "rows.csv").read_text().splitlines()[:2] == ["kind,x", "a,0.0"]
