@@ -15,9 +15,9 @@ MAX_CODE_LINES = 500  # docstrings, comments and blank lines are not counted
 #: The layer table of docs/architecture.md, bottom first: each module imports only from its own layer and those
 #: below. A module belongs to the layer of the longest prefix that names it.
 LAYERS = [
-    ("foundations", ["skgan._version", "skgan.exceptions", "skgan._arguments", "skgan._frames", "skgan._files", "skgan._random",
-                     "skgan._device", "skgan._noise", "skgan._threads", "skgan._distributed", "skgan._streaming",
-                     "skgan._generation", "skgan.persistence._validators"]),
+    ("foundations", ["skgan._version", "skgan.exceptions", "skgan._arguments", "skgan._frames", "skgan._files",
+                     "skgan._random", "skgan._device", "skgan._noise", "skgan._threads", "skgan._distributed",
+                     "skgan._streaming", "skgan._generation", "skgan.persistence._validators"]),
     ("building blocks", ["skgan.networks", "skgan.losses", "skgan.metrics", "skgan.preprocessing"]),
     ("training", ["skgan._training", "skgan.training", "skgan._torch_options"]),
     ("data codecs", ["skgan._codecs"]),
