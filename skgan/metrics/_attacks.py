@@ -181,7 +181,7 @@ def _check_kde_bandwidth(bandwidth):
 
 def membership_inference(train, holdout, synthetic, *, reference=None, bandwidth="scott", max_rows=None,
                          random_state=None, device=None):
-    """Membership-inference attacks: can the synthetic rows tell training rows from unseen real rows?
+    """Membership-inference attacks: how well the synthetic rows tell training rows from unseen real rows.
 
     An attacker who holds the synthetic data and a real row guesses whether
     that row was in the training set. Two attacks score the members (rows of
