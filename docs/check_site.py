@@ -223,7 +223,7 @@ def main(argv=None):
         print(f"docs/check_site.py: {len(failures)} problem(s) in {checked} pages", file=sys.stderr)
         return 1
     print(f"docs/check_site.py: {checked} pages: no literal table rows, no links to missing anchors, "
-          f"no code wider than the page")
+          f"no code wider than the page, no paragraph over {PARAGRAPH_WORDS} words or table cell over {CELL_WORDS}")
     return 0
 
 
