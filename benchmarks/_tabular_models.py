@@ -220,6 +220,34 @@ def worker(tables, models, seeds, *, quick=False, refit=False):
                       f"{record['fit_seconds']:.1f} s wall, wrote {path.name}", flush=True)
 
 
+def adopt_earlier_ctgan(tables, quick=False):
+    """Cache records from the earlier benchmark's committed CTGAN fits (``tabular_ctgan_{table}_n{rows}_s0_e300.json``).
+
+    Those fits ran CTGAN 0.12.1's defaults at seed 0 on the same splits, with
+    every non-float column discrete (ints included), and timed wall seconds
+    only: ``fit_cpu_seconds`` is None and ``source`` says where they come from.
+    """
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for name in tables:
+        name, train, _, _ = _tables.load(name, quick=quick)
+        earlier = ROOT / "benchmarks" / "results" / f"tabular_ctgan_{name}_n{len(train)}_s0_e300.json"
+        if not earlier.is_file():
+            print(f"no {earlier.name}", file=sys.stderr)
+            continue
+        record = json.loads(earlier.read_text())
+        if record["train_fingerprint"] != _tables.fingerprint(train):
+            print(f"{earlier.name}: another split", file=sys.stderr)
+            continue
+        out = {k: record[k] for k in ("discrete_columns", "n_train", "n_fit_rows", "train_fingerprint", "fit_seconds",
+                                      "sample_seconds", "environment", "synthetic")}
+        out.update(model="ctgan", seed=0, fit_cpu_seconds=None,
+                   settings="CTGAN() defaults: epochs 300, batch 500, pac 10",
+                   source=f"earlier run, {earlier.name}: every non-float column discrete; wall seconds only")
+        with gzip.open(cache_path(name, "ctgan", 0, len(train)), "wt") as fh:
+            json.dump(out, fh)
+        print(f"ctgan {name} seed 0: adopted {earlier.name}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Fit the reference generators and cache their rows.")
     parser.add_argument("--tables", nargs="+", default=list(_tables.BENCHMARK_TABLES))
@@ -227,7 +255,12 @@ def main(argv=None):
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--refit", action="store_true", help="refit even where a cache file exists")
+    parser.add_argument("--adopt-earlier-ctgan", action="store_true",
+                        help="cache the earlier benchmark's committed CTGAN fits (seed 0) of the tables instead")
     args = parser.parse_args(argv)
+    if args.adopt_earlier_ctgan:
+        adopt_earlier_ctgan(args.tables, quick=args.quick)
+        return
     worker(args.tables, args.models, args.seeds, quick=args.quick, refit=args.refit)
 
 
