@@ -68,7 +68,16 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
       values are one more entry of the mode block, with ``alpha = 0``.
       Decoded values are clipped to the column's observed range;
     - **integer**: integer columns (and floats of whole numbers) with more
-      distinct values: continuous, rounded when decoded;
+      distinct values: continuous, rounded when decoded. Integer columns
+      (int64, uint64, Int64...) are read and decoded exactly, never through
+      float64: modelled as the offset from the column's minimum, decoded to
+      whole numbers in the observed range; discrete ones return their
+      observed values bit for bit;
+    - dates and times (``datetime64`` of any unit, naive or timezone-aware,
+      ``timedelta64``, ``Period``; DataFrame columns only) are integer
+      columns of their ``int64`` counts of the unit (a period's ordinal),
+      and come back in the same dtype, unit, timezone and frequency, ``NaT``
+      for missing values; one date alone is a constant column;
     - **constant**: one observed value and no missing values: no model
       column; it comes back as that value.
 
