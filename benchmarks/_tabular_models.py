@@ -187,7 +187,12 @@ def versions():
 
 
 def pin_one_thread():
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    """One thread, and no joblib worker processes (their CPU seconds would escape ``time.process_time``).
+
+    CTGAN's and TVAE's ``DataTransformer.transform`` run ``Parallel(n_jobs=-1)`` on 500 rows or more:
+    ``LOKY_MAX_CPU_COUNT=1`` makes that one process, this one.
+    """
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "LOKY_MAX_CPU_COUNT"):
         os.environ[var] = "1"
     import torch
     from threadpoolctl import threadpool_limits
