@@ -293,8 +293,8 @@ class TableCodec(DataCodec):
         })
 
     def _dates_as_numbers(self, X):
-        temporal = [(label, column.ctype) for label, column in zip(self.encoder._labels, self.encoder._columns,
-                                                                   strict=True)
+        fitted = zip(getattr(self.encoder, "_labels", []), getattr(self.encoder, "_columns", []), strict=True)
+        temporal = [(label, column.ctype) for label, column in fitted
                     if getattr(column.ctype, "temporal", False) and label in X.columns]
         if not temporal:
             return X
