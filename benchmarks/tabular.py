@@ -290,9 +290,18 @@ def run_model(model, seed, table, train, holdout, refs, args):
     row.update(measure(holdout, table, synthetic), eval_seconds=time.perf_counter() - start)
     if model in CACHED_MODELS and not args.quick:
         refs["rows"][key] = row
-        refs["metrics_version"] = METRICS_VERSION
-        REFERENCES_FILE.write_text(json.dumps(refs, indent=1) + "\n")
+        save_references({key: row})
     return row
+
+
+def save_references(rows):
+    """Add ``rows`` ({key: row}) to the references file, read again first (other runs may have written to it)."""
+    refs = load_references()
+    if refs.get("metrics_version") != METRICS_VERSION:
+        refs = {"metrics_version": METRICS_VERSION, "rows": {}}
+    refs["rows"].update(rows)
+    refs["rows"] = dict(sorted(refs["rows"].items()))
+    REFERENCES_FILE.write_text(json.dumps(refs, indent=1) + "\n")
 
 
 def means(rows):
@@ -359,6 +368,9 @@ def main(argv=None):
     parser.add_argument("--merge", action="store_true",
                         help="keep the output file's rows for the (table, model, seed) this run does not compute")
     parser.add_argument("--out", default=None, help="results file name in benchmarks/results (without .json)")
+    parser.add_argument("--combine", nargs="+", default=None, metavar="FILE",
+                        help="fit nothing: join the rows of these result files (later ones win) into the output, "
+                             "and keep the references' rows among them in tabular_references.json")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failures")
     args = parser.parse_args(argv)
     unknown = set(args.tables) - set(TARGETS)
@@ -371,6 +383,9 @@ def main(argv=None):
         else:
             args.out = "tabular_quick" if args.quick else "tabular"
 
+    if args.combine:
+        combine(args)
+        return
     warnings.filterwarnings("ignore", category=FutureWarning)
     wall = time.perf_counter()
     fill_cache(args.tables, [m for m in args.models if m in REFERENCE_MODELS], args.seeds, args)
@@ -397,17 +412,42 @@ def main(argv=None):
         done = {(r["table"], r["model"], r["seed"]) for r in rows}
         rows = [r for r in json.loads(path.read_text())["rows"] if (r["table"], r["model"], r["seed"]) not in done
                 ] + rows
+    write(rows, args, env, path, time.perf_counter() - wall)
+
+
+def combine(args):
+    """``--combine``: the rows of several result files in one (later files win), their environment the last's."""
+    by_key, env, versions = {}, {}, {}
+    for name in args.combine:
+        path = RESULTS / name if (RESULTS / name).is_file() else RESULTS / f"{name}.json"
+        data = json.loads(path.read_text())
+        env = data["environment"]
+        versions.update(env.get("references") or {})
+        for row in data["rows"]:
+            key = (row["table"], row["model"], row["seed"])
+            if "error" not in row or key not in by_key:
+                by_key[key] = row
+    rows = list(by_key.values())
+    save_references({f"{r['table']}/{r['model']}/s{r['seed']}": r for r in rows
+                     if r["model"] in CACHED_MODELS and "error" not in r and "train_fingerprint" in r})
+    env = dict(env, combined_from=list(args.combine), references=versions)
+    write(rows, args, env, RESULTS / f"{args.out}.json", 0.0)
+
+
+def write(rows, args, env, path, wall_seconds):
+    """Sort the rows, add the means and write the results file."""
     rows = [r for r in rows if not ("error" in r and any(
         o["table"] == r["table"] and o["model"] == r["model"] and o["seed"] == r["seed"] and "error" not in o
         for o in rows))]
     order = {m: i for i, m in enumerate(MODELS)}
-    tables = list(dict.fromkeys(r["table"] for r in rows))
+    tables = [t for t in TARGETS if any(r["table"] == t for r in rows)]
     rows.sort(key=lambda r: (tables.index(r["table"]), order[r["model"]], r["seed"]))
     record = {
         "benchmark": "tabular", "quick": args.quick, "means": means(rows),
         "rows": [{k: v for k, v in r.items() if k != "environment"} for r in rows],
         "settings": {
-            "seeds": args.seeds, "skgan": dict(args.skgan_params) or "GANSampler(random_state=seed) defaults",
+            "seeds": sorted({r["seed"] for r in rows}),
+            "skgan": dict(args.skgan_params) or "GANSampler(random_state=seed) defaults",
             "targets": {t: TARGETS[t] for t in tables},
             "split": f"{1 - _tables.HOLDOUT_FRACTION:.0%} train / {_tables.HOLDOUT_FRACTION:.0%} holdout, "
                      f"stratified, seed {_tables.SPLIT_SEED}; at most {_tables.MAX_TRAIN_ROWS:,} training rows",
@@ -419,8 +459,8 @@ def main(argv=None):
                     "ROC AUC (one-vs-rest macro) or R² on the holdout",
             "gmm_components": GMM_COMPONENTS,
         },
-        "environment": dict(env, references=reference_versions(rows)),
-        "wall_seconds": time.perf_counter() - wall,
+        "environment": dict(env, references={**(env.get("references") or {}), **reference_versions(rows)}),
+        "wall_seconds": wall_seconds,
     }
     write_result(record, path=path)
     print(f"\n{'table':<9} {'model':<9} seeds  C2ST hgb  C2ST log    TSTR  fit CPU s  fit s")
@@ -428,7 +468,6 @@ def main(argv=None):
         print(f"{m['table']:<9} {m['model']:<9} {len(m['seeds']):>5}  {_fmt(m['c2st_hgb'], '8.3f')}  "
               f"{_fmt(m['c2st_logistic'], '8.3f')} {_fmt(m['tstr'], '7.3f')}  {_fmt(m['fit_cpu_seconds'], '9.1f')}  "
               f"{_fmt(m['fit_seconds'], '6.1f')}")
-
 
 if __name__ == "__main__":
     main()
