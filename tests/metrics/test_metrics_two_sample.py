@@ -213,22 +213,134 @@ def test_c2st_dataframe_categories_and_user_estimator():
     real = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(["a", "b"], size=200).astype(object)})
     fake = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(["a", "b", "z"], size=200).astype(object)})
     default = classifier_two_sample_test(real, fake, random_state=0)
-    assert default.statistic > 0.6  # the category "z" gives the synthetic rows away
-    logistic = classifier_two_sample_test(real, fake, estimator=LogisticRegression(), cv=3, random_state=0)
+    assert default.statistic > 0.6 and default.p_value < 0.01  # the category "z" gives the synthetic rows away
+    logistic = classifier_two_sample_test(real, fake, estimator=LogisticRegression(), random_state=0)
     assert logistic.statistic > 0.6
-    # copies of the real rows: each held-out row's twin trains the other label, so AUC << 0.5
+    # copies of the real rows: a held-out row's twin often trains the other label, so AUC << 0.5
     copies = classifier_two_sample_test(real, real.sample(frac=1, random_state=0), random_state=0)
-    assert copies.statistic < 0.3
+    assert copies.statistic < 0.4
+    cv_auc = classifier_two_sample_test(real, real.sample(frac=1, random_state=0), method="permutation",
+                                        n_permutations=0, random_state=0)
+    assert cv_auc.statistic < 0.3 and cv_auc.p_value is None
 
 
-def test_c2st_reproducible_and_cv_checks():
+def test_c2st_reproducible_and_option_checks():
     rng = np.random.RandomState(3)
     X, Y = rng.normal(size=(60, 2)), rng.normal(size=(50, 2))
     assert classifier_two_sample_test(X, Y, random_state=4) == classifier_two_sample_test(X, Y, random_state=4)
+    with pytest.raises(ValueError, match="at least 4"):
+        classifier_two_sample_test(X, Y[:3])
     with pytest.raises(ValueError, match="at least 5"):
-        classifier_two_sample_test(X, Y[:4])
-    with pytest.raises(ValueError, match="cv"):
-        classifier_two_sample_test(X, Y, cv=1)
+        classifier_two_sample_test(X, Y[:4], method="permutation")
+    bad = [
+        ({"method": "cv"}, "method"),
+        ({"cv": 5}, "cv applies to method='permutation'"),
+        ({"n_permutations": 10}, "n_permutations applies"),
+        ({"test_size": 0}, "test_size"),
+        ({"test_size": 1.0}, "test_size"),
+        ({"test_size": "half"}, "test_size"),
+        ({"method": "permutation", "test_size": 0.3}, "test_size applies"),
+        ({"method": "permutation", "cv": 1}, "at least 2 folds"),
+        ({"method": "permutation", "n_permutations": -1}, "n_permutations"),
+        ({"method": "permutation", "n_permutations": 2.5}, "n_permutations"),
+    ]
+    for kwargs, message in bad:
+        with pytest.raises(ValueError, match=message):
+            classifier_two_sample_test(X, Y, **kwargs)
+    with pytest.raises(ValueError, match="at least 20"):  # 2 rows of each set in the held-out 10%
+        classifier_two_sample_test(X, Y[:10], test_size=0.1)
+
+
+class _ColumnScore:
+    """A 'classifier' that scores a row by its first column and records the rows it is fitted on."""
+
+    fitted = []
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+    def fit(self, X, y):
+        _ColumnScore.fitted.append(np.asarray(X).copy())
+        return self
+
+    def decision_function(self, X):
+        return np.asarray(X)[:, 0]
+
+
+def reference_auc(pos, neg):
+    """AUC by counting pairs, float64 (ties count 1/2)."""
+    return (np.sum(pos[:, None] > neg[None, :]) + 0.5 * np.sum(pos[:, None] == neg[None, :])) / (len(pos) * len(neg))
+
+
+def reference_mann_whitney_exact(pos, neg):
+    """P(U >= u) over every split of the pooled scores into sets of the two sizes (no ties)."""
+    from itertools import combinations
+
+    pooled = np.concatenate([pos, neg])
+    u = reference_auc(pos, neg)
+    null = [reference_auc(pooled[list(c)], np.delete(pooled, list(c))) for c in combinations(range(len(pooled)),
+                                                                                          len(pos))]
+    return np.mean(np.asarray(null) >= u - 1e-12)
+
+
+def reference_delong(pos, neg):
+    """DeLong's standard error from its structural components, by loops over pairs."""
+    psi = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
+    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
+    return np.sqrt(v10.var(ddof=1) / len(pos) + v01.var(ddof=1) / len(neg))
+
+
+def test_c2st_holdout_scores_only_rows_the_classifier_never_saw():
+    rng = np.random.RandomState(6)
+    X, Y = rng.normal(size=(14, 2)), rng.normal(size=(12, 2)) + [0.8, 0]
+    _ColumnScore.fitted.clear()
+    result = classifier_two_sample_test(X, Y, estimator=_ColumnScore(), random_state=0)
+    (train,) = _ColumnScore.fitted  # one fit
+    assert len(train) == 13 and result.n_test == 13 and result.method == "holdout"
+    seen = {tuple(row) for row in train}
+    pos = np.array([y[0] for y in Y if tuple(y) not in seen])
+    neg = np.array([x[0] for x in X if tuple(x) not in seen])
+    assert len(pos) == 6 and len(neg) == 7  # stratified halves
+    assert result.statistic == pytest.approx(reference_auc(pos, neg), abs=1e-12)
+    assert result.p_value == pytest.approx(reference_mann_whitney_exact(pos, neg), rel=1e-9)
+    assert result.std_error == pytest.approx(reference_delong(pos, neg), rel=1e-9)
+    low, high = result.confidence_interval
+    assert low == pytest.approx(max(0, result.statistic - 1.96 * result.std_error))
+    assert high == pytest.approx(min(1, result.statistic + 1.96 * result.std_error))
+
+
+def test_mann_whitney_p_with_ties_and_many_rows_is_the_normal_approximation():
+    from scipy.stats import norm
+
+    rng = np.random.RandomState(7)
+    scores = np.round(rng.normal(size=300), 1)  # ties
+    y = np.r_[np.zeros(150, int), np.ones(150, int)]
+    scores[y == 1] += 0.2
+    pos, neg = scores[y == 1], scores[y == 0]
+    u = reference_auc(pos, neg) * 150 * 150
+    _, counts = np.unique(scores, return_counts=True)
+    var = 150 * 150 / 12 * (301 - np.sum(counts**3 - counts) / (300 * 299))
+    expected = norm.sf((u - 150 * 150 / 2 - 0.5) / np.sqrt(var))
+    assert _two_sample._mann_whitney_p(scores, y) == pytest.approx(expected, rel=1e-9)
+
+
+def test_c2st_permutation_refits_the_folds_for_each_relabelling():
+    rng = np.random.RandomState(8)
+    X, Y = rng.normal(size=(20, 2)), rng.normal(size=(20, 2)) + [3, 0]
+    _ColumnScore.fitted.clear()
+    result = classifier_two_sample_test(X, Y, estimator=_ColumnScore(), method="permutation", cv=4,
+                                        n_permutations=9, random_state=0)
+    assert len(_ColumnScore.fitted) == (1 + 9) * 4
+    assert result.method == "permutation" and result.n_test == 40
+    assert result.confidence_interval is None and result.std_error is None
+    assert result.statistic == pytest.approx(reference_auc(Y[:, 0], X[:, 0]))  # a fixed score: the folds do not matter
+    assert result.p_value == pytest.approx(1 / 10)  # no relabelling does as well as the shift
+    same = classifier_two_sample_test(X, X[::-1] + 0, estimator=_ColumnScore(), method="permutation",
+                                      n_permutations=19, random_state=0)
+    assert same.statistic == pytest.approx(0.5) and (20 * same.p_value) % 1 == pytest.approx(0)  # k / (1 + 19)
 
 
 def test_delong_std_error_matches_hanley_mcneil_order():
@@ -262,7 +374,7 @@ def test_scorer_values_and_bad_metric(tiny_sampler):
     gan = tiny_sampler().fit(X)
     synthetic = gan.sample(64, random_state=0)
     assert mmd_scorer(gan, X) == -maximum_mean_discrepancy(X, synthetic, n_permutations=0, random_state=0).statistic
-    auc = classifier_two_sample_test(X, synthetic, random_state=0).statistic
+    auc = classifier_two_sample_test(X, synthetic, method="permutation", n_permutations=0, random_state=0).statistic
     assert c2st_scorer(gan, X) == pytest.approx(1 - 2 * abs(auc - 0.5))
     assert "mmd" in repr(mmd_scorer)
     from skgan.metrics import precision_recall_density_coverage
