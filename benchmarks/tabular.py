@@ -264,7 +264,7 @@ def run_model(model, seed, table, train, holdout, refs, args):
     key = f"{table}/{model}/s{seed}"
     fingerprint = _tables.fingerprint(train)
     cached = refs["rows"].get(key)
-    if (model in CACHED_MODELS and not args.quick and cached is not None
+    if (model in CACHED_MODELS and not args.quick and not args.rescore and cached is not None
             and cached.get("train_fingerprint") == fingerprint and refs.get("metrics_version") == METRICS_VERSION):
         return dict(cached)
     if model == "skgan":
@@ -365,6 +365,8 @@ def main(argv=None):
                         help="never fit a reference model: skip those without cached rows")
     parser.add_argument("--refs-python", default=str(DEFAULT_REFS_PYTHON),
                         help="the interpreter of venv-refs (default venv-refs/bin/python)")
+    parser.add_argument("--rescore", action="store_true",
+                        help="measure the references again from their cached rows (e.g. after a refit)")
     parser.add_argument("--merge", action="store_true",
                         help="keep the output file's rows for the (table, model, seed) this run does not compute")
     parser.add_argument("--out", default=None, help="results file name in benchmarks/results (without .json)")
