@@ -17,6 +17,8 @@ Two rows that differ in one category are then ``sqrt(2)`` apart, as far as two
 numeric values about 1.4 standard deviations apart.
 """
 
+import math
+
 import numpy as np
 
 from .._frames import is_frame
@@ -38,6 +40,9 @@ class DistanceEncoding:
     >>> DistanceEncoding().fit(real).transform(np.array([[1.0, 12.0]]))
     array([[0., 2.]])
     """
+
+    def __init__(self, standardize=True):
+        self.standardize = standardize
 
     def fit(self, real, *others):
         """Learn the columns, centres, scales and categories from ``real`` (and missing-value columns from all)."""
@@ -61,8 +66,9 @@ class DistanceEncoding:
                 continue
             numbers = np.asarray(column, dtype=np.float64)
             finite = numbers[~np.isnan(numbers)]
+            _check_magnitude(finite, col, len(self.columns_))
             self.center_[col] = float(finite.mean()) if finite.size else 0.0
-            scale = float(finite.std()) if finite.size else 0.0
+            scale = float(finite.std()) if finite.size and self.standardize else 0.0
             self.scale_[col] = scale if scale > 0 else 1.0
             self.has_missing_[col] = any(np.isnan(self._numbers(rows, col)).any() for rows in (real, *others))
         return self
@@ -92,20 +98,42 @@ class DistanceEncoding:
 
     def transform(self, rows):
         """``rows`` in the encoded space, a float64 array with one row per row."""
-        blocks = []
+        return self._encode(rows, raw=False)[0]
+
+    def exact_parts(self, rows):
+        """``(raw, scale)``: rows whose encoding is ``(raw - center) / scale`` column by column, before rounding.
+
+        ``raw`` is a float64 array as wide as the encoding: a numeric column's
+        values (a missing value as the column's centre), 0/1 for the one-hot
+        and missing-value columns; ``scale`` is the numeric columns' scale and
+        1 elsewhere. The exact squared distance of two rows is
+        ``sum(((raw_a - raw_b) / scale)**2)`` in real numbers.
+        """
+        raw, scale = self._encode(rows, raw=True)
+        return raw, scale
+
+    def _encode(self, rows, raw):
+        blocks, scales = [], []
         for col in self.columns_:
             if self.categorical_[col]:
                 labels = category_labels(self._column(rows, col))
                 blocks.append(np.stack([labels == category for category in self.categories_[col]], axis=1))
+                scales += [1.0] * len(self.categories_[col])
                 continue
             numbers = self._numbers(rows, col)
             if np.isinf(numbers).any():
                 raise ValueError(f"Column {col!r} holds infinite values.")
+            _check_magnitude(numbers, col, len(self.columns_))
             missing = np.isnan(numbers)
-            blocks.append(np.where(missing, 0.0, (numbers - self.center_[col]) / self.scale_[col])[:, None])
+            if raw:
+                blocks.append(np.where(missing, self.center_[col], numbers)[:, None])
+            else:
+                blocks.append(np.where(missing, 0.0, (numbers - self.center_[col]) / self.scale_[col])[:, None])
+            scales.append(self.scale_[col])
             if self.has_missing_[col]:
                 blocks.append(missing[:, None])
-        return np.ascontiguousarray(np.hstack([block.astype(np.float64) for block in blocks]))
+                scales.append(1.0)
+        return np.ascontiguousarray(np.hstack([block.astype(np.float64) for block in blocks])), np.asarray(scales)
 
     def unrepresentable(self, rows):
         """The rows with a value the fitted rows had no place for: ``{column: (boolean mask, why)}``.
@@ -203,7 +231,65 @@ def with_categories(*frames):
     return frames
 
 
-def encode(real, *others):
+def encode(real, *others, standardize=True):
     """``real`` and each of ``others`` in the one encoded space fitted on ``real`` (float64 arrays)."""
-    encoding = DistanceEncoding().fit(real, *others)
+    encoding = DistanceEncoding(standardize=standardize).fit(real, *others)
     return tuple(encoding.transform(rows) for rows in (real, *others))
+
+
+def _check_magnitude(numbers, col, n_columns):
+    """Values whose squared differences, summed over the columns, overflow float64 are a ValueError."""
+    finite = numbers[~np.isnan(numbers)]
+    if finite.size:
+        scale = float(np.max(np.abs(finite)))
+        if not math.isfinite(16.0 * n_columns * scale * scale):
+            raise ValueError(
+                f"Column {col!r} holds values too large ({scale:.3g}) for squared distances in float64; "
+                "rescale the data."
+            )
+
+
+def check_sets(sets):
+    """Check the sets a metric compares (``{name: rows}``, the reference first); returns nothing.
+
+    Sparse matrices are a TypeError; a mix of tables and arrays, arrays that
+    are not 2-D or not as wide as the first, tables whose columns differ from
+    the first's, and a column categorical in one table and numeric in another
+    are a ValueError naming them.
+    """
+    import scipy.sparse
+
+    names = list(sets)
+    for name in names:
+        if scipy.sparse.issparse(sets[name]):
+            raise TypeError(f"{name} is a sparse matrix; the metrics need dense rows (e.g. {name}.toarray()).")
+    frames = [is_frame(sets[name]) for name in names]
+    if any(frames) and not all(frames):
+        every = "both" if len(names) == 2 else "all"
+        raise ValueError(f"{', '.join(names)} must {every} be DataFrames or {every} be arrays.")
+    first = names[0]
+    if not frames[0]:
+        shapes = {name: np.shape(sets[name]) for name in names}
+        for name in names:
+            if len(shapes[name]) != 2:
+                raise ValueError(f"{name} must be 2-D, got shape {shapes[name]}.")
+            if shapes[name][1] != shapes[first][1]:
+                raise ValueError(f"{name} has {shapes[name][1]} columns but {first} has {shapes[first][1]} columns; "
+                                 "they must have the same number.")
+        return
+    columns = list(sets[first].columns)
+    for name in names[1:]:
+        other = list(sets[name].columns)
+        missing = [c for c in columns if c not in set(other)]
+        extra = [c for c in other if c not in set(columns)]
+        if missing or extra or len(other) != len(columns):
+            raise ValueError(f"{name} must have the same columns as {first}; it lacks {missing} and has {extra} "
+                             f"that {first} lacks.")
+        for col in columns:
+            kinds = [is_categorical(sets[n][col]) for n in (first, name)]
+            if kinds[0] != kinds[1]:
+                what = ["categorical" if kind else "numeric" for kind in kinds]
+                raise ValueError(
+                    f"Column {col!r} is {what[0]} in {first} ({sets[first][col].dtype}) but {what[1]} in {name} "
+                    f"({sets[name][col].dtype}); give it one kind in both (e.g. with .astype)."
+                )

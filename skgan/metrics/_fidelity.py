@@ -1,12 +1,13 @@
 """Fidelity and coverage of synthetic rows: precision, recall, density and coverage."""
 
+from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
 import torch
 
 from . import _neighbours
-from ._encoding import encode
+from ._encoding import DistanceEncoding, check_sets
 from ._neighbours import (
     Bands,
     block,
@@ -87,21 +88,21 @@ def _real_balls(G, t, band):
     return i, j, sure
 
 
-def _count_real_balls(real, synth, real_radii, rs, cs, pairs, counts):
-    """Adds the pairs of a block inside the real rows' balls to ``counts``."""
+def _count_real_balls(real, synth, real_radii, rs, cs, pairs, counts, ties):
+    """Adds the pairs of a block inside the real rows' (closed) balls to ``counts``."""
     i, j, sure = pairs
     unsure = torch.nonzero(~sure)[:, 0]
     if unsure.numel():
         iu, ju = i[unsure] + rs.start, j[unsure] + cs.start
-        sure[unsure] = direct_sq_distances(real.rows, synth.rows, iu, ju) < real_radii[iu]
+        sure[unsure] = ties.inside(direct_sq_distances(real.rows, synth.rows, iu, ju), iu, ju, owner="real")
     i, j = i[sure] + rs.start, j[sure] + cs.start
     counts.n_inside += int(i.numel())
     counts.covered[i] = True
     counts.in_real[j] = True
 
 
-def _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts):
-    """Marks the real rows of a block inside a synthetic row's ball: ``G_ij - s_j < -|x_i|^2``."""
+def _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts, ties):
+    """Marks the real rows of a block inside a synthetic row's (closed) ball: ``G_ij - s_j <= -|x_i|^2``."""
     H = G.sub_(synth_radii[cs].to(G.dtype)[None, :])  # G is not needed after
     x_sq = real.sq_norms[rs]
     low = H.amin(dim=1).to(torch.float64) + x_sq
@@ -112,18 +113,78 @@ def _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts):
         near = H[unsure].to(torch.float64) + x_sq[unsure, None]
         i, j = torch.nonzero(near.abs_() <= band, as_tuple=True)
         i, j = unsure[i] + rs.start, j + cs.start
-        reach = direct_sq_distances(real.rows, synth.rows, i, j) < synth_radii[j]
+        reach = ties.inside(direct_sq_distances(real.rows, synth.rows, i, j), j, i, owner="synthetic")
         counts.recalled[i[reach]] = True
 
 
-def _ball_counts(real, synth, real_radii, synth_radii):
+class _ExactTies:
+    """Decides ``D_ij <= r_i`` exactly when the float64 values are too close to tell.
+
+    ``D`` is the exact squared distance ``sum(((raw_a - raw_b) / scale)**2)``
+    of the rows before encoding (:meth:`DistanceEncoding.exact_parts`), ``r_i``
+    the exact ``k``-th smallest of row ``i``'s distances to the other rows of
+    its set. A direct float64 value is within ``margin / 2`` of the exact one
+    (the encoding's rounding, the direct computation's; see the notes of
+    ``precision_recall_density_coverage``), so a pair whose float64 value is
+    more than ``margin`` from its float64 radius is decided by it; the others
+    (exact ties, as on integer grids and one-hot columns) are computed in
+    rational arithmetic (``fractions.Fraction``), the radius too.
+    """
+
+    def __init__(self, sets, raws, scale, k):
+        self.sets, self.raws, self.k = sets, raws, k  # {"real": RowSet, "synthetic": RowSet}, their raw rows
+        self.weights = [1 / Fraction(float(s)) ** 2 for s in scale]
+        d = len(scale)
+        norm_max = max(float(s.rows.norm(dim=1).max()) for s in sets.values())
+        # |fl(D) - D| <= 1.01 (d + 8) 2**-53 (|x_a| + |x_b|)^2 for encoded rows x: margin is four times that
+        self.margin = 4 * 1.01 * (d + 8) * 2.0**-53 * (2 * norm_max) ** 2
+        self.radii = {name: {} for name in sets}
+        self.float_radii = {}
+
+    def exact(self, a, b):
+        """The exact squared distance of two raw rows (1-D float64 arrays)."""
+        return sum((w * (Fraction(float(x)) - Fraction(float(y))) ** 2
+                    for w, x, y in zip(self.weights, a, b, strict=True) if x != y), Fraction(0))
+
+    def radius(self, owner, i):
+        """The exact ``k``-th smallest squared distance of row ``i`` of ``owner`` to the other rows of its set."""
+        cache = self.radii[owner]
+        if i not in cache:
+            rows = self.sets[owner].rows
+            diff = rows - rows[i]
+            D = torch.linalg.vecdot(diff, diff)
+            D[i] = torch.inf
+            F = float(self.float_radii[owner][i])
+            below = int((D < F - self.margin).sum())
+            near = torch.nonzero((D - F).abs() <= self.margin)[:, 0].tolist()
+            raw = self.raws[owner]
+            values = sorted(self.exact(raw[i], raw[j]) for j in near)
+            cache[i] = values[self.k - 1 - below]
+        return cache[i]
+
+    def inside(self, D, owners, others, owner):
+        """``D_ij <= r_i`` for the pairs (row ``owners`` of ``owner``, row ``others`` of the other set)."""
+        F = self.float_radii[owner][owners]
+        inside = D < F - self.margin
+        tied = torch.nonzero((D - F).abs() <= self.margin)[:, 0].tolist()
+        if tied:
+            other = "synthetic" if owner == "real" else "real"
+            own_raw, other_raw = self.raws[owner], self.raws[other]
+            for p in tied:
+                i, j = int(owners[p]), int(others[p])
+                inside[p] = self.exact(own_raw[i], other_raw[j]) <= self.radius(owner, i)
+        return inside
+
+
+def _ball_counts(real, synth, real_radii, synth_radii, ties):
     """Counts over all (real i, synthetic j) pairs with ``D_ij`` the exact squared distance.
 
-    Returns ``n_inside`` (the number of pairs with ``D_ij < real_radii[i]``),
-    ``in_real`` (per synthetic row: whether some real row has ``D_ij <
+    Returns ``n_inside`` (the number of pairs with ``D_ij <= real_radii[i]``),
+    ``in_real`` (per synthetic row: whether some real row has ``D_ij <=
     real_radii[i]``), ``covered`` (per real row: whether some synthetic row
-    has ``D_ij < real_radii[i]``) and ``recalled`` (per real row: whether
-    some synthetic row has ``D_ij < synth_radii[j]``). A block is a float32
+    has ``D_ij <= real_radii[i]``) and ``recalled`` (per real row: whether
+    some synthetic row has ``D_ij <= synth_radii[j]``); pairs within
+    ``ties.margin`` of a radius are decided in exact arithmetic. A block is a float32
     multiply; the few pairs at or below a real row's threshold plus band are
     gathered (one comparison per pair, no boolean reductions, which are slow)
     and the synthetic balls are decided from row minima; the pairs whose
@@ -147,18 +208,18 @@ def _ball_counts(real, synth, real_radii, synth_radii):
         for c0 in range(0, m, cols):
             cs = slice(c0, min(m, c0 + cols))
             G = block(real, synth, rs, cs, False, buffer=buffer)
-            band = float(bands32(x_norm, synth_norm_max, extra))
+            band = float(bands32(x_norm, synth_norm_max, extra)) + ties.margin
             pairs = _real_balls(G, t, band)
             if int((~pairs[2]).sum()) > _neighbours._DENSE_FRACTION * G.numel():
                 G = block(real, synth, rs, cs, False, torch.float64)
-                band = float(bands64(x_norm, synth_norm_max, extra))
+                band = float(bands64(x_norm, synth_norm_max, extra)) + ties.margin
                 pairs = _real_balls(G, t, band)
-            _count_real_balls(real, synth, real_radii, rs, cs, pairs, counts)
-            _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts)
+            _count_real_balls(real, synth, real_radii, rs, cs, pairs, counts, ties)
+            _count_recalled(real, synth, synth_radii, rs, cs, G, band, counts, ties)
     return counts.n_inside, counts.in_real, counts.covered, counts.recalled
 
 
-def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, device=None):
+def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, standardize=True, device=None):
     """Precision and recall (Kynkäänniemi et al., 2019), density and coverage (Naeem et al., 2020).
 
     Each real row gets a ball whose radius is the distance to its
@@ -171,11 +232,22 @@ def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, device=
       divided by ``n_neighbors`` times the number of synthetic rows;
     - **coverage**: the share of real rows whose ball holds a synthetic row.
 
-    "Inside" is strict (distance < radius), and the values are those of the
-    authors' ``prdc`` package (``compute_prdc``), on exact distances: every
-    distance compared is the direct float64 ``sqrt(sum((a - b)**2))`` (computed
-    in blocks by matrix multiplies; pairs near a radius are recomputed
-    directly), with bounded memory and without the package's ``n x n`` matrices.
+    The balls are *closed* (distance <= radius), and distances are *exact*:
+    the squared distance of two rows is that of the real numbers
+    ``sum(((a - b) / scale)**2)`` (``a``, ``b`` the values given, ``scale``
+    the column's standard deviation), so that rows at the same distance
+    (integer grids, one-hot categories, repeated rows) are decided alike.
+    Distances are computed in blocks by matrix multiplies, the pairs near a
+    radius recomputed directly in float64, and the few whose float64 value
+    cannot tell (ties) in rational arithmetic; memory stays bounded, without
+    the ``n x n`` matrices of the authors' ``prdc`` package.
+
+    How it differs from ``prdc`` (``compute_prdc``): ``prdc``'s balls are
+    open (distance < radius), so a row with ``n_neighbors`` or more copies has
+    radius 0 and holds nothing, and identical sets with repeated rows get
+    precision, recall, density and coverage 0, where this function gives 1;
+    ``prdc`` decides ties by its floating-point rounding. Where no distance
+    equals a radius (continuous data) the values are identical.
 
     Parameters
     ----------
@@ -183,12 +255,14 @@ def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, device=
         The two sets of rows. Tables (DataFrames with numeric, boolean or
         categorical columns) are compared in the encoding fitted on ``real``
         (standardised numerics, one-hot categories; see :mod:`skgan.metrics`);
-        arrays too are standardised on ``real``'s columns. To compare raw
-        features (e.g. embeddings, as in the papers), standardising changes
-        the values; pass arrays you have scaled yourself when that matters.
+        a column must be of one kind (numeric or categorical) in both.
     n_neighbors : int, default=5
         The ``k`` of the k-nearest-neighbour radii; both sets need more than
         ``k`` rows.
+    standardize : bool, default=True
+        Scale each numeric column by the real rows' standard deviation. False
+        compares the values in their own units, as the papers do with
+        embeddings (``prdc`` on the raw features).
     device : str or torch.device, optional
         Where the distances are computed (``None``: the CPU; ``"auto"``: CUDA
         if available).
@@ -202,7 +276,11 @@ def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, device=
     ------
     ValueError
         If ``n_neighbors`` is not a positive integer smaller than both sets'
-        row counts, or the sets have different columns.
+        row counts, the sets have different columns, a column is categorical
+        in one set and numeric in the other, or values are so large that
+        their squared distances overflow float64.
+    TypeError
+        If a set is a sparse matrix.
 
     References
     ----------
@@ -221,18 +299,26 @@ def precision_recall_density_coverage(real, synthetic, *, n_neighbors=5, device=
     >>> result = precision_recall_density_coverage(real, real)
     >>> result.precision, result.recall, result.coverage
     (1.0, 1.0, 1.0)
+    >>> repeated = np.repeat(real[:50], 10, axis=0)  # each row ten times: every radius is 0
+    >>> tuple(precision_recall_density_coverage(repeated, repeated))
+    (1.0, 1.0, 2.0, 1.0)
     >>> shifted = precision_recall_density_coverage(real, real + 3.0)
     >>> shifted.precision < 0.1 and shifted.coverage < 0.1
     True
     """
-    real_x, synth_x = encode(real, synthetic)
+    check_sets({"real": real, "synthetic": synthetic})
+    encoding = DistanceEncoding(standardize=standardize).fit(real, synthetic)
+    real_x, synth_x = encoding.transform(real), encoding.transform(synthetic)
     _check_n_neighbors(n_neighbors, real_x.shape[0], synth_x.shape[0])
     k = int(n_neighbors)
     with torch.no_grad():
         r, s = row_sets(real_x, synth_x, device=device)
+        (raw_real, scale), (raw_synth, _) = encoding.exact_parts(real), encoding.exact_parts(synthetic)
+        ties = _ExactTies({"real": r, "synthetic": s}, {"real": raw_real, "synthetic": raw_synth}, scale, k)
         real_radii = knn_sq_distances(r, r, k, exclude_self=True)[:, k - 1]
         synth_radii = knn_sq_distances(s, s, k, exclude_self=True)[:, k - 1]
-        n_inside, in_real, covered, recalled = _ball_counts(r, s, real_radii, synth_radii)
+        ties.float_radii = {"real": real_radii, "synthetic": synth_radii}
+        n_inside, in_real, covered, recalled = _ball_counts(r, s, real_radii, synth_radii, ties)
         m = len(s)
         return PRDC(
             precision=float(in_real.double().mean()),

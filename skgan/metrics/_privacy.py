@@ -7,7 +7,7 @@ import torch
 from sklearn.utils import check_random_state
 
 from .._frames import is_frame
-from ._encoding import encode
+from ._encoding import check_sets, encode
 from ._neighbours import knn_sq_distances, row_sets
 
 
@@ -132,7 +132,10 @@ def distance_to_closest_record(train, synthetic, holdout, *, random_state=None, 
     ------
     ValueError
         If a set is empty, the training set (after subsampling) has fewer
-        than 2 rows, or the sets have different columns.
+        than 2 rows, the sets have different columns (the message names
+        them), or a column is categorical in one set and numeric in another.
+    TypeError
+        If a set is a sparse matrix.
 
     References
     ----------
@@ -159,6 +162,7 @@ def distance_to_closest_record(train, synthetic, holdout, *, random_state=None, 
     >>> copies.share_closer_to_train, copies.n_identical
     (1.0, 1000)
     """
+    check_sets({"train": train, "synthetic": synthetic, "holdout": holdout})
     for name, rows in (("train", train), ("synthetic", synthetic), ("holdout", holdout)):
         if len(rows) == 0:
             raise ValueError(f"{name} has no rows.")

@@ -238,7 +238,8 @@ def evaluate(real, synthetic, *, holdout=None, target=None, random_state=0, verb
 
     def marginals():
         columns = column_similarity(real, synthetic)
-        out = [_row("marginals", "column similarity", np.nanmean(columns["score"]), 1.0,
+        scores = np.asarray(columns["score"], dtype=float)[np.asarray(columns["metric"]) != "missing"]
+        out = [_row("marginals", "column similarity", np.nanmean(scores), 1.0,
                     "mean of 1 - KS (numeric) and 1 - TV (categories) over the columns")]
         if np.shape(real)[1] > 1:
             pairs = pairwise_similarity(real, synthetic)

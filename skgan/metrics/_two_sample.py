@@ -38,8 +38,8 @@ from sklearn.utils import check_random_state
 
 from .._device import resolve_device
 from .._frames import is_frame
-from ._checks import to_numpy
-from ._encoding import encode, is_categorical, with_categories
+from ._checks import max_abs, to_numpy
+from ._encoding import check_sets, encode, with_categories
 from ._fidelity import precision_recall_density_coverage
 
 # Private knobs (tests shrink them to exercise the blocks).
@@ -125,6 +125,7 @@ class C2STResult(NamedTuple):
 def _check_pair(real, synthetic, min_rows=2):
     """Tables with the same columns, or 2-D arrays of as many columns, of at least ``min_rows`` rows each."""
     real, synthetic = to_numpy(real), to_numpy(synthetic)
+    check_sets({"real": real, "synthetic": synthetic})
     if is_frame(real) != is_frame(synthetic):
         raise ValueError("real and synthetic must both be DataFrames or both be arrays.")
     if is_frame(real):
@@ -169,13 +170,15 @@ def _encoded_pair(real, synthetic, standardize):
         if not (np.isnan(X).any() or np.isnan(Y).any()):
             if not (np.isfinite(X).all() and np.isfinite(Y).all()):
                 raise ValueError("real and synthetic hold infinite values.")
+            largest = max_abs(X, Y)
+            if not math.isfinite(16.0 * X.shape[1] * largest * largest):
+                raise ValueError(f"real and synthetic hold values too large ({largest:.3g}) for squared distances "
+                                 "in float64; rescale the data.")
             center = X.mean(axis=0)
             scale = X.std(axis=0) if standardize else np.ones(X.shape[1])
             scale[scale <= 0] = 1.0
             return X, Y, center, scale
-    if not standardize and not (is_frame(real) and any(is_categorical(real[c]) for c in real.columns)):
-        raise ValueError("standardize=False needs numeric arrays without missing values.")
-    X, Y = encode(real, synthetic)
+    X, Y = encode(real, synthetic, standardize=standardize)
     d = X.shape[1]
     return X, Y, np.zeros(d), np.ones(d)
 
@@ -305,7 +308,8 @@ def maximum_mean_discrepancy(real, synthetic, *, kernel="rbf", bandwidth="median
         memory. 200 gives p-values down to 1/201.
     standardize : bool, default=True
         Standardise numeric columns (the distance encoding). False compares
-        numeric arrays in their own units (images, data on one scale).
+        numeric columns in their own units (images, embeddings, data on one
+        scale); categories stay one-hot.
     random_state : int, RandomState instance or None, default=None
         Seeds the median subsample and the permutations.
     device : str, torch.device or None, default=None
@@ -316,6 +320,16 @@ def maximum_mean_discrepancy(real, synthetic, *, kernel="rbf", bandwidth="median
     -------
     result : MMDResult
         ``statistic`` (MMD²_u), ``p_value``, ``bandwidth``, ``n_permutations``.
+
+    Raises
+    ------
+    ValueError
+        If the sets have different columns or fewer than 2 rows, a column is
+        categorical in one set and numeric in the other, values are infinite
+        or so large that their squared distances overflow float64, or a
+        parameter is out of range.
+    TypeError
+        If a set is a sparse matrix.
 
     Examples
     --------

@@ -195,11 +195,13 @@ def test_one_feature_far_from_the_centre(spy, monkeypatch):
     )
     real_radii = torch.as_tensor(direct_knn(A, A, 5, exclude_self=True)[:, 4])
     synth_radii = torch.as_tensor(direct_knn(B, B, 5, exclude_self=True)[:, 4])
-    got = _fidelity._ball_counts(a, b, real_radii, synth_radii)
+    ties = _fidelity._ExactTies({"real": a, "synthetic": b}, {"real": A, "synthetic": B}, np.ones(1), 5)
+    ties.float_radii = {"real": real_radii, "synthetic": synth_radii}
+    got = _fidelity._ball_counts(a, b, real_radii, synth_radii, ties)
     D = direct_sq(A, B)
-    inside = D < real_radii.numpy()[:, None]
+    inside = D <= real_radii.numpy()[:, None]
     assert got[0] == inside.sum()
     np.testing.assert_array_equal(got[1].numpy(), inside.any(axis=0))
     np.testing.assert_array_equal(got[2].numpy(), inside.any(axis=1))
-    np.testing.assert_array_equal(got[3].numpy(), (D < synth_radii.numpy()[None, :]).any(axis=1))
+    np.testing.assert_array_equal(got[3].numpy(), (D <= synth_radii.numpy()[None, :]).any(axis=1))
     assert spy["rescue"] > 0 and spy["float64_block"] == 0

@@ -29,15 +29,21 @@ def direct_sq(A, B):
 
 
 def direct_prdc(real, synth, k, sq=None):
-    """The definitions, O(n^2) in numpy float64 (as the prdc package computes them); ``sq`` the squared distances."""
+    """The definitions with closed balls, O(n^2) in numpy float64; ``sq`` the squared distances.
+
+    Exact where the squared distances are (integers, one-hot rows); elsewhere
+    the values of the ``prdc`` package wherever no distance is a radius.
+    """
     sq = direct_sq if sq is None else sq
-    D_rr, D_ss, D_rs = (np.sqrt(sq(a, b)) for a, b in ((real, real), (synth, synth), (real, synth)))
-    r_real = np.sort(D_rr, axis=1)[:, k]  # the k-th nearest other row (the diagonal's 0 comes first)
-    r_synth = np.sort(D_ss, axis=1)[:, k]
-    inside = D_rs < r_real[:, None]
+    D_rr, D_ss, D_rs = (sq(a, b) for a, b in ((real, real), (synth, synth), (real, synth)))
+    np.fill_diagonal(D_rr, np.inf)
+    np.fill_diagonal(D_ss, np.inf)
+    r_real = np.sort(D_rr, axis=1)[:, k - 1]  # the k-th nearest other row
+    r_synth = np.sort(D_ss, axis=1)[:, k - 1]
+    inside = D_rs <= r_real[:, None]
     return (
         inside.any(axis=0).mean(),
-        (D_rs < r_synth[None, :]).any(axis=1).mean(),
+        (D_rs <= r_synth[None, :]).any(axis=1).mean(),
         (1.0 / k) * inside.sum(axis=0).mean(),
         inside.any(axis=1).mean(),
     )
@@ -147,7 +153,7 @@ def test_prdc_refuses_different_columns():
     with pytest.raises(ValueError, match="3 columns"):
         precision_recall_density_coverage(X, X[:, :2])
     frame = pd.DataFrame(X, columns=["a", "b", "c"])
-    with pytest.raises(ValueError, match="'c' is missing"):
+    with pytest.raises(ValueError, match=r"lacks \['c'\]"):
         precision_recall_density_coverage(frame, frame[["a", "b"]])
 
 
