@@ -85,14 +85,20 @@ class GANSampler(DensityMixin, BaseEstimator):
         Discriminator steps per generator step (k in Algorithm 1).
         ``"auto"`` is the loss's default: 5 for ``"wasserstein-gp"``, 1
         otherwise.
-    max_iter : int, default=100
+    max_iter : "auto" or int, default="auto"
         Number of epochs (passes of the discriminator over the data).
-    batch_size : int, default=64
+        ``"auto"`` is 100, but on a table (``encoder="auto"`` given a
+        DataFrame of mixed columns) the epochs of 600 steps: a fit's cost
+        that stops growing with the table's rows once it has a few
+        thousand (the tables guide).
+    batch_size : "auto" or int, default="auto"
         Minibatch size, at least 2 (batch normalisation needs two rows);
-        capped at the number of training rows.
-    learning_rate : float, default=2e-4
+        capped at the number of training rows. ``"auto"`` is 64, and 512 on
+        a table.
+    learning_rate : "auto" or float, default="auto"
         Learning rate of the generator, and of the discriminator unless
-        ``discriminator_learning_rate`` is set.
+        ``discriminator_learning_rate`` is set. ``"auto"`` is 2e-4, and
+        1e-3 on a table (with its larger minibatches).
     discriminator_learning_rate : float, default=None
         Learning rate of the discriminator (two time-scale updates, e.g.
         ``learning_rate=1e-4, discriminator_learning_rate=4e-4``); None is
@@ -108,7 +114,7 @@ class GANSampler(DensityMixin, BaseEstimator):
     optimizer_kwargs : dict, default=None
         Keyword arguments of the optimizer besides the learning rate, e.g.
         ``{"betas": (0.5, 0.9)}`` or ``{"momentum": 0.5, "nesterov": True}``.
-    ema_decay : float in [0, 1), default=None
+    ema_decay : "auto", float in [0, 1) or None, default="auto"
         Sample from an exponential moving average of the generator's
         weights, updated after every generator step with this decay ("G_ema"
         of progressive GANs, StyleGAN and BigGAN; Yazici et al., 2019),
@@ -117,6 +123,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         the smaller decay ``(1 + t) / (10 + t)``. ``generator_`` is then the
         averaged network; training, including warm starts, continues from
         the trained weights. None samples from the trained weights.
+        ``"auto"`` is None, and 0.99 on a table.
     moment_weight : "auto" or float >= 0, default="auto"
         Weight of a penalty on the generator for the gap between the means
         and second moments of its rows and the real rows', which teaches a
@@ -338,13 +345,13 @@ class GANSampler(DensityMixin, BaseEstimator):
         "noise": [StrOptions({"normal", "uniform"})],
         "loss": [StrOptions(set(LOSSES)), HasMethods(["discriminator_loss", "generator_loss"])],
         "d_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 2, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left")],
+        "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "discriminator_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "optimizer_kwargs": [dict, None],
-        "ema_decay": [Interval(Real, 0, 1, closed="left"), None],
+        "ema_decay": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left"), None],
         "moment_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "transformer": [HasMethods(["fit", "transform", "inverse_transform"]), None],
         "encoder": [StrOptions({"auto", "scale"}), HasMethods(["fit", "transform", "inverse_transform", "to_plain"])],
@@ -389,13 +396,13 @@ class GANSampler(DensityMixin, BaseEstimator):
         noise="normal",
         loss="nonsaturating",
         d_steps="auto",
-        max_iter=100,
-        batch_size=64,
-        learning_rate=2e-4,
+        max_iter="auto",
+        batch_size="auto",
+        learning_rate="auto",
         discriminator_learning_rate=None,
         optimizer="adam",
         optimizer_kwargs=None,
-        ema_decay=None,
+        ema_decay="auto",
         moment_weight="auto",
         transformer=None,
         encoder="auto",
