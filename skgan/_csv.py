@@ -16,10 +16,16 @@ DataFrame (pandas is then needed) with one dtype per column, inferred from its
 cells: whole numbers are ``int64`` (``Int64`` with missing cells), other
 numbers ``float64`` (NaN for missing cells), ``true``/``false`` (any case)
 ``bool`` (``boolean`` with missing cells), and anything else text, a
-``category`` column of the values seen.
+``category`` column of the values seen. The columns named in
+``parse_dates`` hold ISO 8601 dates and times (``2024-03-01``,
+``2024-03-01T09:30:00+01:00``): ``datetime64``, timezone-aware when the
+cells give an offset (read in UTC when their offsets differ), and a cell
+that is not such a date is an error naming its line and column.
+:func:`write_csv` writes dates back in ISO 8601.
 """
 
 import csv
+import datetime
 import math
 import re
 import warnings
@@ -73,7 +79,7 @@ def parse_separator(text):
     return value
 
 
-def read_csv(path, *, header=None, delimiter=",", decimal=".", frame=False):
+def read_csv(path, *, header=None, delimiter=",", decimal=".", frame=False, parse_dates=()):
     """Read a numeric table, or with pandas a mixed-type one, from a CSV file.
 
     Parameters
@@ -91,6 +97,10 @@ def read_csv(path, *, header=None, delimiter=",", decimal=".", frame=False):
     frame : bool, default=False
         Return a numeric table as a DataFrame too (columns ``x0``, ``x1``,
         ... without a header row).
+    parse_dates : sequence of str, default=()
+        Columns of ISO 8601 dates and times (the header's names, or ``x0``,
+        ``x1``, ... without a header row): read as ``datetime64`` columns
+        of a table.
 
     Returns
     -------
@@ -141,8 +151,8 @@ def read_csv(path, *, header=None, delimiter=",", decimal=".", frame=False):
     first_line, first = rows[0]
     has_header, assumed = _decide_header(path, first, decimal, header)
     data = rows[1:] if has_header else rows
-    if not all(_is_number(cell, decimal) for _, cells in data for cell in cells):
-        return _read_table(path, rows, has_header, header is None, assumed, delimiter, decimal)
+    if parse_dates or not all(_is_number(cell, decimal) for _, cells in data for cell in cells):
+        return _read_table(path, rows, has_header, header is None, assumed, delimiter, decimal, tuple(parse_dates))
     for line, cells in data:
         for column, cell in enumerate(cells, start=1):
             _check_separators(path, line, column, cell, delimiter, decimal)
@@ -207,8 +217,10 @@ _WRITE_ROWS = 8192
 
 
 def _cell(value):
-    """One value of a table as its .csv cell: Python's own text of it (numpy scalars as Python ones)."""
+    """One value of a table as its .csv cell: Python's own text of it (numpy scalars as Python ones), ISO dates."""
     value = value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, datetime.datetime):  # a pandas Timestamp too: 2024-03-01T09:30:00+01:00
+        return value.isoformat()
     return repr(value) if isinstance(value, float) else str(value)
 
 
@@ -296,7 +308,7 @@ def _pandas(what):
 # --------------------------------------------------------------------------
 
 
-def _read_table(path, rows, has_header, header_assumed, assumed, delimiter, decimal):
+def _read_table(path, rows, has_header, header_assumed, assumed, delimiter, decimal, parse_dates=()):
     """A DataFrame of the data rows, a dtype per column inferred from its cells (see the module docstring)."""
     first_line, first = rows[0]
     data = rows[1:] if has_header else rows
@@ -309,16 +321,24 @@ def _read_table(path, rows, has_header, header_assumed, assumed, delimiter, deci
         raise ValueError(f"{path} has no rows of data")
     if header_assumed and has_header:
         _check_header_is_not_data(path, first, data)
-    line, j, cell = next((line, j, cell) for line, cells in data for j, cell in enumerate(cells)
-                         if not _is_number(cell, decimal))
-    what = "an empty cell" if not cell.strip() else f"{cell.strip()!r}, which is not a number"
-    pd = _pandas(f"{_where(path, line, j, names)} holds {what}; reading a table with text, true/false or missing "
-                 "cells")
+    labels = names if names is not None else [f"x{j}" for j in range(len(first))]
+    unknown = [name for name in parse_dates if name not in labels]
+    if unknown:
+        raise ValueError(f"{path} has no column {unknown[0]!r} to read dates from; its columns are "
+                         f"{', '.join(labels)}")
+    if parse_dates:
+        pd = _pandas(f"reading dates from {path}")
+    else:
+        line, j, cell = next((line, j, cell) for line, cells in data for j, cell in enumerate(cells)
+                             if not _is_number(cell, decimal))
+        what = "an empty cell" if not cell.strip() else f"{cell.strip()!r}, which is not a number"
+        pd = _pandas(f"{_where(path, line, j, names)} holds {what}; reading a table with text, true/false or "
+                     "missing cells")
     columns, kinds = {}, []
-    for j in range(len(first)):
-        label = names[j] if names is not None else f"x{j}"
+    for j, label in enumerate(labels):
         cells = [(line, cells[j].strip()) for line, cells in data]
-        columns[label], kind = _column(pd, path, j, cells, decimal, names)
+        reader = _date_column if label in parse_dates else _column
+        columns[label], kind = reader(pd, path, j, cells, decimal, names)
         kinds.append(f"{label} {kind}")
     X = pd.DataFrame(columns)
     shown = ", ".join(kinds[:12]) + (f", ... ({len(kinds) - 12} more)" if len(kinds) > 12 else "")
@@ -386,6 +406,25 @@ def _column(pd, path, j, cells, decimal, names):
     n_values = len(values.categories)
     missing_note = f", {n_missing} missing" if n_missing else ""
     return values, f"text ({n_values} value{'s' if n_values != 1 else ''}{missing_note})"
+
+
+def _date_column(pd, path, j, cells, decimal, names):
+    """A column of ISO 8601 dates (``--parse-dates``): ``datetime64``, NaT for missing cells; else an error."""
+    texts = pd.Series([None if text in MISSING else text for _, text in cells], dtype=object)
+    if texts.isna().all():
+        raise ValueError(f"{_where(path, cells[0][0], j, names)}: the date column has no values: every cell is empty "
+                         "or a missing-value marker such as NA; drop the column")
+    try:
+        values = pd.to_datetime(texts, format="ISO8601", errors="coerce")
+    except ValueError:  # offsets that differ (summer time): one instant each, in UTC
+        values = pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=True)
+    bad = values.isna().to_numpy() & texts.notna().to_numpy()
+    if bad.any():
+        line, text = cells[int(np.flatnonzero(bad)[0])]
+        raise ValueError(f"{_where(path, line, j, names)}: {text!r} is not an ISO 8601 date or time "
+                         "(such as 2024-03-01 or 2024-03-01T09:30:00+01:00), in a column of --parse-dates")
+    n_missing = int(texts.isna().sum())
+    return values.array, f"dates{f' ({n_missing} missing)' if n_missing else ''}"
 
 
 def _name(separator):

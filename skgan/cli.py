@@ -193,6 +193,11 @@ def _add_reading(command, verbose_help):
         "--decimal", metavar="CHAR", type=_separator, default=".",
         help="the decimal mark of the numbers, e.g. ',' for 1,5 (default: '.')",
     )
+    group.add_argument(
+        "--parse-dates", metavar="COLUMNS", type=_column_names, default=(),
+        help="comma-separated columns of ISO 8601 dates and times (2024-03-01, 2024-03-01T09:30:00+01:00), "
+        "read as dates (default: none)",
+    )
     command.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
 
 
@@ -201,6 +206,20 @@ def _separator(text):
         return parse_separator(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _column_names(text):
+    """``"a,b"`` as ``("a", "b")``: the columns of ``--parse-dates``.
+
+    Examples
+    --------
+    >>> _column_names("start, end")
+    ('start', 'end')
+    """
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected comma-separated column names, got {text!r}")
+    return names
 
 
 def _parse_condition(text):
@@ -280,7 +299,7 @@ def read_data(path, **options):
     return read_table(path, **options).X
 
 
-def read_table(path, header=None, delimiter=",", decimal=".", frame=False):
+def read_table(path, header=None, delimiter=",", decimal=".", frame=False, parse_dates=()):
     """Rows, column names and how the file was read, from a .csv or .npy file.
 
     A .csv file of numbers is read by one reader of skgan's own, with or
@@ -304,6 +323,9 @@ def read_table(path, header=None, delimiter=",", decimal=".", frame=False):
     frame : bool, default=False
         Give numeric rows as a DataFrame too (columns ``x0``, ``x1``, ...
         without names).
+    parse_dates : sequence of str, default=()
+        Columns of a .csv file that hold ISO 8601 dates and times, read as
+        ``datetime64`` columns of a table.
 
     Returns
     -------
@@ -323,8 +345,8 @@ def read_table(path, header=None, delimiter=",", decimal=".", frame=False):
     >>> folder.cleanup()
     """
     if _suffix(path, "DATA") == ".npy":
-        if header is not None or delimiter != "," or decimal != ".":
-            raise _UsageError("--header, --delimiter and --decimal apply to .csv files, not .npy")
+        if header is not None or delimiter != "," or decimal != "." or parse_dates:
+            raise _UsageError("--header, --delimiter, --decimal and --parse-dates apply to .csv files, not .npy")
         X = _read_npy(path)
         if np.ndim(X) != 2:
             raise ValueError(
@@ -335,7 +357,7 @@ def read_table(path, header=None, delimiter=",", decimal=".", frame=False):
 
             X = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
         return CSVTable(X, None, f"read {path}: {X.shape[0]} rows of {X.shape[1]} columns")
-    return read_csv(path, header=header, delimiter=delimiter, decimal=decimal, frame=frame)
+    return read_csv(path, header=header, delimiter=delimiter, decimal=decimal, frame=frame, parse_dates=parse_dates)
 
 
 def _read_npy(path):
@@ -365,7 +387,8 @@ def _frame_as_floats(frame):
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     if not all(is_numeric_dtype(dtype) or is_bool_dtype(dtype) for dtype in frame.dtypes):
-        raise _UsageError("the model's rows hold text or categories, which a .npy file cannot hold; write a .csv file")
+        raise _UsageError("the model's rows hold text, categories or dates, which a .npy file cannot hold; "
+                          "write a .csv file")
     return frame.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
@@ -448,7 +471,8 @@ def _count(n, noun):
 
 
 def _read(args, frame=False):
-    table = read_table(args.data, header=args.header, delimiter=args.delimiter, decimal=args.decimal, frame=frame)
+    table = read_table(args.data, header=args.header, delimiter=args.delimiter, decimal=args.decimal, frame=frame,
+                       parse_dates=args.parse_dates)
     if args.verbose:
         print(table.description[0].upper() + table.description[1:] + ".")
     return table
@@ -542,7 +566,8 @@ def _evaluate(args):
         path = getattr(args, role)
         if path is not None:
             _suffix(path, role.upper())
-            tables[role] = read_table(path, header=args.header, delimiter=args.delimiter, decimal=args.decimal)
+            tables[role] = read_table(path, header=args.header, delimiter=args.delimiter, decimal=args.decimal,
+                                      parse_dates=args.parse_dates)
             if args.verbose:
                 print(f"{path}: {tables[role].description}.")
     names = tables["real"].feature_names

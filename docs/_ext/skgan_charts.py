@@ -8,7 +8,7 @@ A page asks for one with a directive (MyST syntax shown)::
     ```{benchmark-table} tables-c2st
     ```
 
-    ```{benchmark-run} tabular.json tabular_cps1988.json
+    ```{benchmark-run} tabular.json
     ```
 
 ``benchmark-chart`` draws a PNG with matplotlib into ``docs/_charts/`` (not
@@ -41,29 +41,33 @@ logger = logging.getLogger(__name__)
 TABLE_MODELS = {
     "real": "real rows",
     "skgan": "skgan",
-    "skgan_y": "skgan, on y",
-    "skgan_fast": "skgan, 15 epochs",
     "ctgan": "CTGAN",
+    "tvae": "TVAE",
+    "copula": "copula",
+    "arf": "ARF",
     "gmm": "mixture",
     "marginals": "marginals",
 }
 MODEL_STYLE = {  # colour, marker
     "real": ("#7f7f7f", "|"),
     "skgan": ("#1f77b4", "o"),
-    "skgan_y": ("#17becf", "D"),
-    "skgan_fast": ("#aec7e8", "o"),
     "ctgan": ("#d62728", "s"),
+    "tvae": ("#ff7f0e", "P"),
+    "copula": ("#9467bd", "X"),
+    "arf": ("#8c564b", "D"),
     "gmm": ("#2ca02c", "^"),
     "marginals": ("#bcbd22", "v"),
 }
 TABLE_METRICS = {
-    # name: (row key, axis label, lower is better, log axis, digits)
-    "c2st": ("c2st_auc", "two-sample AUC (0.5: indistinguishable from real rows)", True, False, 3),
-    "tstr": ("tstr_accuracy", "TSTR accuracy on real held-out rows (higher is better)", False, False, 3),
-    "f1": ("tstr_f1_macro", "TSTR macro F1 on real held-out rows (higher is better)", False, False, 3),
-    "fit": ("fit_seconds", "fit seconds, 1 torch thread (log scale)", True, True, 1),
+    # name: (key in the results' means, axis label, lower is better, log axis, digits)
+    "c2st": ("c2st_hgb", "two-sample AUC, gradient boosting (0.5: indistinguishable)", True, False, 3),
+    "c2st-logistic": ("c2st_logistic", "two-sample AUC, logistic regression (0.5: indistinguishable)", True, False,
+                      3),
+    "tstr": ("tstr", "TSTR on real held-out rows: ROC AUC or R² (higher is better)", False, False, 3),
+    "fit": ("fit_cpu_seconds", "fit CPU seconds, one thread (log scale)", True, True, 1),
+    "wall": ("fit_seconds", "fit wall seconds (log scale)", True, True, 1),
 }
-TABLE_FILES = ("tabular.json", "tabular_cps1988.json")
+TABLE_FILES = ("tabular.json",)
 
 
 class MissingResults(Exception):
@@ -148,14 +152,21 @@ def summary_line(names):
 
 # ---------------------------------------------------------------- the tables benchmark
 def table_rows():
-    """{table: {model: row}} and the training rows of each table, over the tables' result files."""
+    """{table: {model: means over the seeds}} and each table's training rows and target, from the results file."""
     by_table, n_train = {}, {}
     for name in TABLE_FILES:
-        for table in read_result(name)["tables"]:
-            models = {row["model"]: row for row in table["rows"]}
-            by_table[table["table"]] = models
-            n_train[table["table"]] = table["train"]["rows"]
+        data = read_result(name)
+        for row in data["rows"]:
+            n_train.setdefault(row["table"], row.get("n_train"))
+        for entry in data["means"]:
+            by_table.setdefault(entry["table"], {})[entry["model"]] = entry
     return by_table, n_train
+
+
+def _table_label(table, rows, n_train):
+    entry = next(iter(rows.values()), {})
+    score = {"auc": "AUC", "r2": "R²"}.get(entry.get("tstr_score"), "")
+    return f"{table} ({n_train[table]:,}; {entry.get('target', '?')}, {score})"
 
 
 def draw_tables_chart(metric, path):
@@ -165,7 +176,7 @@ def draw_tables_chart(metric, path):
     by_table, n_train = table_rows()
     names = list(by_table)
     models = [model for model in TABLE_MODELS if any(model in rows for rows in by_table.values())]
-    if metric == "fit":
+    if metric in ("fit", "wall"):
         models = [model for model in models if model not in ("real", "marginals")]
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(names) + 1.4), dpi=120)
     spread = 0.6
@@ -186,7 +197,7 @@ def draw_tables_chart(metric, path):
         ax.axhline(row_index + 0.5, color="#dddddd", linewidth=0.8)
     if log:
         ax.set_xscale("log")
-    if metric == "c2st":
+    if metric.startswith("c2st"):
         ax.axvline(0.5, color="#999999", linestyle=":", linewidth=1)
     ax.set_xlabel(label)
     ax.grid(axis="x", color="#eeeeee", zorder=0)
@@ -202,16 +213,17 @@ def tables_table(metric):
     key, _, lower_better, _, digits = TABLE_METRICS[metric]
     by_table, n_train = table_rows()
     models = [model for model in TABLE_MODELS if any(model in rows for rows in by_table.values())]
-    if metric == "fit":
+    if metric in ("fit", "wall"):
         models = [model for model in models if model not in ("real", "marginals")]
-    header = ["table (training rows)"] + [TABLE_MODELS[model] for model in models]
+    label = "table (rows; target)" if metric == "tstr" else "table (training rows)"
+    header = [label] + [TABLE_MODELS[model] for model in models]
     body = []
     for table, rows in by_table.items():
         values = {model: rows[model].get(key) for model in models if model in rows}
         candidates = {model: value for model, value in values.items()
                       if value is not None and model not in ("real", "marginals")}
         best = (min if lower_better else max)(candidates, key=candidates.get) if candidates else None
-        cells = [f"{table} ({n_train[table]:,})"]
+        cells = [_table_label(table, rows, n_train) if metric == "tstr" else f"{table} ({n_train[table]:,})"]
         for model in models:
             value = values.get(model)
             text = "" if value is None else f"{value:,.{digits}f}"

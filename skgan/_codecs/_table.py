@@ -275,9 +275,14 @@ class TableCodec(DataCodec):
         return self.score_encoding.transform(self._score_frame(X))
 
     def _score_frame(self, X):
-        """A DataFrame of an array's columns, numbers where the encoder saw numbers (text arrays are tables too)."""
+        """A DataFrame of an array's columns, numbers where the encoder saw numbers (text arrays are tables too).
+
+        A DataFrame's dates and times become numbers: their ``int64`` counts
+        of the fitted unit (periods: ordinals) as float64, NaN for ``NaT``,
+        so that scores treat them as continuous columns.
+        """
         if is_frame(X):
-            return X
+            return self._dates_as_numbers(X)
         import pandas as pd
 
         X = np.asarray(X)
@@ -286,6 +291,20 @@ class TableCodec(DataCodec):
             i: X[:, i].astype(np.float64) if kinds[i] in ("continuous", "integer") else X[:, i].astype(object)
             for i in range(X.shape[1])
         })
+
+    def _dates_as_numbers(self, X):
+        fitted = zip(getattr(self.encoder, "_labels", []), getattr(self.encoder, "_columns", []), strict=True)
+        temporal = [(label, column.ctype) for label, column in fitted
+                    if getattr(column.ctype, "temporal", False) and label in X.columns]
+        if not temporal:
+            return X
+        X = X.copy(deep=False)
+        for label, ctype in temporal:
+            ints, missing = ctype.integers(X[label], label)
+            numbers = ints.astype(np.float64)
+            numbers[missing] = np.nan
+            X[label] = numbers
+        return X
 
     def score_span(self, X):
         """The largest range of a column of ``X`` in the score space, encoding at most a chunk at a time."""
@@ -477,7 +496,7 @@ def _concatenate(parts):
 
 
 #: The dtype families whose columns the score encoding takes as numbers in a DataFrame (the others as categories).
-_NUMBER_FAMILIES = ("float", "int", "Int", "Float")
+_NUMBER_FAMILIES = ("float", "int", "Int", "Float", "datetime", "timedelta", "period")
 
 
 def _check_score_encoding(encoding, encoder, encoder_values):

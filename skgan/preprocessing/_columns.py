@@ -22,11 +22,22 @@ import math
 from numbers import Real
 
 import numpy as np
-from sklearn.mixture import BayesianGaussianMixture
 
 from .._frames import is_frame
-from ..persistence._validators import check, check_bool, check_float, check_keys, check_list
+from ..persistence._validators import check, check_bool, check_keys, check_list
+from ._integers import column_integers, storage_dtype
 from ._layout import OutputBlock
+from ._temporal import (
+    TEMPORAL_NAMES,
+    UNITS,
+    freq_from_plain,
+    temporal_dtype,
+    temporal_from_integers,
+    temporal_integers,
+    temporal_of,
+    tz_from_plain,
+    tz_to_plain,
+)
 
 NUMPY_DTYPES = (
     "float16", "float32", "float64", "int8", "int16", "int32", "int64",
@@ -37,17 +48,24 @@ PANDAS_DTYPES = (
     "Float32", "Float64", "boolean", "category", "str", "string",
 )
 #: The dtype names a TabularEncoder encodes and ``from_plain`` accepts; nothing else is ever turned into a dtype.
-DTYPE_NAMES = NUMPY_DTYPES + PANDAS_DTYPES
+DTYPE_NAMES = NUMPY_DTYPES + PANDAS_DTYPES + TEMPORAL_NAMES
 NUMERIC = ("float", "int", "bool", "Int", "Float", "boolean")
+#: The families read as exact integers (:mod:`skgan.preprocessing._integers`): integers, dates and times.
+INTEGRAL = ("int", "Int", "datetime", "timedelta", "period")
 KINDS = ("continuous", "integer", "discrete", "constant")
 MISSING_MARKERS = ("none", "nan", "na")  # what an object column's missing values come back as: None, NaN, pd.NA
 _TAGS = {"bool": bool, "int": int, "float": float, "str": str, "none": type(None)}
 
 
 def family_of(name):
-    """The family of a dtype name: float, int, bool, object (numpy); Int, Float, boolean, category, string (pandas)."""
-    if name in ("bool", "object", "boolean", "category"):
+    """The family of a dtype name: float, int, bool, object (numpy); Int, Float, boolean, category, string (pandas).
+
+    And datetime, timedelta, period for dates and times.
+    """
+    if name in ("bool", "object", "boolean", "category", "period"):
         return name
+    if name in ("datetime64", "timedelta64"):
+        return name[:-2]
     if name in ("str", "string"):
         return "string"
     if name.startswith(("Int", "UInt")):
@@ -123,9 +141,10 @@ def check_fits_dtype(values, ctype, where):
     text only in a string column.
     """
     family = ctype.family
-    if family in ("int", "Int"):
-        info = np.iinfo(ctype.name.lower())
-        bad = [v for v in values if not info.min <= v <= info.max]
+    if family in INTEGRAL:
+        info = np.iinfo(ctype.name.lower() if family in ("int", "Int") else "int64")
+        low = info.min + (family not in ("int", "Int"))  # the int64 minimum is NaT
+        bad = [v for v in values if not low <= v <= info.max]
     elif family in ("float", "Float"):
         largest = float(np.finfo(ctype.name.lower()).max)
         bad = [v for v in values if not -largest <= v <= largest]
@@ -150,22 +169,59 @@ def unique_values(items, where):
 class ColumnType:
     """A column's dtype, from :data:`DTYPE_NAMES`: how the column is read and how decoded values come back."""
 
-    def __init__(self, name, *, categories=None, ordered=False, missing="nan", dtype=None):
+    def __init__(self, name, *, categories=None, ordered=False, missing="nan", dtype=None, unit=None, tz=None,
+                 freq=None):
         self.name = name
         self.family = family_of(name)
         self.categories = categories
         self.ordered = ordered
         self.missing = missing
+        self.unit, self.tz, self.freq = unit, tz, freq
         self._dtype = dtype
 
     @property
     def numeric(self):
         return self.family in NUMERIC
 
+    @property
+    def integral(self):
+        """Whether the column is read as exact integers: an integer dtype, or dates and times."""
+        return self.family in INTEGRAL
+
+    @property
+    def temporal(self):
+        return self.name in TEMPORAL_NAMES
+
+    @property
+    def storage(self):
+        """The numpy dtype of its exact integers (:func:`~skgan.preprocessing._integers.storage_dtype`)."""
+        return storage_dtype(self.name)
+
+    def integers(self, column, label):
+        """The column's exact integers (storage dtype) and missing mask; only for an integral column."""
+        if self.temporal:
+            return temporal_integers(self, column, label)
+        return column_integers(self, column, label)
+
+    def from_integers(self, ints, missing=None):
+        """Decoded exact integers (any value where ``missing``) in this dtype."""
+        if self.temporal:
+            return temporal_from_integers(self, ints, np.zeros(len(ints), bool) if missing is None else missing)
+        if self.name in NUMPY_DTYPES:
+            return np.asarray(ints).astype(self.dtype)
+        import pandas as pd
+
+        mask = np.zeros(len(ints), bool) if missing is None else np.asarray(missing, dtype=bool)
+        return pd.arrays.IntegerArray(np.asarray(ints).astype(self.dtype.numpy_dtype), mask)
+
     @classmethod
     def of(cls, column, label):
         """The type of a frame's column (a Series) or of an array's column (a 1-D array)."""
         dtype = column.dtype
+        temporal = temporal_of(dtype, label, is_frame_column(column))
+        if temporal is not None:
+            name, unit, tz, freq = temporal
+            return cls(name, dtype=dtype, unit=unit, tz=tz, freq=freq)
         if isinstance(dtype, np.dtype):
             name = "object" if dtype.kind in "OUS" else dtype.name
             if name == "object" and not is_frame_column(column):
@@ -200,7 +256,9 @@ class ColumnType:
     def dtype(self):
         """The numpy or pandas dtype."""
         if self._dtype is None:
-            if self.name in NUMPY_DTYPES:
+            if self.temporal:
+                self._dtype = temporal_dtype(self.name, self.unit, self.tz, self.freq)
+            elif self.name in NUMPY_DTYPES:
                 self._dtype = np.dtype(self.name)
             else:
                 import pandas as pd
@@ -261,6 +319,12 @@ class ColumnType:
             plain["ordered"] = self.ordered
         if self.family == "object":
             plain["missing"] = self.missing
+        if self.unit is not None:
+            plain["unit"] = self.unit
+        if self.family == "datetime":
+            plain["tz"] = tz_to_plain(self.tz, f"The dtype {self.dtype}")
+        if self.family == "period":
+            plain["freq"] = self.freq
         return plain
 
     @classmethod
@@ -277,8 +341,21 @@ class ColumnType:
             check_keys(plain, ("name", "missing"), where)
             check(plain["missing"] in MISSING_MARKERS, f"{where}['missing']", f"must be one of {list(MISSING_MARKERS)}")
             return cls(name, missing=plain["missing"])
+        if name in TEMPORAL_NAMES:
+            return cls._temporal_from_plain(plain, where)
         check_keys(plain, ("name",), where)
         return cls(name)
+
+    @classmethod
+    def _temporal_from_plain(cls, plain, where):
+        name = plain["name"]
+        if name == "period":
+            check_keys(plain, ("name", "freq"), where)
+            return cls(name, freq=freq_from_plain(plain["freq"], f"{where}['freq']"))
+        check_keys(plain, ("name", "unit") + ("tz",) * (name == "datetime64"), where)
+        check(plain["unit"] in UNITS, f"{where}['unit']", f"must be one of {list(UNITS)}, got {plain['unit']!r}")
+        tz = tz_from_plain(plain["tz"], f"{where}['tz']") if name == "datetime64" else None
+        return cls(name, unit=plain["unit"], tz=tz)
 
 
 def is_frame_column(column):
@@ -299,11 +376,15 @@ class DiscreteColumn:
         self.kind = "discrete" if n_categories >= 2 else "constant"
         self.width = n_categories if n_categories >= 2 else 0
         self._index = {value: i for i, value in enumerate(self.values)}
-        self._sorted = np.asarray(self.values, dtype=np.float64) if ctype.numeric else None
+        self._sorted = (np.asarray(self.values, dtype=ctype.storage) if ctype.integral
+                        else np.asarray(self.values, dtype=np.float64) if ctype.numeric else None)
 
     @classmethod
     def fit(cls, ctype, column, label, numbers=None):
-        """The values observed in ``column`` (``numbers``: its numbers, when already read)."""
+        """The values observed in ``column`` (``numbers``: its numbers, or exact integers and mask, when read)."""
+        if ctype.integral:
+            ints, missing = ctype.integers(column, label) if numbers is None else numbers
+            return cls(ctype, [int(v) for v in np.unique(ints[~missing])], missing.any())
         if ctype.numeric:
             numbers = ctype.numbers(column, label) if numbers is None else numbers
             missing = np.isnan(numbers)
@@ -325,9 +406,12 @@ class DiscreteColumn:
     def codes(self, column, label):
         """The row's value indices (missing: ``len(values)``); a value not seen at fit is a ValueError."""
         n_values = len(self.values)
-        if self.ctype.numeric:
-            numbers = self.ctype.numbers(column, label)
-            missing = np.isnan(numbers)
+        if self.ctype.numeric or self.ctype.integral:
+            if self.ctype.integral:
+                numbers, missing = self.ctype.integers(column, label)
+            else:
+                numbers = self.ctype.numbers(column, label)
+                missing = np.isnan(numbers)
             if n_values:
                 codes = np.minimum(np.searchsorted(self._sorted, numbers), n_values - 1)
                 unknown = ~missing & (self._sorted[codes] != numbers)
@@ -373,6 +457,9 @@ class DiscreteColumn:
         """The values of the rows of ``block`` (argmax per row), in the column's dtype."""
         codes = np.argmax(block, axis=1) if self.width else np.zeros(n_rows, dtype=np.intp)
         ctype = self.ctype
+        if ctype.integral:
+            return ctype.from_integers(np.append(self._sorted, np.zeros(1, self._sorted.dtype))[codes],
+                                       codes == len(self.values))
         if ctype.numeric:
             return ctype.from_numbers(np.append(np.asarray(self.values, dtype=np.float64), np.nan)[codes])
         if ctype.family == "category":
@@ -408,8 +495,8 @@ class DiscreteColumn:
         has_missing = check_bool(plain["missing"], f"{where}['missing']")
         check(None not in values, f"{where}['values']", "must not hold None (missing values are 'missing')")
         family = ctype.family
-        if ctype.numeric:
-            kinds = (bool,) if family in ("bool", "boolean") else (int,) if family in ("int", "Int") else (int, float)
+        if ctype.numeric or ctype.temporal:
+            kinds = (bool,) if family in ("bool", "boolean") else (int,) if family in INTEGRAL else (int, float)
             check(all(type(v) in kinds for v in values), f"{where}['values']",
                   f"must hold {' or '.join(k.__name__ for k in kinds)} values for dtype {ctype.name}")
             increasing = all(a < b for a, b in zip(values[:-1], values[1:], strict=True))
@@ -428,211 +515,30 @@ class DiscreteColumn:
         return column
 
 
-# -- continuous columns -----------------------------------------------------------------------------------------------
-
-
-def fit_modes(sample, seed, max_modes, weight_threshold):
-    """Means, standard deviations and weights of the modes of ``sample`` with weight above the threshold.
-
-    A Bayesian Gaussian mixture with a Dirichlet-process prior (CTGAN's) fitted
-    on the standardised sample; at least the heaviest mode is kept, and the
-    modes are sorted by mean. Runs in a joblib worker.
-    """
-    center, scale = float(sample.mean()), float(sample.std())
-    scale = scale if scale > 0 else 1.0
-    mixture = BayesianGaussianMixture(
-        n_components=min(max_modes, len(sample)), weight_concentration_prior_type="dirichlet_process",
-        weight_concentration_prior=0.001, max_iter=100, n_init=1, random_state=seed,
-        covariance_type="diag",  # one feature: the same model as "full" (1e-12 apart when measured), 15% faster
-    ).fit(((sample - center) / scale)[:, None])
-    weights = mixture.weights_
-    keep = weights > weight_threshold
-    if not keep.any():
-        keep = weights == weights.max()
-    means = mixture.means_[keep, 0] * scale + center
-    stds = np.sqrt(mixture.covariances_[keep, 0]) * scale
-    order = np.argsort(means, kind="stable")
-    return means[order], stds[order], weights[keep][order]
-
-
-#: A value that holds at least this share (2%) of a continuous column's values, and at least POINT_MASS_ROWS of
-#: them, is a point mass (e.g. the zeros of an amount that is often zero): its own entry of the mode block,
-#: decoded exactly.
-POINT_MASS_SHARE = 0.02
-POINT_MASS_ROWS = 10
-
-
-#: A continuous column with at most this many distinct values, each seen twice on average, is on a grid:
-#: decoded values snap to the nearest observed value.
-MAX_GRID = 1000
-
-
-def value_grid(finite):
-    """The distinct values of a continuous column whose values repeat (at most MAX_GRID), else an empty array."""
-    distinct = np.unique(finite)
-    return distinct if distinct.size <= MAX_GRID and 2 * distinct.size <= finite.size else np.empty(0)
-
-
-def point_masses(finite):
-    """The point masses of a continuous column's finite values, and the values left for the modes.
-
-    None when fewer than two distinct values would be left for the modes.
-    """
-    values, counts = np.unique(finite, return_counts=True)
-    points = values[counts >= max(POINT_MASS_SHARE * len(finite), POINT_MASS_ROWS)]
-    rest = finite[~np.isin(finite, points)]
-    if len(points) == 0 or np.unique(rest).size < 2:
-        return np.empty(0), finite
-    return points, rest
-
-
-class ContinuousColumn:
-    """Mode-specific normalisation: ``alpha`` (clipped to [-1, 1]) then the one-hot of the mode (and of missing).
-
-    The mode of ``x`` is the argmax over the kept modes of ``log w_k +
-    log N(x; mu_k, sigma_k)``, so the encoding is a function. Values that are
-    point masses (``points``) have an entry of their own after the modes,
-    with ``alpha`` 0, and decode exactly (as missing values do). ``gated``:
-    the layout tells the generator so (``zero_with`` of the scalar's block),
-    and its head zeroes ``alpha`` on those entries, as the encoding does;
-    encoders saved before version 2 are not gated. One mode, no point masses and no
-    missing values: the scalar alone. Decoded values are rounded for an
-    integer column, snapped to the nearest value of ``grid`` (the observed
-    values, when they repeat) and clipped to the observed [low, high].
-    """
-
-    def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing, points=(), grid=(),
-                 gated=False):
-        self.ctype = ctype
-        self.means = np.asarray(means, dtype=np.float64)
-        self.stds = np.asarray(stds, dtype=np.float64)
-        self.weights = np.asarray(weights, dtype=np.float64)
-        self.low, self.high = float(low), float(high)
-        self.rounded, self.has_missing = bool(rounded), bool(has_missing)
-        self.kind = "integer" if self.rounded else "continuous"
-        self.points = np.asarray(points, dtype=np.float64)
-        self.grid = np.asarray(grid, dtype=np.float64)
-        self.gated = bool(gated)
-        n_modes = len(self.means) + len(self.points)
-        self.mode_width = n_modes + self.has_missing if n_modes > 1 or self.has_missing else 0
-        self.width = 1 + self.mode_width
-        self._log_scores = np.log(self.weights) - np.log(self.stds)
-
-    def encode(self, column, label, out):
-        numbers = self.ctype.numbers(column, label)
-        missing = np.isnan(numbers)
-        if missing.any() and not self.has_missing:
-            raise ValueError(f"Column {label!r} has missing values, which it did not have when the encoder was fitted.")
-        rows = np.arange(len(numbers))
-        z = (np.where(missing, self.means[0], numbers)[:, None] - self.means) / self.stds
-        modes = np.argmax(self._log_scores - 0.5 * z * z, axis=1) if len(self.means) > 1 else np.zeros_like(rows)
-        alpha = np.clip(z[rows, modes] / 4, -1.0, 1.0)
-        point = np.searchsorted(self.points, numbers).clip(max=max(len(self.points) - 1, 0))
-        at_point = (self.points[point] == numbers) if len(self.points) else np.zeros(len(numbers), dtype=bool)
-        alpha[missing | at_point] = 0.0
-        out[:, 0] = alpha
-        if self.mode_width:
-            modes[at_point] = len(self.means) + point[at_point]
-            modes[missing] = len(self.means) + len(self.points)
-            out[rows, 1 + modes] = 1.0
-
-    def decode(self, block, n_rows):
-        alpha = np.clip(block[:, 0], -1.0, 1.0)
-        n_modes, at_point = len(self.means), None
-        if self.mode_width:
-            modes = np.argmax(block[:, 1:], axis=1)
-            missing = modes == n_modes + len(self.points)
-            at_point = (modes >= n_modes) & ~missing
-            point = modes[at_point] - n_modes
-            modes[missing | at_point] = 0
-        else:
-            modes, missing = np.zeros(n_rows, dtype=np.intp), None
-        values = alpha * 4 * self.stds[modes] + self.means[modes]
-        if at_point is not None:
-            values[at_point] = self.points[point]
-        if self.rounded:
-            np.rint(values, out=values)
-        np.clip(values, self.low, self.high, out=values)
-        if self.grid.size:
-            above = np.searchsorted(self.grid, values).clip(1, self.grid.size - 1) if self.grid.size > 1 else 0
-            below = np.maximum(above - 1, 0)
-            nearer_above = np.abs(self.grid[above] - values) < np.abs(values - self.grid[below])
-            values = np.where(nearer_above, self.grid[above], self.grid[below])
-        if missing is not None:
-            values[missing] = np.nan
-        return self.ctype.from_numbers(values)
-
-    def blocks(self, start, name):
-        valueless = (start + 1 + len(self.means), start + self.width)  # point masses and missing: alpha is 0
-        zero_with = valueless if self.gated and valueless[0] < valueless[1] else None
-        blocks = [OutputBlock("continuous", start, start + 1, name=name, zero_with=zero_with)]
-        if self.mode_width:
-            blocks.append(OutputBlock("categorical", start + 1, start + self.width, name=name))
-        return blocks
-
-    def feature_names(self, name):
-        if not self.mode_width:
-            return [str(name)]
-        modes = [f"{name}__mode_{k}" for k in range(len(self.means))]
-        points = [f"{name}__value_{value:g}" for value in self.points]
-        return [str(name), *modes, *points] + [f"{name}__missing"] * self.has_missing
-
-    def to_plain(self, where):
-        return {"kind": self.kind, "means": self.means.tolist(), "stds": self.stds.tolist(),
-                "weights": self.weights.tolist(), "low": self.low, "high": self.high, "missing": self.has_missing,
-                "points": self.points.tolist(), "grid": self.grid.tolist(), "gated": self.gated}
-
-    @classmethod
-    def from_plain(cls, plain, ctype, where, version):
-        keys = ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing", "points", "grid")
-        check_keys(plain, keys + ("gated",) * (version >= 2), where)
-        allowed = ("float", "Float", "int", "Int") if plain["kind"] == "integer" else ("float", "Float")
-        check(ctype.family in allowed, f"{where}['kind']",
-              f"is {plain['kind']!r}, which a column of dtype {ctype.name} cannot be")
-        n_modes = len(check_list(plain["means"], f"{where}['means']"))
-        check(n_modes >= 1, f"{where}['means']", "must hold at least one mode")
-        arrays = {}
-        for key in ("means", "stds", "weights"):
-            items = check_list(plain[key], f"{where}[{key!r}]", n_modes)
-            arrays[key] = [check_float(v, f"{where}[{key!r}][{i}]") for i, v in enumerate(items)]
-            if key != "means":
-                check(min(arrays[key]) > 0, f"{where}[{key!r}]", "must be positive")
-        low, high = (check_float(plain[key], f"{where}[{key!r}]") for key in ("low", "high"))
-        check(low <= high, f"{where}['low']", "must not exceed 'high'")
-        check_fits_dtype([low, high], ctype, f"{where}['low'] and ['high']")
-        rounded = plain["kind"] == "integer"
-        check(not rounded or (low.is_integer() and high.is_integer()), f"{where}['low']",
-              "and 'high' must be whole numbers in an integer column")
-        has_missing = check_bool(plain["missing"], f"{where}['missing']")
-        check(not has_missing or ctype.family != "int", f"{where}['missing']",
-              f"is impossible for dtype {ctype.name}")
-        points = [check_float(v, f"{where}['points'][{i}]")
-                  for i, v in enumerate(check_list(plain["points"], f"{where}['points']"))]
-        check(all(low <= v <= high for v in points) and points == sorted(set(points)), f"{where}['points']",
-              "must be distinct values in [low, high], in increasing order")
-        grid = [check_float(v, f"{where}['grid'][{i}]")
-                for i, v in enumerate(check_list(plain["grid"], f"{where}['grid']"))]
-        check(len(grid) <= MAX_GRID and all(low <= v <= high for v in grid) and grid == sorted(set(grid)),
-              f"{where}['grid']", f"must be at most {MAX_GRID} distinct values in [low, high], in increasing order")
-        gated = check_bool(plain["gated"], f"{where}['gated']") if version >= 2 else False
-        return cls(ctype, arrays["means"], arrays["stds"], arrays["weights"], low, high,
-                   rounded=rounded, has_missing=has_missing, points=points, grid=grid, gated=gated)
-
-
 # -- kinds ------------------------------------------------------------------------------------------------------------
 
 
 def infer_kind(ctype, column, label, max_discrete_values):
-    """``"discrete"`` (constant too: one value), ``"integer"`` or ``"continuous"``, and the column's numbers."""
-    if not ctype.numeric or ctype.family in ("bool", "boolean"):
+    """``"discrete"`` (constant too: one value), ``"integer"`` or ``"continuous"``, and the column's numbers.
+
+    The numbers of an integral column are its exact integers and missing
+    mask; a date or time column is an integer one unless it has one value.
+    """
+    if ctype.integral:
+        ints, missing = ctype.integers(column, label)
+        n_distinct, n_present = np.unique(ints[~missing]).size, np.count_nonzero(~missing)
+        numbers = (ints, missing)
+    elif not ctype.numeric or ctype.family in ("bool", "boolean"):
         return "discrete", None
-    numbers = ctype.numbers(column, label)
-    distinct = np.unique(numbers[~np.isnan(numbers)])
-    if distinct.size <= 1:
+    else:
+        numbers = ctype.numbers(column, label)
+        distinct = np.unique(numbers[~np.isnan(numbers)])
+        n_distinct, n_present = distinct.size, np.count_nonzero(~np.isnan(numbers))
+    if n_distinct <= 1:
         return "discrete", numbers
-    whole = ctype.family in ("int", "Int") or bool(np.all(distinct == np.round(distinct)))
-    repeated = 2 * distinct.size <= np.count_nonzero(~np.isnan(numbers))  # values seen twice on average
-    if distinct.size <= max_discrete_values and (whole or repeated):
+    whole = ctype.integral or bool(np.all(distinct == np.round(distinct)))
+    repeated = 2 * n_distinct <= n_present  # values seen twice on average
+    if n_distinct <= max_discrete_values and (whole or repeated) and not ctype.temporal:
         return "discrete", numbers
     return ("integer" if whole else "continuous"), numbers
 

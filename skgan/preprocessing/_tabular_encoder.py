@@ -18,29 +18,28 @@ from ._columns import (
     KINDS,
     NUMPY_DTYPES,
     ColumnType,
-    ContinuousColumn,
     DiscreteColumn,
     check,
     check_keys,
     check_list,
     column_of,
-    fit_modes,
     fit_sample,
     from_tagged,
     infer_kind,
     is_missing_value,
-    point_masses,
     to_tagged,
-    value_grid,
     value_key,
 )
+from ._continuous import ContinuousColumn, fit_modes, point_masses, value_grid
+from ._integers import offsets
 from ._layout import OutputLayout
 
 #: What ``to_plain`` writes under "format" and "version"; ``from_plain`` reads nothing else.
 FORMAT = "skgan.preprocessing.TabularEncoder"
-#: Version 2 added ``"gated"`` to continuous columns (version 1 values read as ungated columns).
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+#: Version 2 added ``"gated"`` to continuous columns (version 1 values read as ungated columns); version 3 dates
+#: and times, and exact integers (an integer column's bounds, points and grid as ints, its modes as offsets).
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 OUTPUTS = ("frame", "float64", "object")
 
 # joblib backend for the columns' mixture fits (numpy releases the GIL in their array operations). Measured: fit on
@@ -69,7 +68,16 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
       values are one more entry of the mode block, with ``alpha = 0``.
       Decoded values are clipped to the column's observed range;
     - **integer**: integer columns (and floats of whole numbers) with more
-      distinct values: continuous, rounded when decoded;
+      distinct values: continuous, rounded when decoded. Integer columns
+      (int64, uint64, Int64...) are read and decoded exactly, never through
+      float64: modelled as the offset from the column's minimum, decoded to
+      whole numbers in the observed range; discrete ones return their
+      observed values bit for bit;
+    - dates and times (``datetime64`` of any unit, naive or timezone-aware,
+      ``timedelta64``, ``Period``; DataFrame columns only) are integer
+      columns of their ``int64`` counts of the unit (a period's ordinal),
+      and come back in the same dtype, unit, timezone and frequency, ``NaT``
+      for missing values; one date alone is a constant column;
     - **constant**: one observed value and no missing values: no model
       column; it comes back as that value.
 
@@ -226,10 +234,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if kind == "discrete":
                 columns.append(DiscreteColumn.fit(ctype, column, label, numbers))
                 continue
-            finite = numbers[~np.isnan(numbers)]
+            if ctype.integral:  # exact integers, modelled as offsets from the minimum
+                ints, missing = numbers
+                finite = ints[~missing]
+                low, high = int(finite.min()), int(finite.max())
+            else:
+                missing = np.isnan(numbers)
+                finite = numbers[~missing]
+                low, high = float(finite.min()), float(finite.max())
             points, rest = point_masses(finite)
-            columns.append((ctype, float(finite.min()), float(finite.max()), kind == "integer",
-                            len(finite) < len(numbers), points, value_grid(finite)))
+            columns.append((ctype, low, high, kind == "integer", missing.any(), points, value_grid(finite)))
+            rest = offsets(rest, low) if ctype.integral else rest
             tasks.append((fit_sample(rest, self.max_fit_rows, np.random.RandomState(seeds[index, 0])),
                           int(seeds[index, 1])))
         with warnings.catch_warnings():  # sklearn's Parallel passes the filter to the workers
