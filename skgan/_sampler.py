@@ -204,7 +204,11 @@ class GANSampler(DensityMixin, BaseEstimator):
         the paper's candidates ``logspace(-1, 0, 10)``, multiplied by the
         largest feature range of ``X`` (so the grid is the paper's for data
         spanning [0, 1]), by the best mean log-likelihood on a held-out
-        validation split; an array gives the candidates explicitly.
+        validation split; an array gives the candidates explicitly. The
+        choice is made when first needed (``score``, ``score_samples``,
+        ``bandwidth_``, ``save``), not by ``fit``: a model that is only
+        sampled from never pays for it. Until then the fitted estimator
+        keeps the held-out rows; a data-parallel fit chooses at once.
     n_parzen_samples : int, default=10000
         Number of generated rows in the Parzen window (10,000 in the paper).
     handle_unknown : {"error", "-inf"}, default="error"
@@ -377,7 +381,7 @@ class GANSampler(DensityMixin, BaseEstimator):
     # The fitted attributes: each reads one field of the fitted state (skgan._fitted owns them).
     generator_ = FittedAttribute("generator")
     discriminator_ = FittedAttribute("discriminator")
-    bandwidth_ = FittedAttribute("bandwidth")
+    bandwidth_ = FittedAttribute("bandwidth", read="choose_bandwidth", write="set_bandwidth")
     history_ = FittedAttribute("history")
     n_iter_ = FittedAttribute("n_iter")
     best_validation_score_ = FittedAttribute("best_validation_score")
@@ -496,18 +500,15 @@ class GANSampler(DensityMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Train the GAN on the rows of X and choose the Parzen bandwidth.
+        """Train the GAN on the rows of X.
 
         With ``warm_start=True`` and an earlier fit, training continues from
         the fitted networks and optimizer state for ``max_iter`` more epochs.
 
         Ctrl-C (``KeyboardInterrupt``) after the first completed epoch stops
         the fit with a warning and keeps the completed epochs, with the
-        weights and optimizer state of the last one. At the end of the fit
-        (early stopping's restore, the choice of the bandwidth) it also
-        skips the rest: ``bandwidth_`` is then the last bandwidth chosen (by
-        an earlier fit or a checkpoint), else the middle candidate;
-        ``partial_fit`` trains on and chooses it again. A second Ctrl-C, or
+        weights and optimizer state of the last one; at the end of the fit
+        (early stopping's restore) it also skips the rest. A second Ctrl-C, or
         one before any epoch completed, aborts: the estimator is left as it
         was before ``fit``.
 
@@ -532,8 +533,8 @@ class GANSampler(DensityMixin, BaseEstimator):
     def partial_fit(self, X, y=None):
         """Train one more epoch on X (the first call starts a new fit).
 
-        The bandwidth is chosen again after each call, as by ``fit``; with a
-        large validation split, a float ``bandwidth`` keeps calls cheap.
+        The bandwidth is chosen again after each call, as after ``fit``,
+        when next needed.
 
         Parameters
         ----------
@@ -669,7 +670,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         state = self._fitted
         X, unknown = state.codec.check_rows(self, X)
         with sharded_rows(process_group(self.distributed, self.device_)):  # collective inside a process group
-            scores = (parzen_log_likelihood(X, state.parzen_window(), self.bandwidth_, device=self.device_)
+            window = state.parzen_window()
+            scores = (parzen_log_likelihood(X, window, state.choose_bandwidth(window), device=self.device_)
                       if len(X) else np.empty(0))
         if unknown is None:
             return scores
