@@ -88,7 +88,7 @@ class GANSampler(DensityMixin, BaseEstimator):
     max_iter : "auto" or int, default="auto"
         Number of epochs (passes of the discriminator over the data).
         ``"auto"`` is 100, but on a table (``encoder="auto"`` given a
-        DataFrame of mixed columns) the epochs of 600 steps: a fit's cost
+        DataFrame of mixed columns) the epochs of 500 steps: a fit's cost
         that stops growing with the table's rows once it has a few
         thousand (the tables guide).
     batch_size : "auto" or int, default="auto"
