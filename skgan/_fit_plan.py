@@ -36,6 +36,7 @@ from ._training import (
     execution_for,
     make_optimizers,
     optimizer_settings,
+    resolve_settings,
     train_gan,
 )
 from .callbacks import Callback, EarlyStopping, History, ProgressBar
@@ -108,10 +109,14 @@ def generator_average(generator, ema_decay, prior=None):
     return ExponentialMovingAverage.of(generator, ema_decay)
 
 
-def fit_optimizers(estimator, generator, discriminator, loss, prior=None):
-    """Optimizers of both networks; a warm start resumes their state when the kind is unchanged."""
+def fit_optimizers(estimator, generator, discriminator, loss, learning_rate, prior=None):
+    """Optimizers of both networks; a warm start resumes their state when the kind is unchanged.
+
+    ``learning_rate`` is the generator's (``"auto"`` resolved); the
+    discriminator's is ``discriminator_learning_rate``, else the same.
+    """
     cls, kwargs = optimizer_settings(estimator.optimizer, estimator.optimizer_kwargs, loss)
-    g_rate = estimator.learning_rate
+    g_rate = learning_rate
     d_rate = g_rate if estimator.discriminator_learning_rate is None else estimator.discriminator_learning_rate
     states = None if prior is None else prior.optimizer_state
     return make_optimizers((generator, discriminator), (g_rate, d_rate), cls, kwargs, states)
@@ -199,22 +204,19 @@ def fit_settings(estimator, n_features):
     return settings
 
 
-def game_settings(estimator, settings, loss, codec, n_rows):
-    """The loop's :class:`GameSettings`; ``moment_weight="auto"`` is the ``codec``'s for ``n_rows`` training rows
-    (on for a table, :func:`~skgan._training.table_moment_weight`, off for other data)."""
+def game_settings(estimator, settings, loss, chosen):
+    """The loop's :class:`GameSettings`, with the batch size and moment weight of ``chosen`` (the ``"auto"``
+    parameters resolved, :func:`~skgan._training.resolve_settings`)."""
     compile_options = check_compile_options(estimator.compile)
-    moment_weight = estimator.moment_weight
-    if moment_weight == "auto":
-        moment_weight = codec.moment_weight(n_rows)
     return GameSettings(
         loss=loss,
         latent_dim=settings["latent_dim"],
         noise=settings["noise"],
         d_steps=loss.default_d_steps if estimator.d_steps == "auto" else estimator.d_steps,
-        batch_size=estimator.batch_size,
+        batch_size=chosen.batch_size,
         autocast_dtype=None if estimator.mixed_precision is None else getattr(torch, estimator.mixed_precision),
         compile_options=compile_options,
-        moment_weight=float(moment_weight),
+        moment_weight=float(chosen.moment_weight),
     )
 
 
@@ -248,6 +250,10 @@ def new_networks(settings, sizes, device, seed):
 
 def fit(estimator, X, y, n_epochs, resume):
     """One fit of ``estimator`` on ``X`` (``y``) for ``n_epochs`` epochs, from its fitted state when ``resume``.
+
+    ``n_epochs="auto"``: the codec's number for the training rows
+    (:meth:`~skgan._codecs.DataCodec.auto_settings`), as for the other
+    ``"auto"`` parameters.
 
     The order of a fit (docs/architecture.md): the codec and the checks of
     the data, seeds and the validation split; networks, the codec's fit and
@@ -296,14 +302,15 @@ def fit(estimator, X, y, n_epochs, resume):
             generator, discriminator = new_networks(settings, sizes, device, torch_seed)
             model_rows = codec.fit_output(generator, codes, X_train)
         conditions = codec.condition_sampler(model_rows, device)
+        chosen = resolve_settings(estimator, codec.auto_settings(model_rows.shape[0]))
+        n_epochs = chosen.max_iter if n_epochs == "auto" else n_epochs
         span = codec.score_span(X) if isinstance(estimator.bandwidth, str) else None
         candidates = bandwidth_candidates(estimator.bandwidth, span)
         X_val = None if X_val is None else codec.score_rows(X_val)
-        average = generator_average(generator, estimator.ema_decay, prior)
+        average = generator_average(generator, chosen.ema_decay, prior)
         loss = resolve_loss(estimator.loss)
-        training = TrainingState(
-            generator, discriminator, *fit_optimizers(estimator, generator, discriminator, loss, prior), average
-        )
+        optimizers = fit_optimizers(estimator, generator, discriminator, loss, chosen.learning_rate, prior)
+        training = TrainingState(generator, discriminator, *optimizers, average)
         attach(estimator, FittedState.begin(
             training, prior, codec=codec, settings=settings, device=str(device), parzen_seed=parzen_seed,
             bandwidth=bandwidth_before_choice(estimator.bandwidth, prior), classes=classes,
@@ -318,12 +325,12 @@ def fit(estimator, X, y, n_epochs, resume):
                                  is_main_process=execution.is_main_process)
         train = partial(
             train_gan, training, training_rows(model_rows, device),
-            game_settings(estimator, settings, loss, codec, model_rows.shape[0]),
+            game_settings(estimator, settings, loss, chosen),
             epochs=run.epochs, callbacks=callbacks,
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
             conditions=conditions, execution=execution, steps=estimator.training_steps(),
         )
-        n_threads = fit_threads(estimator.n_threads, (generator, discriminator), estimator.batch_size, device)
+        n_threads = fit_threads(estimator.n_threads, (generator, discriminator), chosen.batch_size, device)
         with sharded_rows(group), thread_budget(n_threads, exact=isinstance(estimator.n_threads, int)):
             run_training(run, callbacks, train)  # the held-out scores and bandwidth choice: rows shared among ranks
     return estimator

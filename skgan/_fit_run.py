@@ -1,4 +1,4 @@
-"""One fit in progress (:class:`FitRun`) and its end: the bandwidth chosen, interrupts, ``on_fit_end``.
+"""One fit in progress (:class:`FitRun`) and its end: the bandwidth's choice, interrupts, ``on_fit_end``.
 
 :func:`skgan._fit_plan.fit` makes one :class:`FitRun` per fit, once the
 fitted state is attached; the callbacks hear it as ``run`` (the
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._training import TrainingState, report_stop
-from .metrics import PAPER_BANDWIDTHS, select_bandwidth
+from .metrics import PAPER_BANDWIDTHS
 from .metrics._checks import check_bandwidths
 
 
@@ -35,12 +35,13 @@ class FitRun:
     epochs: range
 
     def complete_state(self):
-        """Make the estimator's fitted state complete mid-fit (optimizer state synced, bandwidth chosen).
+        """Make the estimator's fitted state complete mid-fit (optimizer state synced, bandwidth choice set up).
 
-        What a checkpoint does before ``save``, so that the file is a
-        loadable model of the epochs so far.
+        What a checkpoint does before ``save`` (which chooses a pending
+        bandwidth), so that the file is a loadable model of the epochs so far.
         """
-        finish_fit(self.estimator, self.training, None, self.X_val, self.candidates)
+        finish_fit(self.estimator, self.training, None, self.X_val, self.candidates,
+                   now=self.execution.world_size > 1)
 
 
 def chooses_bandwidth(bandwidth):
@@ -63,13 +64,15 @@ def bandwidth_candidates(bandwidth, span=None):
     return check_bandwidths(bandwidth, name="bandwidth candidates")
 
 
-def finish_fit(estimator, training, n_before, X_val, candidates, choose=True):
-    """The end of a fit: the fitted state up to date with training, the bandwidth chosen.
+def finish_fit(estimator, training, n_before, X_val, candidates, now=False):
+    """The end of a fit: the fitted state up to date with training, the bandwidth fixed or its choice set up.
 
     ``n_before`` epochs came from earlier fits; the best held-out score is of
-    this fit's epochs (None: leave it, as a checkpoint during fit does).
-    Without ``choose`` (its choice was interrupted) the bandwidth is
-    :func:`fallback_bandwidth`'s.
+    this fit's epochs (None: leave it, as a checkpoint during fit does). A
+    bandwidth to choose among ``candidates`` is chosen when first needed (a
+    score, ``bandwidth_``, a save: :meth:`~skgan._fitted.FittedState.choose_bandwidth`),
+    so a fit that is only sampled from never pays for it; ``now`` chooses it
+    at once, as a data-parallel fit does (the choice is collective).
     """
     state = estimator._fitted
     state.sync(training)
@@ -77,16 +80,11 @@ def finish_fit(estimator, training, n_before, X_val, candidates, choose=True):
         scores = [record["val_score"] for record in state.history[n_before:] if "val_score" in record]
         state.best_validation_score = max(scores) if scores else None
     if not chooses_bandwidth(estimator.bandwidth):
-        state.bandwidth = float(estimator.bandwidth)
-    elif choose:
-        state.bandwidth = float(select_bandwidth(state.parzen_window(), X_val, candidates, device=state.device))
+        state.set_bandwidth(float(estimator.bandwidth))
     else:
-        state.bandwidth = fallback_bandwidth(state.bandwidth, candidates)
-
-
-def fallback_bandwidth(bandwidth, candidates):
-    """The bandwidth when choosing it was interrupted: the last one chosen, else the middle candidate."""
-    return float(np.sort(candidates)[len(candidates) // 2] if bandwidth is None else bandwidth)
+        state.leave_choice(X_val, candidates)
+        if now:
+            state.choose_bandwidth()
 
 
 def run_training(run, callbacks, train):
@@ -96,10 +94,10 @@ def run_training(run, callbacks, train):
     ``on_fit_end`` whether this returns or raises. A first KeyboardInterrupt
     during training stops it and keeps the completed epochs (an error when
     none completed); a first one after training (early stopping's restore,
-    the Parzen window, the choice of bandwidth, ``on_fit_end``) keeps them
-    too, with the last completed epoch's weights and optimizer state when
-    ``on_train_end`` was cut short and a fallback bandwidth
-    (:func:`fallback_bandwidth`), with a warning. A second KeyboardInterrupt
+    ``on_fit_end``) keeps them too, with the last completed epoch's weights
+    and optimizer state when ``on_train_end`` was cut short, with a warning
+    (the bandwidth's choice is left to the first score, as after any fit).
+    A second KeyboardInterrupt
     propagates: the fit aborts, as a data-parallel fit does at the first (its
     processes may be epochs apart when interrupted).
     """
@@ -115,7 +113,7 @@ def run_training(run, callbacks, train):
         try:
             callbacks.on_train_end()
             step = "finish"
-            finish_fit(estimator, training, n_before, X_val, candidates)
+            finish_fit(estimator, training, n_before, X_val, candidates, now=run.execution.world_size > 1)
         except KeyboardInterrupt:
             if run.execution.world_size > 1:
                 training.restore(result.before)
@@ -125,7 +123,7 @@ def run_training(run, callbacks, train):
             interrupted = True
             if step == "on_train_end":
                 training.restore(result.last_completed)
-            finish_fit(estimator, training, n_before, X_val, candidates, choose=False)
+            finish_fit(estimator, training, n_before, X_val, candidates)
             _warn_interrupted_end(estimator, step == "on_train_end")
     except BaseException as exc:
         error = exc
@@ -144,11 +142,6 @@ def _warn_interrupted_end(estimator, before_restore):
     state = estimator._fitted
     message = f"Interrupted after training; kept the {state.n_iter} completed epoch(s)"
     message += " and the weights of the last one." if before_restore else "."
-    if chooses_bandwidth(estimator.bandwidth):
-        message += (
-            f" The Parzen bandwidth was not chosen: bandwidth_ is {state.bandwidth:.6g} (the last one chosen, "
-            "else the middle candidate); partial_fit, or fit with warm_start=True, trains on and chooses it again."
-        )
     warnings.warn(message, UserWarning, stacklevel=5)
 
 

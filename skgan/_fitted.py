@@ -23,6 +23,7 @@ import torch
 from ._codecs import DataCodec
 from ._device import resolve_device, to_cpu
 from ._generation import generate_rows, generated_chunks, prior_labels
+from .metrics import select_bandwidth
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
 
 #: The parameters a fit keeps in its state, because they shape the fitted
@@ -53,6 +54,7 @@ class FittedState:
     history: list = field(default_factory=list)
     best_validation_score: float = None
     bandwidth: float = None
+    pending_choice: tuple = None  # (held-out rows, candidates) until the bandwidth is chosen; never saved
     classes: np.ndarray = None
     class_prior: np.ndarray = None
     callbacks: list = None  # the callbacks of the last fit; not stored in model files
@@ -116,6 +118,27 @@ class FittedState:
             )
 
         return self.codec.generate(draw, n_samples, seed, labels, conditions)
+
+    def leave_choice(self, X_val, candidates):
+        """Choose the bandwidth among ``candidates`` by ``X_val``'s score when it is first needed, not now."""
+        self.bandwidth, self.pending_choice = None, (X_val, candidates)
+
+    def set_bandwidth(self, bandwidth):
+        """Set the bandwidth (a pending choice is dropped)."""
+        self.bandwidth, self.pending_choice = bandwidth, None
+
+    def choose_bandwidth(self, window=None):
+        """The Parzen bandwidth, chosen now if the fit left the choice to the first need.
+
+        The choice is the candidate with the best mean log-likelihood of the
+        held-out rows under ``window`` (by default :meth:`parzen_window`),
+        made once: the held-out rows are then dropped.
+        """
+        if self.pending_choice is not None:
+            X_val, candidates = self.pending_choice
+            window = self.parzen_window() if window is None else window
+            self.set_bandwidth(float(select_bandwidth(window, X_val, candidates, device=self.device)))
+        return self.bandwidth
 
     def parzen_window(self):
         """The fixed set of generated rows the Parzen estimate is built on, in the space scores are computed in.
@@ -190,9 +213,11 @@ class FittedAttribute:
     defined only in some fits (``classes_``).
     """
 
-    def __init__(self, field_name, optional=False):
+    def __init__(self, field_name, optional=False, read=None, write=None):
         self.field_name = field_name
         self.optional = optional
+        self.read = read  # the name of a state method that gives the value, else the field
+        self.write = write  # the name of a state method that sets it, else the field
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -201,7 +226,10 @@ class FittedAttribute:
         if estimator is None:
             return self
         state = estimator.__dict__.get("_fitted")
-        value = None if state is None else getattr(state, self.field_name)
+        if state is None:
+            value = None
+        else:
+            value = getattr(state, self.read)() if self.read else getattr(state, self.field_name)
         if state is None or (self.optional and value is None):
             raise AttributeError(f"{type(estimator).__name__!r} object has no attribute {self.name!r}")
         return value
@@ -210,7 +238,10 @@ class FittedAttribute:
         state = estimator.__dict__.get("_fitted")
         if state is None:
             raise AttributeError(f"{self.name} can be set only on a fitted {type(estimator).__name__}.")
-        setattr(state, self.field_name, value)
+        if self.write:
+            getattr(state, self.write)(value)
+        else:
+            setattr(state, self.field_name, value)
 
 
 def build_networks(settings, sizes, device):

@@ -85,14 +85,20 @@ class GANSampler(DensityMixin, BaseEstimator):
         Discriminator steps per generator step (k in Algorithm 1).
         ``"auto"`` is the loss's default: 5 for ``"wasserstein-gp"``, 1
         otherwise.
-    max_iter : int, default=100
+    max_iter : "auto" or int, default="auto"
         Number of epochs (passes of the discriminator over the data).
-    batch_size : int, default=64
+        ``"auto"`` is 100, but on a table (``encoder="auto"`` given a
+        DataFrame of mixed columns) the epochs of 500 steps: a fit's cost
+        that stops growing with the table's rows once it has a few
+        thousand (the tables guide).
+    batch_size : "auto" or int, default="auto"
         Minibatch size, at least 2 (batch normalisation needs two rows);
-        capped at the number of training rows.
-    learning_rate : float, default=2e-4
+        capped at the number of training rows. ``"auto"`` is 64, and 512 on
+        a table.
+    learning_rate : "auto" or float, default="auto"
         Learning rate of the generator, and of the discriminator unless
-        ``discriminator_learning_rate`` is set.
+        ``discriminator_learning_rate`` is set. ``"auto"`` is 2e-4, and
+        1e-3 on a table (with its larger minibatches).
     discriminator_learning_rate : float, default=None
         Learning rate of the discriminator (two time-scale updates, e.g.
         ``learning_rate=1e-4, discriminator_learning_rate=4e-4``); None is
@@ -108,7 +114,7 @@ class GANSampler(DensityMixin, BaseEstimator):
     optimizer_kwargs : dict, default=None
         Keyword arguments of the optimizer besides the learning rate, e.g.
         ``{"betas": (0.5, 0.9)}`` or ``{"momentum": 0.5, "nesterov": True}``.
-    ema_decay : float in [0, 1), default=None
+    ema_decay : "auto", float in [0, 1) or None, default="auto"
         Sample from an exponential moving average of the generator's
         weights, updated after every generator step with this decay ("G_ema"
         of progressive GANs, StyleGAN and BigGAN; Yazici et al., 2019),
@@ -117,6 +123,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         the smaller decay ``(1 + t) / (10 + t)``. ``generator_`` is then the
         averaged network; training, including warm starts, continues from
         the trained weights. None samples from the trained weights.
+        ``"auto"`` is None, and 0.99 on a table.
     moment_weight : "auto" or float >= 0, default="auto"
         Weight of a penalty on the generator for the gap between the means
         and second moments of its rows and the real rows', which teaches a
@@ -197,7 +204,11 @@ class GANSampler(DensityMixin, BaseEstimator):
         the paper's candidates ``logspace(-1, 0, 10)``, multiplied by the
         largest feature range of ``X`` (so the grid is the paper's for data
         spanning [0, 1]), by the best mean log-likelihood on a held-out
-        validation split; an array gives the candidates explicitly.
+        validation split; an array gives the candidates explicitly. The
+        choice is made when first needed (``score``, ``score_samples``,
+        ``bandwidth_``, ``save``), not by ``fit``: a model that is only
+        sampled from never pays for it. Until then the fitted estimator
+        keeps the held-out rows; a data-parallel fit chooses at once.
     n_parzen_samples : int, default=10000
         Number of generated rows in the Parzen window (10,000 in the paper).
     handle_unknown : {"error", "-inf"}, default="error"
@@ -338,13 +349,13 @@ class GANSampler(DensityMixin, BaseEstimator):
         "noise": [StrOptions({"normal", "uniform"})],
         "loss": [StrOptions(set(LOSSES)), HasMethods(["discriminator_loss", "generator_loss"])],
         "d_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 2, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left")],
+        "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "discriminator_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "optimizer_kwargs": [dict, None],
-        "ema_decay": [Interval(Real, 0, 1, closed="left"), None],
+        "ema_decay": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left"), None],
         "moment_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "transformer": [HasMethods(["fit", "transform", "inverse_transform"]), None],
         "encoder": [StrOptions({"auto", "scale"}), HasMethods(["fit", "transform", "inverse_transform", "to_plain"])],
@@ -370,7 +381,7 @@ class GANSampler(DensityMixin, BaseEstimator):
     # The fitted attributes: each reads one field of the fitted state (skgan._fitted owns them).
     generator_ = FittedAttribute("generator")
     discriminator_ = FittedAttribute("discriminator")
-    bandwidth_ = FittedAttribute("bandwidth")
+    bandwidth_ = FittedAttribute("bandwidth", read="choose_bandwidth", write="set_bandwidth")
     history_ = FittedAttribute("history")
     n_iter_ = FittedAttribute("n_iter")
     best_validation_score_ = FittedAttribute("best_validation_score")
@@ -389,13 +400,13 @@ class GANSampler(DensityMixin, BaseEstimator):
         noise="normal",
         loss="nonsaturating",
         d_steps="auto",
-        max_iter=100,
-        batch_size=64,
-        learning_rate=2e-4,
+        max_iter="auto",
+        batch_size="auto",
+        learning_rate="auto",
         discriminator_learning_rate=None,
         optimizer="adam",
         optimizer_kwargs=None,
-        ema_decay=None,
+        ema_decay="auto",
         moment_weight="auto",
         transformer=None,
         encoder="auto",
@@ -489,18 +500,15 @@ class GANSampler(DensityMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Train the GAN on the rows of X and choose the Parzen bandwidth.
+        """Train the GAN on the rows of X.
 
         With ``warm_start=True`` and an earlier fit, training continues from
         the fitted networks and optimizer state for ``max_iter`` more epochs.
 
         Ctrl-C (``KeyboardInterrupt``) after the first completed epoch stops
         the fit with a warning and keeps the completed epochs, with the
-        weights and optimizer state of the last one. At the end of the fit
-        (early stopping's restore, the choice of the bandwidth) it also
-        skips the rest: ``bandwidth_`` is then the last bandwidth chosen (by
-        an earlier fit or a checkpoint), else the middle candidate;
-        ``partial_fit`` trains on and chooses it again. A second Ctrl-C, or
+        weights and optimizer state of the last one; at the end of the fit
+        (early stopping's restore) it also skips the rest. A second Ctrl-C, or
         one before any epoch completed, aborts: the estimator is left as it
         was before ``fit``.
 
@@ -525,8 +533,8 @@ class GANSampler(DensityMixin, BaseEstimator):
     def partial_fit(self, X, y=None):
         """Train one more epoch on X (the first call starts a new fit).
 
-        The bandwidth is chosen again after each call, as by ``fit``; with a
-        large validation split, a float ``bandwidth`` keeps calls cheap.
+        The bandwidth is chosen again after each call, as after ``fit``,
+        when next needed.
 
         Parameters
         ----------
@@ -662,7 +670,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         state = self._fitted
         X, unknown = state.codec.check_rows(self, X)
         with sharded_rows(process_group(self.distributed, self.device_)):  # collective inside a process group
-            scores = (parzen_log_likelihood(X, state.parzen_window(), self.bandwidth_, device=self.device_)
+            window = state.parzen_window()
+            scores = (parzen_log_likelihood(X, window, state.choose_bandwidth(window), device=self.device_)
                       if len(X) else np.empty(0))
         if unknown is None:
             return scores

@@ -10,10 +10,8 @@ call the methods below and never ask which kind they hold.
 
 import numpy as np
 
+from .._training import ARRAY_SETTINGS
 from ..networks import DCGANDiscriminator, DCGANGenerator
-
-#: ``moment_weight="auto"`` for data that is not a table: moment matching off.
-NO_MOMENT_WEIGHT = 0.0
 
 
 def network_sizes(n_features, n_classes=None, image_shape=None, output_layout=None):
@@ -52,7 +50,7 @@ class DataCodec:
 
     A fitted codec then serves the rest: :meth:`model_rows` (a warm start's
     training rows), :meth:`condition_sampler` (training-by-sampling),
-    :meth:`moment_weight` (what ``moment_weight="auto"`` means),
+    :meth:`auto_settings` (what the ``"auto"`` training parameters mean),
     :meth:`score_rows`, :meth:`score_span` and :meth:`check_rows` (the
     space of the Parzen score), :meth:`generate` (rows in the user's type)
     and :meth:`to_plain` (its part of the model file; each codec also has
@@ -98,9 +96,9 @@ class DataCodec:
         """The training-by-sampling of a fit on ``model_rows``, or None."""
         return None
 
-    def moment_weight(self, n_rows):
-        """The weight of moment matching that ``moment_weight="auto"`` stands for, with ``n_rows`` training rows."""
-        return NO_MOMENT_WEIGHT
+    def auto_settings(self, n_rows):
+        """What the ``"auto"`` training parameters stand for with ``n_rows`` training rows (an ``AutoSettings``)."""
+        return ARRAY_SETTINGS
 
     def score_rows(self, X):
         """Rows in the space of the Parzen score (checked rows of the user's type)."""

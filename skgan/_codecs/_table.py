@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d, vali
 
 from .._frames import is_frame, take_rows
 from .._random import fit_random
-from .._training import ConditionSampler, table_moment_weight
+from .._training import ConditionSampler, table_settings
 from ..exceptions import InvalidModelFile
 from ..metrics._encoding import DistanceEncoding
 from ..networks import output_range
@@ -178,8 +178,8 @@ class TableCodec(DataCodec):
         self.scaling = AffineScaling.identity(codes.shape[1])
         return codes
 
-    def moment_weight(self, n_rows):
-        return table_moment_weight(n_rows)
+    def auto_settings(self, n_rows):
+        return table_settings(n_rows)
 
     def check_rows(self, estimator, X):
         X = validated_table(estimator, X, None, reset=False, min_rows=1)[0]

@@ -9,6 +9,7 @@ work with (public as :mod:`skgan.training`). The estimator builds a
 :mod:`._execution` is the one place that decides how and where the loop runs.
 """
 
+from ._auto import ARRAY_SETTINGS, AutoSettings, resolve_settings, table_settings
 from ._averaging import ExponentialMovingAverage
 from ._batches import Batch, BatchSource
 from ._callbacks import CallbackList
@@ -21,7 +22,9 @@ from ._precision import Stepper
 from ._steps import TrainingContext, TrainingSteps
 
 __all__ = [
+    "ARRAY_SETTINGS",
     "OPTIMIZERS",
+    "AutoSettings",
     "Batch",
     "BatchSource",
     "CallbackList",
@@ -42,6 +45,8 @@ __all__ = [
     "make_optimizers",
     "optimizer_settings",
     "report_stop",
+    "resolve_settings",
     "table_moment_weight",
+    "table_settings",
     "train_gan",
 ]

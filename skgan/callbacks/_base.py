@@ -26,8 +26,8 @@ class Callback(BaseEstimator):
       scored), which a callback may extend. The networks are in evaluation
       mode, so ``estimator.sample(...)`` works here. **Return True to stop
       training**: the epochs completed so far, this one included, are kept.
-    - ``on_train_end(estimator)``: after the last epoch, before the Parzen
-      bandwidth is chosen; a callback may still change the networks' weights
+    - ``on_train_end(estimator)``: after the last epoch; a callback may
+      still change the networks' weights
       (:class:`EarlyStopping` restores the best epoch's here).
     - ``on_fit_end(estimator, error=None)``: when ``fit`` is done, and also
       when it fails or is interrupted (``error`` is then the exception);
@@ -85,7 +85,7 @@ class Callback(BaseEstimator):
 
     @noop
     def on_train_end(self, estimator, **kwargs):
-        """Called after the last epoch, before the bandwidth is chosen."""
+        """Called after the last epoch, before the fitted state takes the optimizer state."""
 
     @noop
     def on_fit_end(self, estimator, **kwargs):

@@ -14,7 +14,7 @@ class Checkpoint(Callback):
     """Save the estimator with ``save`` during training: at its best epoch, or every N epochs.
 
     Each file is a complete model file that :func:`skgan.load` reads (the
-    Parzen bandwidth is chosen before saving, as at the end of ``fit``), and
+    Parzen bandwidth is chosen before saving, as by any save), and
     is replaced atomically, so an interrupted run keeps the last checkpoint. Its attributes are set on the
     fitted clone in the estimator's ``callbacks_``.
 

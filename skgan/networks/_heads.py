@@ -119,6 +119,8 @@ class LayoutActivation(nn.Module):
         self.blocks = blocks
         self.gates = gates
         self._gate_columns = {}  # device -> the gated columns' index, made once per device (not per step)
+        self._index_cache = {}  # device -> the index tensors of the vectorised head (:meth:`_indices`)
+        self._categorical_blocks = tuple((start, stop) for kind, start, stop in blocks if kind == "categorical")
         self.output_activation = activation
         self.tau = float(tau)
         self.activation = _ACTIVATIONS[activation]()
@@ -128,21 +130,47 @@ class LayoutActivation(nn.Module):
         """Number of columns."""
         return self.blocks[-1][2]
 
+    def _indices(self, device):
+        """The index tensors of the vectorised head on ``device``, made once per device (not per step)."""
+        indices = self._index_cache.get(device)
+        if indices is None:
+            continuous = [c for kind, start, stop in self.blocks if kind == "continuous" for c in range(start, stop)]
+            categorical = [c for kind, start, stop in self.blocks if kind == "categorical" for c in range(start, stop)]
+            block_of = [b for b, (start, stop) in enumerate(self._categorical_blocks) for _ in range(start, stop)]
+            order = continuous + categorical  # the columns as computed: continuous first, then categorical
+            inverse = [0] * len(order)
+            for position, column in enumerate(order):
+                inverse[column] = position
+
+            def as_index(values):
+                return torch.tensor(values, dtype=torch.long, device=device)
+
+            indices = (as_index(continuous), as_index(categorical), as_index(block_of), as_index(inverse))
+            self._index_cache[device] = indices
+        return indices
+
     def forward(self, logits):
         dtype = torch.promote_types(logits.dtype, torch.float32)
-        widths = [stop - start for kind, start, stop in self.blocks if kind == "categorical"]
+        continuous, categorical, block_of, inverse = self._indices(logits.device)
+        n_rows, n_blocks = logits.shape[0], len(self._categorical_blocks)
         # float32 casts: autocast lowers none of these ops (and softmax only ever to float32)
-        noise = gumbel_noise((logits.shape[0], sum(widths)), logits.device).to(dtype)
-        pieces, offset = [], 0
-        for kind, start, stop in self.blocks:
-            block = logits[:, start:stop].to(dtype)
-            if kind == "continuous":
-                pieces.append(self.activation(block))
-            else:
-                block = (block + noise[:, offset : offset + stop - start]) / self.tau
-                pieces.append(torch.softmax(block, dim=1, dtype=dtype))
-                offset += stop - start
-        out = torch.cat(pieces, dim=1)
+        noise = gumbel_noise((n_rows, len(categorical)), logits.device).to(dtype)
+        pieces = []
+        if len(continuous):
+            pieces.append(self.activation(logits.index_select(1, continuous).to(dtype)))
+        if n_blocks:
+            # One softmax per block, computed for all blocks at once: each block's maximum (no gradient: the
+            # softmax does not depend on it) is subtracted, exponentiated, divided by the block's sum.
+            z = (logits.index_select(1, categorical).to(dtype) + noise) / self.tau
+            rows_blocks = block_of.expand(n_rows, -1)
+            peak = z.detach().new_full((n_rows, n_blocks), -torch.inf)
+            peak = peak.scatter_reduce(1, rows_blocks, z.detach(), reduce="amax")
+            e = torch.exp(z - peak.gather(1, rows_blocks))
+            total = e.new_zeros((n_rows, n_blocks)).index_add(1, block_of, e)
+            pieces.append(e / total.index_select(1, block_of))
+        out = pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=1)
+        if len(continuous) and n_blocks:
+            out = out.index_select(1, inverse)
         if self.gates:
             columns = self._gate_columns.get(out.device)
             if columns is None:

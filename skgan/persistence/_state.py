@@ -45,7 +45,7 @@ def state_to_plain(state, n_features_in, feature_names_in=None):
         "best_validation_score_": plain(state.best_validation_score, "best_validation_score_"),
         "device_": state.device,
         "_parzen_seed": int(state.parzen_seed),
-        "bandwidth_": plain(state.bandwidth, "bandwidth_"),
+        "bandwidth_": plain(state.choose_bandwidth(), "bandwidth_"),
         "n_features_in_": int(n_features_in),
         "_n_average_updates": plain(state.n_average_updates, "n_average_updates"),
         "class_prior": None if state.class_prior is None else float_tensor(state.class_prior),

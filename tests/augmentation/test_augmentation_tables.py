@@ -200,9 +200,9 @@ def test_what_a_table_cannot_hold_is_a_clear_error():
     with pytest.raises(ValueError, match="encodes numeric data only"):
         AugmentedEstimator(LogisticRegression(), fast_gan(SpyGAN, encoder="scale")).fit(X, y)
     assert SpyGAN.log == []
-    when = X.assign(when=pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(X)), unit="D"))
-    with pytest.raises(ValueError, match="'when' has dtype datetime64.*which TabularEncoder does not encode"):
-        GANOversampler(fast_gan()).fit_resample(when, y)
+    spans = X.assign(span=pd.arrays.IntervalArray.from_breaks(np.arange(len(X) + 1)))
+    with pytest.raises(ValueError, match="'span' has dtype interval.*which TabularEncoder does not encode"):
+        GANOversampler(fast_gan()).fit_resample(spans, y)
     with pytest.raises(ValueError, match="an array of text: give a table .* as a pandas DataFrame"):
         GANOversampler(fast_gan()).fit_resample(X.to_numpy(dtype=object), y)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):

@@ -14,6 +14,7 @@ from torch import nn
 
 from skgan import GANSampler, MLPGenerator
 from skgan import _fit_run as fit_run
+from skgan import _fitted as fitted_module
 from skgan.callbacks import Callback, EarlyStopping
 from skgan.callbacks import _parzen_validation as validation_module
 
@@ -164,16 +165,15 @@ def test_fixed_and_candidate_bandwidths(X, tiny_sampler):
 
 
 def test_bandwidth_is_chosen_on_held_out_rows_only(X, monkeypatch, tiny_sampler):
-    import skgan._fit_run
-
     seen = {}
 
     def spy(window, X_val, candidates, **kwargs):
         seen["X_val"] = X_val
         return candidates[0]
 
-    monkeypatch.setattr(skgan._fit_run, "select_bandwidth", spy)
+    monkeypatch.setattr(fitted_module, "select_bandwidth", spy)
     gan = tiny_sampler(validation_fraction=0.25).fit(X)
+    assert gan.bandwidth_ > 0
     X_val = seen["X_val"]
     assert X_val.shape == (30, 3)
     held_out = np.array([any(np.array_equal(row, v) for v in X_val) for row in X])
@@ -491,29 +491,50 @@ def interrupt_once(monkeypatch, module, name):
     return calls
 
 
-def test_interrupt_during_bandwidth_selection_keeps_the_fit(X, monkeypatch, tiny_sampler):
-    complete = tiny_sampler().fit(X)
-    interrupt_once(monkeypatch, fit_run, "select_bandwidth")
-    with pytest.warns(UserWarning, match="Interrupted after training; kept the 3 completed epoch.*not chosen"):
-        gan = kept(tiny_sampler().fit, X)
-    assert gan.n_iter_ == 3
-    for a, b in zip(gan.generator_.parameters(), complete.generator_.parameters(), strict=True):
-        assert torch.equal(a, b)
-    assert_same_state(list(gan._fitted.optimizer_state), list(complete._fitted.optimizer_state))
-    candidates = np.sort(fit_run.bandwidth_candidates("cv", np.max(X.max(0) - X.min(0))))
-    assert gan.bandwidth_ == candidates[5]  # the middle candidate
-    assert np.isfinite(gan.score(X)) and np.all(np.isfinite(gan.sample(5)))
-    gan.partial_fit(X)  # trains on and chooses it again
-    assert gan.n_iter_ == 4 and gan.bandwidth_ in fit_run.bandwidth_candidates("cv", np.max(X.max(0) - X.min(0)))
+def test_fit_leaves_the_bandwidth_to_the_first_need(X, monkeypatch, tiny_sampler):
+    calls = []
+    original = fitted_module.select_bandwidth
+    monkeypatch.setattr(fitted_module, "select_bandwidth", lambda *a, **k: calls.append(1) or original(*a, **k))
+    gan = tiny_sampler().fit(X)
+    assert calls == [] and gan._fitted.pending_choice is not None
+    X_val, candidates = gan._fitted.pending_choice
+    expected = original(gan._fitted.parzen_window(), X_val, candidates)
+    assert gan.bandwidth_ == expected and calls == [1]
+    assert gan._fitted.pending_choice is None  # the held-out rows are dropped once chosen
+    gan.score(X)
+    assert calls == [1]  # chosen once
+    gan.sample(5)
+    assert calls == [1]
 
 
-def test_interrupted_bandwidth_selection_of_a_warm_start_keeps_the_earlier_bandwidth(X, monkeypatch, tiny_sampler):
+def test_the_first_score_chooses_the_bandwidth(X, tiny_sampler):
+    lazy, eager = tiny_sampler().fit(X), tiny_sampler().fit(X)
+    bandwidth = eager.bandwidth_
+    assert lazy.score(X) == eager.score(X) and lazy.bandwidth_ == bandwidth
+
+
+def test_an_interrupted_choice_is_made_at_the_next_need(X, monkeypatch, tiny_sampler):
+    gan = tiny_sampler().fit(X)
+    expected = tiny_sampler().fit(X).bandwidth_
+    interrupt_once(monkeypatch, fitted_module, "select_bandwidth")
+    with pytest.raises(KeyboardInterrupt):
+        gan.score(X)
+    assert gan._fitted.pending_choice is not None
+    assert gan.bandwidth_ == expected
+
+
+def test_setting_the_bandwidth_drops_the_pending_choice(X, tiny_sampler):
+    gan = tiny_sampler().fit(X)
+    gan.bandwidth_ = 0.5
+    assert gan._fitted.pending_choice is None and gan.bandwidth_ == 0.5
+
+
+def test_a_warm_start_chooses_again(X, tiny_sampler):
     gan = tiny_sampler(warm_start=True, bandwidth=[0.3, 0.5, 0.9, 2.0]).fit(X)
-    earlier = gan.bandwidth_
-    interrupt_once(monkeypatch, fit_run, "select_bandwidth")
-    with pytest.warns(UserWarning, match=f"bandwidth_ is {earlier:.6g}"):
-        kept(gan.fit, X)
-    assert gan.n_iter_ == 6 and gan.bandwidth_ == earlier
+    assert gan.bandwidth_ in (0.3, 0.5, 0.9, 2.0)
+    gan.fit(X)
+    assert gan._fitted.pending_choice is not None and gan.n_iter_ == 6
+    assert gan.bandwidth_ in (0.3, 0.5, 0.9, 2.0)
 
 
 def test_interrupt_while_early_stopping_restores_keeps_the_last_epoch(X, monkeypatch, tiny_sampler):
@@ -525,8 +546,7 @@ def test_interrupt_while_early_stopping_restores_keeps_the_last_epoch(X, monkeyp
     assert gan.n_iter_ == complete.n_iter_
     for a, b in zip(gan.generator_.parameters(), complete.generator_.parameters(), strict=True):
         assert torch.equal(a, b)
-    candidates = np.sort(fit_run.bandwidth_candidates("cv", np.max(X.max(0) - X.min(0))))
-    assert gan.bandwidth_ == candidates[5]  # a Ctrl-C stops the work
+    assert gan.bandwidth_ == complete.bandwidth_  # chosen when needed, for the kept weights
 
 
 def test_interrupt_during_the_held_out_score_keeps_the_epoch(X, monkeypatch, tiny_sampler):
@@ -550,13 +570,13 @@ def test_interrupt_during_the_held_out_score_keeps_the_epoch(X, monkeypatch, tin
 def test_a_second_interrupt_aborts(X, monkeypatch, tiny_sampler):
     earlier = tiny_sampler().fit(X)
     expected = earlier.sample(10)
-    interrupt_once(monkeypatch, fit_run, "select_bandwidth")
+    interrupt_once(monkeypatch, fit_run, "finish_fit")
     earlier.set_params(discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt"), max_iter=5)
-    with pytest.raises(KeyboardInterrupt):  # once in epoch 3, once choosing the bandwidth
+    with pytest.raises(KeyboardInterrupt):  # once in epoch 3, once at the end of the fit
         earlier.fit(X)
     assert earlier.n_iter_ == 3
     np.testing.assert_array_equal(earlier.sample(10), expected)
-    interrupt_once(monkeypatch, fit_run, "select_bandwidth")
+    interrupt_once(monkeypatch, fit_run, "finish_fit")
     with pytest.raises(KeyboardInterrupt):
         tiny_sampler(max_iter=5, discriminator=failing(2 * CALLS_PER_EPOCH + 5, "interrupt")).fit(X)
 

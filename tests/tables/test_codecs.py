@@ -71,9 +71,9 @@ def test_a_table_codec_refuses_an_encoder_of_other_columns(table, tiny_sampler):
 
 
 def test_moment_matching_auto_is_the_codecs(X, table):
-    assert ArrayCodec().moment_weight(10_000) == 0.0
-    assert TableCodec().moment_weight(1000) == pytest.approx(3.0)
-    assert TableCodec().moment_weight(20_000) > TableCodec().moment_weight(1000)
+    assert ArrayCodec().auto_settings(10_000).moment_weight == 0.0
+    assert TableCodec().auto_settings(1000).moment_weight == pytest.approx(3.0)
+    assert TableCodec().auto_settings(20_000).moment_weight > TableCodec().auto_settings(1000).moment_weight
 
 
 def test_skgan_save_is_the_one_writer(tmp_path, X, tiny_sampler):

@@ -200,6 +200,46 @@ def test_gumbel_noise_stays_finite_at_the_ends_of_the_uniforms(monkeypatch):
     assert torch.isfinite(out).all() and out[0, 0] == 1
 
 
+def _reference_head(logits, noise, blocks, tau):
+    """Per block, in float64: tanh on continuous runs, softmax((logits + noise) / tau) on categorical blocks."""
+    pieces, offset = [], 0
+    for kind, start, stop in blocks:
+        block = logits[:, start:stop].double()
+        if kind == "continuous":
+            pieces.append(torch.tanh(block))
+        else:
+            pieces.append(torch.softmax((block + noise[:, offset:offset + stop - start].double()) / tau, dim=1))
+            offset += stop - start
+    return torch.cat(pieces, dim=1)
+
+
+@pytest.mark.parametrize("blocks", [
+    [("categorical", 0, 3)],
+    [("continuous", 0, 2), ("categorical", 2, 5), ("continuous", 5, 6), ("categorical", 6, 8),
+     ("categorical", 8, 12)],
+    [("categorical", 0, 2), ("continuous", 2, 3)],
+    [("continuous", 0, 3)],
+])
+def test_head_matches_a_per_block_reference_with_gradients(blocks):
+    n_columns = blocks[-1][2]
+    n_categorical = sum(stop - start for kind, start, stop in blocks if kind == "categorical")
+    # logits far apart between blocks: each block's softmax must be shifted by its own maximum
+    logits = (torch.randn(7, n_columns, generator=torch.Generator().manual_seed(0)) * 3
+              + torch.arange(n_columns) * 40.0).requires_grad_()
+    with fit_random(3):
+        noise = gumbel_noise((7, n_categorical), torch.device("cpu"))
+    head = LayoutActivation(blocks, tau=0.5)
+    with fit_random(3):
+        out = head(logits)
+    expected_logits = logits.detach().double().requires_grad_()
+    expected = _reference_head(expected_logits, noise, blocks, 0.5)
+    torch.testing.assert_close(out.double(), expected, rtol=1e-5, atol=1e-6)
+    weights = torch.randn(7, n_columns, generator=torch.Generator().manual_seed(1))
+    (out * weights).sum().backward()
+    (expected * weights.double()).sum().backward()
+    torch.testing.assert_close(logits.grad.double(), expected_logits.grad, rtol=1e-4, atol=1e-5)
+
+
 def test_head_arguments_are_checked():
     with pytest.raises(ValueError, match="n_features=9"):
         MLPGenerator((4,))(latent_dim=2, n_features=9, output_layout=LAYOUT)
