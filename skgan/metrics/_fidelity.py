@@ -138,13 +138,23 @@ class _ExactTies:
         norm_max = max(float(s.rows.norm(dim=1).max()) for s in sets.values())
         # |fl(D) - D| <= 1.01 (d + 8) 2**-53 (|x_a| + |x_b|)^2 for encoded rows x: margin is four times that
         self.margin = 4 * 1.01 * (d + 8) * 2.0**-53 * (2 * norm_max) ** 2
-        self.radii = {name: {} for name in sets}
+        self.radii, self.terms = {name: {} for name in sets}, {}
         self.float_radii = {}
 
     def exact(self, a, b):
         """The exact squared distance of two raw rows (1-D float64 arrays)."""
-        return sum((w * (Fraction(float(x)) - Fraction(float(y))) ** 2
-                    for w, x, y in zip(self.weights, a, b, strict=True) if x != y), Fraction(0))
+        total, terms = Fraction(0), self.terms
+        for column, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+            if x != y:
+                if x.is_integer() and y.is_integer() and abs(x) < 2.0**52 and abs(y) < 2.0**52:
+                    key = (column, abs(x - y))  # exact: the term depends on the difference alone
+                else:
+                    key = (column, x, y) if x < y else (column, y, x)
+                term = terms.get(key)
+                if term is None:  # ties come from values that recur: each term is computed once
+                    term = terms[key] = self.weights[column] * (Fraction(x) - Fraction(y)) ** 2
+                total += term
+        return total
 
     def radius(self, owner, i):
         """The exact ``k``-th smallest squared distance of row ``i`` of ``owner`` to the other rows of its set."""
@@ -170,9 +180,10 @@ class _ExactTies:
         if tied:
             other = "synthetic" if owner == "real" else "real"
             own_raw, other_raw = self.raws[owner], self.raws[other]
-            for p in tied:
-                i, j = int(owners[p]), int(others[p])
-                inside[p] = self.exact(own_raw[i], other_raw[j]) <= self.radius(owner, i)
+            rows, cols = owners[tied].tolist(), others[tied].tolist()
+            exact = [self.exact(own_raw[i], other_raw[j]) <= self.radius(owner, i) for i, j in zip(rows, cols,
+                                                                                                  strict=True)]
+            inside[tied] = torch.as_tensor(exact, device=inside.device)
         return inside
 
 
