@@ -335,9 +335,15 @@ def print_row(row):
 
 
 def skgan_commit():
+    """The last commit that changed ``skgan/``, and the files of ``skgan/`` the working tree changes since."""
     try:
-        return subprocess.run(["git", "log", "-1", "--format=%H %cs", "--", "skgan"], cwd=ROOT, capture_output=True,
-                              text=True, timeout=20, check=False).stdout.strip() or None
+        def git(*args):
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=20,
+                                  check=False).stdout.strip()
+
+        changed = git("status", "--porcelain", "--", "skgan").splitlines()
+        return {"commit": git("log", "-1", "--format=%H %cs", "--", "skgan") or None,
+                "uncommitted": [line[3:] for line in changed]}
     except (OSError, subprocess.SubprocessError):
         return None
 
