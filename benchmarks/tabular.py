@@ -60,6 +60,12 @@ How to run::
     .venv/bin/python -m benchmarks.tabular --models skgan --skgan-params '{"max_iter": 50}' --merge
     .venv/bin/python -m benchmarks.tabular --quick                               # smoke run
 
+Runs apart (a table or model each, on a busy machine) are joined with
+``--combine tabular_part_a.json tabular_part_b.json ...`` (later files win);
+``venv-refs/bin/python -m benchmarks._tabular_models --adopt-earlier-ctgan
+--tables randhie cps1988`` caches the earlier benchmark's committed CTGAN fits
+(seed 0; wall seconds only) instead of refitting them.
+
 Missing cache files are filled by running the worker in ``--refs-python``
 (default ``venv-refs/bin/python``) unless ``--cached-only``. ``--merge``
 keeps the output file's rows for the (table, model, seed) this run does not
