@@ -72,7 +72,7 @@ def one_test(classifier, method, real, synthetic, seed, n_permutations):
         return pooled_cv(real, synthetic, estimator, seed)
     kwargs = {"method": "permutation", "n_permutations": n_permutations} if method == "permutation" else {}
     result = classifier_two_sample_test(real, synthetic, estimator=estimator, random_state=seed, **kwargs)
-    return result.statistic, result.p_value, result.confidence_interval
+    return result.statistic, result.p_value, result.confidence_interval or (math.nan, math.nan)
 
 
 def draw(n, d, shift, repeat, seed):
