@@ -210,11 +210,35 @@ def category_labels(column):
     return labels
 
 
+def temporal_numbers(column):
+    """A date, time-delta or period column as float64 numbers (nanoseconds, UTC; a period's ordinal), NaN for NaT.
+
+    None for a column of another dtype.
+    """
+    import pandas as pd
+
+    dtype = column.dtype
+    if isinstance(dtype, pd.PeriodDtype):
+        ints = np.asarray(column.array.asi8)
+    elif isinstance(dtype, pd.DatetimeTZDtype):
+        ints = column.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    elif pd.api.types.is_datetime64_dtype(dtype):
+        ints = column.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    elif pd.api.types.is_timedelta64_dtype(dtype):
+        ints = column.to_numpy(dtype="timedelta64[ns]").view(np.int64)
+    else:
+        return None
+    numbers = ints.astype(np.float64)
+    numbers[np.asarray(column.isna())] = np.nan
+    return numbers
+
+
 def with_categories(*frames):
     """Tables whose text and categorical columns are ``category`` dtype with one set of categories across all.
 
     For estimators that read categories from the dtype
     (``HistGradientBoostingClassifier(categorical_features="from_dtype")``);
+    dates, time deltas and periods become numbers (:func:`temporal_numbers`),
     boolean columns stay as they are, arrays pass through unchanged.
     """
     if not is_frame(frames[0]):
@@ -223,7 +247,13 @@ def with_categories(*frames):
 
     frames = [frame.copy() for frame in frames]
     for col in frames[0].columns:
-        if is_categorical(frames[0][col]) and str(frames[0][col].dtype) not in ("bool", "boolean"):
+        numbers = [temporal_numbers(frame[col]) for frame in frames]
+        if any(values is not None for values in numbers):
+            if any(values is None for values in numbers):
+                raise ValueError(f"Column {col!r} holds dates or times in one table and not in the other.")
+            for frame, values in zip(frames, numbers, strict=True):
+                frame[col] = values
+        elif is_categorical(frames[0][col]) and str(frames[0][col].dtype) not in ("bool", "boolean"):
             labels = [frame[col].astype(str).where(frame[col].notna()) for frame in frames]
             categories = sorted(set().union(*(values.dropna() for values in labels)))
             for frame, values in zip(frames, labels, strict=True):

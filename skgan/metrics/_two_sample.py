@@ -404,9 +404,8 @@ def _c2st_data(real, synthetic, estimator):
     if is_frame(real):
         import pandas as pd
 
-        if estimator is None:
-            (pooled,) = with_categories(pd.concat([real, synthetic], ignore_index=True))
-            return pooled
+        if estimator is None:  # one set of categories for both, dates as numbers, then pooled
+            return pd.concat(with_categories(real, synthetic), ignore_index=True)
         return np.vstack(encode(real, synthetic))
     try:
         return np.vstack([np.asarray(real, dtype=np.float64), np.asarray(synthetic, dtype=np.float64)])

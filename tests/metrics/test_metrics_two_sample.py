@@ -383,3 +383,46 @@ def test_scorer_values_and_bad_metric(tiny_sampler):
     assert coverage(gan, X) == precision_recall_density_coverage(X, synthetic, n_neighbors=3).coverage
     with pytest.raises(ValueError, match="metric"):
         make_two_sample_scorer("parzen")
+
+
+# --- dates and times in tables ------------------------------------------------------------------------------------
+
+
+def _dated(seed, n=120, shift_days=0):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(seed)
+    start = pd.Timestamp("2024-03-01", tz="Europe/Paris") + pd.Timedelta(days=shift_days)
+    return pd.DataFrame({
+        "x": rng.normal(size=n),
+        "when": start + pd.to_timedelta(rng.randint(0, 60, n), unit="D"),
+        "month": pd.period_range("2020-01", periods=n, freq="M")[rng.permutation(n)],
+        "wait": pd.to_timedelta(rng.randint(0, 9, n), unit="h"),
+    })
+
+
+def test_temporal_numbers_are_nanoseconds_utc_and_ordinals():
+    pd = pytest.importorskip("pandas")
+    from skgan.metrics._encoding import temporal_numbers
+
+    when = pd.Series(pd.to_datetime(["2024-01-01 01:00", None]).tz_localize("Europe/Paris"))
+    when = when.astype("datetime64[s, Europe/Paris]")  # another unit: still nanoseconds
+    numbers = temporal_numbers(when)
+    assert numbers[0] == pd.Timestamp("2024-01-01 00:00", tz="UTC").value and np.isnan(numbers[1])
+    assert temporal_numbers(pd.Series(pd.to_timedelta([1], unit="s")))[0] == 1e9
+    assert temporal_numbers(pd.Series(pd.period_range("1970-03", periods=1, freq="M")))[0] == 2
+    assert temporal_numbers(pd.Series([1.0])) is None
+
+
+def test_c2st_and_evaluate_read_dates_as_numbers():
+    from skgan.metrics import evaluate
+
+    same = classifier_two_sample_test(_dated(0), _dated(1), random_state=0)
+    shifted = classifier_two_sample_test(_dated(0), _dated(1, shift_days=45), random_state=0)
+    assert same.statistic < 0.75 < shifted.statistic  # the dates, and only they, tell the second pair apart
+    assert "C2ST AUC" in str(evaluate(_dated(0), _dated(1)))
+
+
+def test_dates_in_one_table_only_are_a_clear_error():
+    real = _dated(0)
+    with pytest.raises(ValueError, match="'when' holds dates or times in one table"):
+        classifier_two_sample_test(real, real.assign(when=1.0), random_state=0)
