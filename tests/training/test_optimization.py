@@ -160,3 +160,15 @@ def test_compile_options_are_checked_before_torch_sees_them(compile_options, mat
     monkeypatch.setattr(torch, "compile", lambda *args, **kwargs: pytest.fail("torch.compile was reached"))
     with pytest.raises(ValueError, match=match):
         tiny_sampler(max_iter=1, compile=compile_options).fit(X)
+
+
+def test_adam_is_fused_on_the_cpu_unless_the_user_chooses(tiny_sampler):
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    gan = tiny_sampler(max_iter=1).fit(X)
+    assert _param_group(gan, "generator")["fused"] and _param_group(gan, "discriminator")["fused"]
+    chosen = tiny_sampler(max_iter=1, optimizer_kwargs={"foreach": True}).fit(X)
+    assert not _param_group(chosen, "generator")["fused"] and _param_group(chosen, "generator")["foreach"]
+    # the fused step is Adam's: the same weights as the per-parameter loop, to float rounding
+    loop = tiny_sampler(max_iter=1, optimizer_kwargs={"foreach": False}).fit(X)
+    for a, b in zip(gan.generator_.parameters(), loop.generator_.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
