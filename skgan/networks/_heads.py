@@ -118,8 +118,7 @@ class LayoutActivation(nn.Module):
             raise ValueError(f"tau must be positive, got {tau!r}.")
         self.blocks = blocks
         self.gates = gates
-        self._gate_columns = {}  # device -> the gated columns' index, made once per device (not per step)
-        self._index_cache = {}  # device -> the index tensors of the vectorised head (:meth:`_indices`)
+        self._index_cache = {}  # device -> the head's index tensors (:meth:`_indices`), made once per device
         self._categorical_blocks = tuple((start, stop) for kind, start, stop in blocks if kind == "categorical")
         self.output_activation = activation
         self.tau = float(tau)
@@ -145,13 +144,15 @@ class LayoutActivation(nn.Module):
             def as_index(values):
                 return torch.tensor(values, dtype=torch.long, device=device)
 
-            indices = (as_index(continuous), as_index(categorical), as_index(block_of), as_index(inverse))
+            gated = [column for column, _, _ in self.gates]
+            indices = (as_index(continuous), as_index(categorical), as_index(block_of), as_index(inverse),
+                       as_index(gated))
             self._index_cache[device] = indices
         return indices
 
     def forward(self, logits):
         dtype = torch.promote_types(logits.dtype, torch.float32)
-        continuous, categorical, block_of, inverse = self._indices(logits.device)
+        continuous, categorical, block_of, inverse, gated = self._indices(logits.device)
         n_rows, n_blocks = logits.shape[0], len(self._categorical_blocks)
         # float32 casts: autocast lowers none of these ops (and softmax only ever to float32)
         noise = gumbel_noise((n_rows, len(categorical)), logits.device).to(dtype)
@@ -172,12 +173,8 @@ class LayoutActivation(nn.Module):
         if len(continuous) and n_blocks:
             out = out.index_select(1, inverse)
         if self.gates:
-            columns = self._gate_columns.get(out.device)
-            if columns is None:
-                columns = torch.tensor([column for column, _, _ in self.gates], device=out.device)
-                self._gate_columns[out.device] = columns
             keep = torch.stack([1 - out[:, start:stop].sum(dim=1) for _, start, stop in self.gates], dim=1)
-            out = out.index_copy(1, columns, out.index_select(1, columns) * keep)
+            out = out.index_copy(1, gated, out.index_select(1, gated) * keep)
         return out
 
     def extra_repr(self):
