@@ -22,7 +22,7 @@ import torch
 
 from ._codecs import DataCodec
 from ._device import resolve_device, to_cpu
-from ._generation import generate_rows, generated_chunks, prior_labels
+from ._generation import RowSource, prior_labels
 from .metrics import select_bandwidth
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
 
@@ -110,13 +110,8 @@ class FittedState:
         ``conditions`` (``{column: value}``) by construction, and its
         generator draws its categories from a stream seeded with ``seed``.
         """
-        def draw(labels, chunks=False):
-            rows = generated_chunks if chunks else generate_rows
-            return rows(
-                self.generator, self.codec.scaling, torch.device(self.device), self.settings["latent_dim"],
-                self.settings["noise"], n_samples, seed, labels,
-            )
-
+        draw = RowSource(self.generator, self.codec.scaling, torch.device(self.device), self.settings["latent_dim"],
+                         self.settings["noise"], n_samples, seed)
         return self.codec.generate(draw, n_samples, seed, labels, conditions)
 
     def leave_choice(self, X_val, candidates):

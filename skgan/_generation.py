@@ -1,5 +1,7 @@
 """Drawing rows, and the class labels that condition them, from a generator."""
 
+import math
+
 import numpy as np
 import torch
 
@@ -61,18 +63,66 @@ def generated_chunks(generator, scaling, device, latent_dim, noise, n_samples, s
                 stop = start + offset + len(z)
                 cond = () if labels is None else (torch.as_tensor(labels[stop - len(z) : stop], device=device),)
                 block = net(z, *cond)
-                # one read: any NaN or infinity makes the float64 sum non-finite
-                if not bool(torch.isfinite(block.sum(dtype=torch.float64))):
-                    raise ValueError(
-                        "The generator produced non-finite values (NaN or infinity); refit with a "
-                        "lower learning_rate or check a custom generator's output."
-                    )
+                _check_finite(block)
                 block = block.to("cpu")
                 if block.dtype not in (torch.float32, torch.float64):  # e.g. bfloat16
                     block = block.float()
                 scaling.to_data(block.numpy(), out=rows[offset : offset + len(z)])  # casts as it scales
             yield start, rows
             start += len(chunk)
+
+
+class RowSource:
+    """What a codec draws generated rows from: the fitted generator, its output scaling, device and noise prior.
+
+    Calling it, ``source(labels, chunks=False)``, draws ``n_samples`` rows
+    from the noise seeded with ``seed`` (:func:`generate_rows`, or with
+    ``chunks=True`` :func:`generated_chunks`). :meth:`rows` runs the
+    generator on given latent points instead: the search that meets
+    conditions on numbers (``skgan/_codecs/_conditions.py``) moves them.
+    """
+
+    def __init__(self, generator, scaling, device, latent_dim, noise, n_samples, seed):
+        self.generator, self.scaling, self.device = generator, scaling, device
+        self.latent_dim, self.noise, self.n_samples, self.seed = latent_dim, noise, n_samples, seed
+
+    def __call__(self, labels, chunks=False):
+        rows = generated_chunks if chunks else generate_rows
+        return rows(self.generator, self.scaling, self.device, self.latent_dim, self.noise, self.n_samples,
+                    self.seed, labels)
+
+    def rows(self, gaussian, labels=None):
+        """Float64 rows (user's units) of the latent points ``gaussian``, standard normal draws (float32 tensor).
+
+        The noise prior is the image of the standard normal: the identity
+        for ``"normal"``, ``sqrt(3) * erf(u / sqrt(2))`` (uniform on
+        ``[-sqrt 3, sqrt 3]``) for ``"uniform"``, so that a move that keeps
+        the standard normal keeps the prior.
+        """
+        z = gaussian if self.noise == "normal" else torch.special.erf(gaussian / math.sqrt(2.0)) * math.sqrt(3.0)
+        net = inference_module(self.generator)
+        out = np.empty((len(z), self.scaling.n_data_features), dtype=np.float64)
+        step = FORWARD_ROWS if self.device.type == "cpu" else GENERATE_ROWS
+        with torch.inference_mode():
+            for start in range(0, len(z), step):
+                stop = min(start + step, len(z))
+                cond = () if labels is None else (torch.as_tensor(labels[start:stop], device=self.device),)
+                block = net(z[start:stop].to(self.device), *cond)
+                _check_finite(block)
+                block = block.to("cpu")
+                if block.dtype not in (torch.float32, torch.float64):
+                    block = block.float()
+                self.scaling.to_data(block.numpy(), out=out[start:stop])
+        return out
+
+
+def _check_finite(block):
+    # one read: any NaN or infinity makes the float64 sum non-finite
+    if not bool(torch.isfinite(block.sum(dtype=torch.float64))):
+        raise ValueError(
+            "The generator produced non-finite values (NaN or infinity); refit with a "
+            "lower learning_rate or check a custom generator's output."
+        )
 
 
 def prior_labels(class_prior, n_samples, seed):

@@ -13,6 +13,7 @@ from . import _fit_plan as plan
 from ._arguments import MAX_SEED, check_positive_int
 from ._distributed import process_group, sharded_rows
 from ._fitted import FittedAttribute
+from ._frames import is_frame
 from ._generation import requested_labels
 from ._threads import thread_budget
 from ._training import OPTIMIZERS, TrainingSteps
@@ -599,25 +600,36 @@ class GANSampler(DensityMixin, BaseEstimator):
         """
         return TrainingSteps
 
-    def sample(self, n_samples=1, *, y=None, conditions=None, random_state=None):
+    def sample(self, n_samples=None, *, y=None, conditions=None, random_state=None):
         """Generate rows from the trained generator.
 
         Parameters
         ----------
-        n_samples : int, default=1
-            Number of rows to generate.
+        n_samples : int, default=None
+            Number of rows to generate: None gives one row, or one per row
+            of a DataFrame of ``conditions``.
         y : label or array-like of shape (n_samples,), default=None
             Classes of the rows, for a GAN fitted with labels: one label for
             all rows or one per row. Each row is generated conditioned on its
             class. None draws the classes from the training frequencies.
-        conditions : dict, default=None
-            For a GANSampler fitted on a table: ``{column: value}`` (or
-            ``{column: values}``, one per row) for discrete columns
-            (categorical, boolean, or numeric with few values). Every row
-            satisfies every condition by construction (the generator is
-            conditioned on it and its encoded category is set), however rare
-            the value was in training; a value the table did not have is a
-            ValueError.
+        conditions : dict or DataFrame, default=None
+            For a GANSampler fitted on a table. A dict ``{column: condition}``,
+            each condition one value for all rows, a list (array, Series) of
+            one value per row, or a tuple ``(low, high)``: the closed
+            interval, None leaving a side open (numbers and dates). A
+            DataFrame of partial rows: one row per row, its given cells kept
+            and its missing cells generated. Every returned row meets its
+            conditions. On a discrete column (categorical, boolean, or
+            numeric with few values) they hold by construction (the
+            generator is conditioned on the value), however rare it was in
+            training. An interval on a continuous, integer or date column is
+            met by search (rejection, then Markov chains on the latent
+            point that keep the model's distribution given the interval).
+            A value of such a column is approximate conditioning: of 8
+            generated rows, the nearest is kept and given the value. A value
+            the table did not have, an interval outside the column's range
+            at fit, or one the model gives (nearly) zero probability is a
+            ValueError. See the user guide's "Conditions".
         random_state : int, RandomState instance or None, default=None
             Seeds the noise. None uses the estimator's ``random_state``: when
             that is an int, every call returns the same rows (as
@@ -629,10 +641,23 @@ class GANSampler(DensityMixin, BaseEstimator):
         -------
         X_new : ndarray or DataFrame of shape (n_samples, ``n_features_in_``)
             Generated rows in the units of the training data: a DataFrame
-            with its columns and dtypes when fitted on a DataFrame.
+            with its columns and dtypes when fitted on a DataFrame (with the
+            index of a DataFrame of ``conditions``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skgan import GANSampler
+        >>> X = pd.DataFrame({"age": [23, 35, 47, 59, 31, 44] * 10, "smoker": ["no", "yes", "no"] * 20})
+        >>> model = GANSampler(max_iter=2, random_state=0).fit(X)
+        >>> rows = model.sample(5, conditions={"age": (30, 40), "smoker": "yes"})
+        >>> bool(rows["age"].between(30, 40).all()), bool((rows["smoker"] == "yes").all())
+        (True, True)
+        >>> model.sample(conditions=pd.DataFrame({"smoker": ["no", None]})).shape
+        (2, 2)
         """
         check_is_fitted(self)
-        n_samples = check_positive_int(n_samples, "n_samples")
+        n_samples = _requested_rows(n_samples, conditions)
         rng = check_random_state(self.random_state if random_state is None else random_state)
         seed = int(rng.randint(MAX_SEED))
         state = self._fitted
@@ -767,3 +792,13 @@ class GANSampler(DensityMixin, BaseEstimator):
         >>> folder.cleanup()
         """
         save_model(self, path)
+
+
+def _requested_rows(n_samples, conditions):
+    """The rows ``sample`` returns: ``n_samples``, or one per row of a DataFrame of conditions."""
+    if is_frame(conditions):
+        if n_samples is not None and n_samples != len(conditions):
+            raise ValueError(f"n_samples={n_samples!r}, but conditions is a DataFrame of {len(conditions)} rows: "
+                             "sample gives one row per row of it; leave n_samples out.")
+        return check_positive_int(len(conditions), "the number of rows of conditions")
+    return 1 if n_samples is None else check_positive_int(n_samples, "n_samples")

@@ -126,7 +126,7 @@ class ArrayCodec(DataCodec):
         return validate_data(estimator, X, dtype=np.float64, reset=False), None
 
     def generate(self, draw, n_samples, seed, labels=None, conditions=None):
-        if conditions:
+        if conditions is not None and (is_frame(conditions) or len(conditions)):
             raise ValueError("conditions apply to a GANSampler fitted on a table (a DataFrame with categories).")
         rows = draw(labels)
         return rows if self.frame is None else self.frame.to_frame(rows)

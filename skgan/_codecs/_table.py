@@ -33,6 +33,7 @@ from ..preprocessing import TabularEncoder
 from ..preprocessing._columns import family_of, from_tagged
 from ..preprocessing._scaling import AffineScaling
 from ._arrays import FLOAT_DTYPES, scaling_from_plain, scaling_to_plain
+from ._conditions import ConditionPlan, search_rows
 from ._interface import DataCodec, check_networks_see_rows, network_sizes
 
 #: Rows encoded at a time when only a summary of the encoded rows is needed.
@@ -204,10 +205,19 @@ class TableCodec(DataCodec):
         return self.score_encoding.transform(take_rows(rows, ~mask)), mask
 
     def generate(self, draw, n_samples, seed, labels=None, conditions=None):
-        """The rows, generated and decoded a chunk at a time: memory beyond the returned rows stays bounded."""
-        vectors, fixed = self.sampling_conditions(n_samples, seed, conditions)
+        """The rows, generated and decoded a chunk at a time: memory beyond the returned rows stays bounded.
+
+        ``conditions`` (a dict or a DataFrame of partial rows, read by
+        :class:`~skgan._codecs._conditions.ConditionPlan`) are met by
+        construction on discrete columns and by search on the others.
+        """
+        plan = None if conditions is None else ConditionPlan(self, conditions, n_samples)
+        vectors, fixed = self.sampling_conditions(n_samples, seed, plan)
         with fit_random(seed):  # the generator's categorical draws
-            chunks = draw(labels if vectors is None else vectors, chunks=True)
+            if plan is not None and plan.searches:
+                chunks = search_rows(plan, draw, labels if vectors is None else vectors, fixed, seed, self.fix)
+            else:
+                chunks = draw(labels if vectors is None else vectors, chunks=True)
             if not hasattr(self.encoder, "_decode_columns"):  # the user's own encoder: all rows at once
                 return self.decode(np.concatenate([rows.copy() for _, rows in chunks]), fixed)
             pieces = []
@@ -220,7 +230,14 @@ class TableCodec(DataCodec):
             for decoded in pieces:
                 decoded[j] = None
             columns.append(parts[0] if len(parts) == 1 else _concatenate(parts))
-        return self.encoder._assemble(columns, n_samples)
+        frame = self.encoder._assemble(columns, n_samples)
+        return frame if plan is None else plan.set_given(frame)
+
+    def category_counts(self, column):
+        """The training rows' count of each value of a condition column (None for another column)."""
+        if column not in self.condition_columns:
+            return None
+        return self.frequencies[self.condition_columns.index(column)]
 
     def condition_on(self, model_rows):
         """Condition on every discrete column, with its category frequencies in ``model_rows`` (the training rows)."""
@@ -315,62 +332,47 @@ class TableCodec(DataCodec):
             high = rows.max(0) if high is None else np.maximum(high, rows.max(0))
         return float(np.max(high - low))
 
-    def sampling_conditions(self, n_samples, seed, conditions=None):
+    def sampling_conditions(self, n_samples, seed, plan=None):
         """``(vectors, fixed)`` for ``n_samples`` generated rows.
 
         ``vectors`` are the networks' condition vectors (None when they take
-        none): one condition column per row, uniformly, and one of its
-        categories with its training frequency, or one of the user's
-        ``conditions``. ``fixed`` maps model columns to the one-hot values
-        the generated rows get, so that each satisfies ``conditions`` by
-        construction.
+        none): for each row, one of the condition columns the ``plan`` (a
+        :class:`~skgan._codecs._conditions.ConditionPlan`) fixes in that
+        row, uniformly, with the row's value; in a row where it fixes none,
+        one condition column uniformly and one of its categories with its
+        training frequency. ``fixed`` maps discrete columns to the model
+        column of each row's value (-1 where free), so that each row
+        satisfies the plan's discrete conditions by construction.
         """
-        fixed = self._fixed_positions(conditions or {}, n_samples)
+        rng = np.random.RandomState(seed)
+        fixed = {} if plan is None else plan.fixed_positions(rng)
         if not self.condition_columns:  # e.g. a fit with y: the networks take its classes
             return None, fixed
-        rng = np.random.RandomState(seed)
         blocks = self.condition_blocks
         offsets = np.concatenate([[0], np.cumsum([w for _, w in blocks])[:-1]])
         keys = np.empty(n_samples, dtype=np.int64)
-        fixed_columns = [j for j, column in enumerate(self.condition_columns) if column in (conditions or {})]
-        if fixed_columns:
+        fixed_columns = [j for j, column in enumerate(self.condition_columns) if column in fixed]
+        given = np.zeros((n_samples, len(blocks)), dtype=bool)
+        for j in fixed_columns:
+            given[:, j] = fixed[self.condition_columns[j]][1] >= 0
+        if fixed_columns and given[:, fixed_columns].all():  # every row fixes every such column
             chosen = np.asarray(fixed_columns)[rng.randint(len(fixed_columns), size=n_samples)]
-            for j in fixed_columns:
-                rows = chosen == j
-                keys[rows] = offsets[j] + fixed[self.condition_columns[j]][1][rows] - blocks[j][0]
+            free = np.zeros(n_samples, dtype=bool)
+        elif given.any():  # partial rows: a fixed column of each row that has one
+            chosen = np.where(given.any(1), np.argmax(given * rng.random_sample(given.shape), axis=1), -1)
+            free = chosen < 0
+            chosen[free] = rng.randint(len(blocks), size=int(free.sum()))
         else:
             chosen = rng.randint(len(blocks), size=n_samples)
-            for j, frequency in enumerate(self.frequencies):
-                rows = chosen == j
-                p = frequency / frequency.sum()
-                keys[rows] = offsets[j] + rng.choice(len(frequency), size=int(rows.sum()), p=p)
+            free = np.ones(n_samples, dtype=bool)
+        for j in fixed_columns:
+            rows = ~free & (chosen == j)
+            keys[rows] = offsets[j] + fixed[self.condition_columns[j]][1][rows] - blocks[j][0]
+        for j, frequency in enumerate(self.frequencies):
+            rows = free & (chosen == j)
+            p = frequency / frequency.sum()
+            keys[rows] = offsets[j] + rng.choice(len(frequency), size=int(rows.sum()), p=p)
         return OneHotRows(keys, self.condition_width), fixed
-
-    def _fixed_positions(self, conditions, n_samples):
-        """``{column: (block, model column of each row's value)}`` for the user's conditions."""
-        if not isinstance(conditions, dict):
-            raise TypeError(f"conditions must be a dict of column: value, got {type(conditions).__name__}.")
-        discrete = list(self.encoder.discrete_columns())
-        fixed = {}
-        for column, value in conditions.items():
-            if column not in discrete:
-                raise ValueError(
-                    f"Cannot condition on column {column!r}: conditions apply to the discrete columns "
-                    f"(categorical, boolean, or numeric with few values) {discrete}."
-                )
-            start, width = self.block(column)
-            values = np.asarray(value, dtype=object)
-            if values.ndim == 0:
-                index = np.full(n_samples, self.encoder.value_position(column, value))
-            elif values.shape == (n_samples,):
-                index = np.array([self.encoder.value_position(column, v) for v in values.tolist()])
-            else:
-                raise ValueError(
-                    f"The condition on {column!r} must be one value or {n_samples} values (one per row), "
-                    f"got shape {values.shape}."
-                )
-            fixed[column] = ((start, start + width), index)
-        return fixed
 
     def decode(self, model_rows, fixed=None):
         """Generated rows as the table's rows, each satisfying the conditions in ``fixed``."""
@@ -379,10 +381,15 @@ class TableCodec(DataCodec):
 
     @staticmethod
     def fix(model_rows, fixed, rows):
-        """Set the conditioned categories of ``model_rows``, the generated rows ``rows`` (a slice), in place."""
+        """Set the conditioned categories of ``model_rows``, the generated rows ``rows`` (a slice or indices), in place.
+
+        A row whose value is -1 (free in a partial row) is left as generated.
+        """
         for (start, stop), index in (fixed or {}).values():
-            model_rows[:, start:stop] = 0.0
-            model_rows[np.arange(len(model_rows)), index[rows]] = 1.0
+            wanted = index[rows]
+            hit = np.flatnonzero(wanted >= 0)
+            model_rows[hit, start:stop] = 0.0
+            model_rows[hit, wanted[hit]] = 1.0
 
     # ---- model files ------------------------------------------------------
 

@@ -87,11 +87,9 @@ def test_rare_categories_are_sampled_by_construction(encoder):
 def test_conditions_are_checked(fitted):
     with pytest.raises(ValueError, match="Atlantis"):
         fitted.sample(5, conditions={"island": "Atlantis"})
-    with pytest.raises(ValueError, match="discrete columns"):
-        fitted.sample(5, conditions={"length": 40.0})
-    with pytest.raises(ValueError, match="discrete columns"):
+    with pytest.raises(ValueError, match="not a column of the table"):
         fitted.sample(5, conditions={"nope": 1})
-    with pytest.raises(ValueError, match="one value or 5 values"):
+    with pytest.raises(ValueError, match="5 values \\(one per row\\)"):
         fitted.sample(5, conditions={"island": ["Dream", "Biscoe"]})
     with pytest.raises(TypeError, match="dict"):
         fitted.sample(5, conditions=[("island", "Dream")])

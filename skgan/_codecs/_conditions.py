@@ -1,0 +1,440 @@
+"""Conditions on a table's sampled rows: values, closed intervals and partial rows.
+
+``sample(conditions=...)`` takes a dict ``{column: condition}`` or a
+DataFrame. In a dict, a condition is one value for every row, a list
+(array, Series) of one value per row, or a tuple ``(low, high)``: the
+closed interval, None leaving a side open. A DataFrame asks for one row
+per row: its given cells are kept and its missing cells generated
+(completing partial rows).
+
+How each is met (:class:`ConditionPlan` sorts them):
+
+- a **discrete** column's value, by construction: the generator is
+  conditioned on it (training-by-sampling's condition vectors) and its
+  one-hot is set; an interval on a discrete column of numbers, by
+  construction too, on a value drawn per row among those in the interval
+  by their training frequencies;
+- an **interval** on a continuous, integer or date column, by search
+  (:func:`search_rows`): the generated rows that meet every interval are
+  kept (rejection), and when they are few, the rows still missing come
+  from Markov chains on the generator's latent point, each started at a
+  row that met them: a move ``u' = rho u + sqrt(1 - rho^2) e`` keeps the
+  standard normal prior (preconditioned Crank-Nicolson, Cotter et al.
+  2013), so accepting it when the new row meets the intervals keeps the
+  model's distribution of rows given the intervals;
+- a **value** of a continuous, integer or date column (in a dict, or a
+  partial row's cell): of :data:`CANDIDATES` generated rows, the nearest to
+  the given values (standardised, one unit per unmatched category) is
+  kept, and its cells are then set to the given values exactly.
+
+A value or interval outside what the column held at fit is a ValueError
+before anything is generated; an interval that no generated row meets
+within :data:`MAX_DRAWS_PER_ROW` draws per row is one after.
+"""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+
+from .._frames import is_frame
+from ..preprocessing._columns import is_missing_value
+
+#: Candidates per row for a value of a continuous column: the nearest is kept.
+CANDIDATES = 8
+#: Rounds of plain rejection, at most, while it finds rows faster than the Markov chains would.
+MAX_ROUNDS = 32
+#: Moves of each chain (each one generator call per row).
+CHAIN_STEPS = 8
+#: Draws per row, at most, to find a row meeting the intervals before that is an error.
+MAX_DRAWS_PER_ROW = 1000
+#: Rows searched at a time: memory stays bounded for any sample size.
+SEARCH_ROWS = 65536
+
+
+class ConditionPlan:
+    """The user's conditions, read against a fitted table codec (see the module docstring).
+
+    Attributes: ``n_rows``; ``index`` (a DataFrame's index, or None);
+    ``discrete`` (``{label: model column of each row's value, -1 where
+    free}``); ``draws`` (``{label: (model columns, probabilities)}``, a
+    discrete interval's values); ``intervals`` and ``given`` (the
+    continuous columns' intervals and per-row values).
+    """
+
+    def __init__(self, codec, conditions, n_rows):
+        self.codec, self.encoder = codec, codec.encoder
+        self.index, self.discrete, self.draws, self.intervals, self.given = None, {}, {}, [], []
+        if is_frame(conditions):
+            self.n_rows, self.index = len(conditions), conditions.index
+            items = [(label, conditions[label], True) for label in conditions.columns]
+        elif isinstance(conditions, dict):
+            self.n_rows = n_rows
+            items = [(label, value, False) for label, value in conditions.items()]
+        else:
+            raise TypeError(
+                f"conditions must be a dict of column: condition or a DataFrame of partial rows, "
+                f"got {type(conditions).__name__}."
+            )
+        for label, value, partial in items:
+            self._add(label, value, partial)
+
+    @property
+    def searches(self):
+        """Whether some condition is met by search rather than by construction."""
+        return bool(self.intervals or self.given)
+
+    def _column(self, label):
+        labels = self.encoder._labels
+        if label not in labels:
+            raise ValueError(f"Cannot condition on {label!r}: it is not a column of the table; its columns are "
+                             f"{labels}.")
+        i = labels.index(label)
+        return self.encoder._columns[i], self.encoder._starts[i]
+
+    def _add(self, label, value, partial):
+        column, start = self._column(label)
+        interval = isinstance(value, tuple) and not partial
+        if interval and len(value) != 2:
+            raise ValueError(f"The interval for {label!r} must be a tuple (low, high), got {value!r}.")
+        if column.kind in ("discrete", "constant"):
+            if interval:
+                self._discrete_interval(label, column, start, *value)
+            else:
+                self._discrete_values(label, column, start, self._per_row(label, value, partial), partial)
+        elif interval:
+            low, high = (None if b is None else _number(column.ctype, b, label, side) for b, side in
+                         zip(value, ("low", "high"), strict=True))
+            _check_interval(label, column, low, high, value)
+            self.intervals.append((label, column, start, low, high))
+        else:
+            values = self._per_row(label, value, partial)
+            numbers, missing = _numbers_of(column.ctype, values, label)
+            if missing.any() and not partial:
+                raise ValueError(f"The condition on {label!r} holds a missing value; a continuous column's "
+                                 "condition is a value or an interval (low, high).")
+            given = ~missing
+            outside = given & ((numbers < column.low) | (numbers > column.high))
+            if outside.any():
+                row = int(np.flatnonzero(outside)[0])
+                raise ValueError(
+                    f"The condition on {label!r} asks for {values[row]!r} (row {row}), outside the values the "
+                    f"column held at fit, [{_shown(column, column.low)}, {_shown(column, column.high)}]: the "
+                    f"model gives it probability zero."
+                )
+            self.given.append((label, column, start, numbers, given, values))
+
+    def _per_row(self, label, value, partial):
+        """One value per row: a list (object array) of ``n_rows`` values."""
+        if partial:
+            return np.asarray(value, dtype=object)
+        if isinstance(value, (list, np.ndarray)) or hasattr(value, "to_numpy") and getattr(value, "ndim", 0) == 1:
+            values = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=object)
+            if values.shape != (self.n_rows,):
+                raise ValueError(f"The condition on {label!r} must be one value, an interval (low, high) or "
+                                 f"{self.n_rows} values (one per row), got shape {values.shape}.")
+            return values
+        values = np.empty(self.n_rows, dtype=object)
+        values[:] = [value] * self.n_rows if self.n_rows else []
+        return values
+
+    def _discrete_values(self, label, column, start, values, partial):
+        if column.kind == "constant":
+            fitted = column.fitted_values()
+            for v in values:
+                if not (partial and is_missing_value(v)) and _key(v) not in [_key(f) for f in fitted]:
+                    raise ValueError(f"Column {label!r} has no value {v!r}; it was fitted on {fitted}.")
+            return
+        positions = np.full(self.n_rows, -1, dtype=np.int64)
+        seen = {}
+        for i, v in enumerate(values.tolist()):
+            if partial and is_missing_value(v):
+                continue
+            key = _key(v)
+            if key not in seen:
+                seen[key] = self.encoder.value_position(label, v)
+            positions[i] = seen[key]
+        self.discrete[label] = positions
+
+    def _discrete_interval(self, label, column, start, low, high):
+        ctype = column.ctype
+        if not (ctype.numeric or ctype.integral) or ctype.family in ("bool", "boolean"):
+            raise ValueError(f"An interval condition needs numbers or dates; column {label!r} holds "
+                             f"{ctype.name} values: give one value, or one per row.")
+        low = None if low is None else _number(ctype, low, label, "low")
+        high = None if high is None else _number(ctype, high, label, "high")
+        values = np.asarray(column.values, dtype=ctype.storage if ctype.integral else np.float64)
+        inside = np.ones(len(values), dtype=bool)
+        if low is not None:
+            inside &= values >= low
+        if high is not None:
+            inside &= values <= high
+        if not inside.any():
+            raise ValueError(f"No value of column {label!r} lies in the interval ({low}, {high}); it was fitted "
+                             f"on {column.values[:20]}{' ...' if len(column.values) > 20 else ''}.")
+        first = min(self.encoder.value_positions(label).values())
+        counts = self.codec.category_counts(label)
+        weights = np.ones(len(values)) if counts is None else counts[: len(values)].astype(np.float64)
+        weights = np.where(inside, weights, 0.0)
+        if weights.sum() == 0:
+            weights = inside.astype(np.float64)
+        self.draws[label] = (first + np.flatnonzero(inside), weights[inside] / weights[inside].sum())
+
+    def fixed_positions(self, rng):
+        """``{label: ((start, stop), model column of each row's value, -1 where free)}``; draws the intervals'."""
+        fixed = {}
+        for label, positions in self.discrete.items():
+            fixed[label] = (self._block(label), positions)
+        for label, (choices, p) in self.draws.items():
+            fixed[label] = (self._block(label), choices[rng.choice(len(choices), size=self.n_rows, p=p)])
+        return fixed
+
+    def _block(self, label):
+        positions = self.encoder.value_positions(label).values()
+        return min(positions), max(positions) + 1
+
+    def meets(self, rows):
+        """Whether each of ``rows`` (model columns) meets every interval."""
+        ok = np.ones(len(rows), dtype=bool)
+        for label, column, start, low, high in self.intervals:
+            numbers, missing = _decoded_numbers(column, rows[:, start:start + column.width], label)
+            ok &= ~missing
+            if low is not None:
+                ok &= numbers >= low
+            if high is not None:
+                ok &= numbers <= high
+        return ok
+
+    def distance(self, rows, slots, fixed):
+        """Each row's distance to its slot's given values (standardised; one per unmatched category)."""
+        d = np.zeros(len(rows))
+        for label, column, start, numbers, given, _ in self.given:
+            values, missing = _decoded_numbers(column, rows[:, start:start + column.width], label)
+            scale = float(self.codec.score_encoding.scale_.get(label, 1.0))
+            gap = (values.astype(np.float64) - numbers[slots].astype(np.float64)) / scale
+            gap[missing] = np.inf
+            d += np.where(given[slots], gap * gap, 0.0)
+        for (begin, stop), positions in fixed.values():
+            wanted = positions[slots]
+            d += (wanted >= 0) & (rows[:, begin:stop].argmax(1) + begin != wanted)
+        return d
+
+    def set_given(self, frame):
+        """Set the given cells of the continuous columns in the decoded ``frame`` (in place) and its index."""
+        for label, column, _, numbers, given, _ in self.given:
+            if not given.any():
+                continue
+            ctype = column.ctype
+            exact = ctype.from_integers(numbers, ~given) if ctype.integral else ctype.from_numbers(
+                np.where(given, numbers, np.nan))
+            import pandas as pd
+
+            new = pd.Series(exact, index=frame.index, dtype=ctype.dtype)
+            frame[label] = new.where(given, frame[label])
+        if self.index is not None:
+            frame.index = self.index
+        return frame
+
+
+def search_rows(plan, source, vectors, fixed, seed, fix):
+    """Model rows, one per row of ``plan``, that meet its intervals and are nearest to its given values.
+
+    ``source`` is the :class:`~skgan._generation.RowSource`; ``vectors``
+    the condition vectors or class labels of the rows (None; a chain
+    started at another row takes that row's condition vector, drawn
+    alike); ``fixed`` the discrete columns set by construction, set by
+    ``fix(rows, fixed, slots)``. Yields ``(start, rows)`` a block of
+    :data:`SEARCH_ROWS` at a time.
+    """
+    for start in range(0, plan.n_rows, SEARCH_ROWS):
+        slots = np.arange(start, min(start + SEARCH_ROWS, plan.n_rows))
+        yield start, _search(plan, source, vectors, fixed, seed + start, fix, slots)
+
+
+def _search(plan, source, vectors, fixed, seed, fix, slots):
+    gen = torch.Generator().manual_seed(int(seed) % 2**63)
+    rng = np.random.RandomState(int(seed) % 2**32)
+    m, d = len(slots), source.latent_dim
+    rows = np.empty((m, source.scaling.n_data_features))
+    latent = torch.empty((m, d))
+    found, dist = np.zeros(m, dtype=bool), np.full(m, np.inf)
+    keys = None if vectors is None else _keys(vectors, slots)
+
+    def propose(local, points):
+        x = source.rows(points, None if keys is None else _vectors(vectors, keys[local]))
+        gap = plan.distance(x, slots[local], fixed)
+        fix(x, fixed, slots[local])
+        return x, plan.meets(x), gap
+
+    def keep(local, points, x, ok, gap, improve=True):
+        better = ok & (gap < dist[local]) if improve else ok
+        chosen = local[better]
+        rows[chosen], latent[chosen], dist[chosen], found[chosen] = x[better], points[better], gap[better], True
+
+    rounds = 0
+    while True:  # rejection while it is cheaper than the chains (and CANDIDATES rounds for given values)
+        local = np.arange(m) if plan.given and rounds < CANDIDATES else np.flatnonzero(~found)
+        points = torch.randn((len(local), d), generator=gen)
+        x, ok, gap = propose(local, points)
+        keep(local, points, x, ok, gap)
+        rounds += 1
+        if found.all() and rounds >= (CANDIDATES if plan.given else 1):
+            return rows
+        if not (rounds < (CANDIDATES if plan.given else 1) or ok.mean() * CHAIN_STEPS >= 1 and rounds < MAX_ROUNDS):
+            break
+    groups = _groups(fixed, slots, keys if _labels_given(vectors) else None)
+    draws = rounds
+    while True:  # rows of a group that has no row meeting the intervals yet: rejection, in growing rounds
+        lacking = np.flatnonzero(~found & ~np.isin(groups, groups[found]))
+        if not lacking.size:
+            break
+        if draws >= MAX_DRAWS_PER_ROW:
+            raise ValueError(_impossible(plan, draws))
+        repeat = min(2 ** (draws // 4), MAX_DRAWS_PER_ROW - draws)
+        local = np.repeat(lacking, repeat)
+        points = torch.randn((len(local), d), generator=gen)
+        x, ok, gap = propose(local, points)
+        first = np.unique(local[ok], return_index=True)[1]
+        keep(local[ok][first], points[ok][first], x[ok][first], ok[ok][first], gap[ok][first], improve=False)
+        draws += repeat
+    _chains(plan, propose, rows, latent, found, dist, keys, groups, rng, gen)
+    return rows
+
+
+def _chains(plan, propose, rows, latent, found, dist, keys, groups, rng, gen):
+    """Markov chains for the rows still missing, each started at a found row of its group (see module docstring)."""
+    pending = np.flatnonzero(~found)
+    for group in np.unique(groups[pending]):
+        members = pending[groups[pending] == group]
+        starts = np.flatnonzero(found & (groups == group))
+        picked = starts[rng.randint(len(starts), size=len(members))]
+        rows[members], latent[members], dist[members] = rows[picked], latent[picked], dist[picked]
+        if keys is not None:
+            keys[members] = keys[picked]
+    beta = 0.5
+    for _ in range(CHAIN_STEPS):
+        rho = math.sqrt(1.0 - beta * beta)
+        moved = rho * latent[pending] + beta * torch.randn((len(pending), latent.shape[1]), generator=gen)
+        x, ok, gap = propose(pending, moved)
+        accepted = pending[ok]
+        rows[accepted], latent[accepted], dist[accepted] = x[ok], moved[ok], gap[ok]
+        rate = float(ok.mean()) if len(ok) else 0.0
+        beta = min(1.0, max(0.05, beta * math.exp(rate - 0.3)))
+
+
+def _keys(vectors, slots):
+    return np.array(vectors.keys[slots]) if hasattr(vectors, "keys") else np.asarray(vectors)[slots].copy()
+
+
+def _vectors(vectors, keys):
+    return type(vectors)(keys, vectors.width) if hasattr(vectors, "keys") else keys
+
+
+def _labels_given(vectors):
+    return vectors is not None and not hasattr(vectors, "keys")
+
+
+def _groups(fixed, slots, labels):
+    """Rows that share their fixed categories (and class labels) share a group: a chain starts within its group."""
+    columns = [positions[slots] for _, positions in fixed.values()] + ([] if labels is None else [labels])
+    if not columns:
+        return np.zeros(len(slots), dtype=np.int64)
+    return np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)[1].ravel()
+
+
+def _impossible(plan, draws):
+    shown = ", ".join(f"{label!r} in [{_shown(c, lo)}, {_shown(c, hi)}]" for label, c, _, lo, hi in plan.intervals)
+    return (f"No generated row met the conditions {shown} in {draws} draws per row: the model gives them "
+            f"(nearly) zero probability. Widen the intervals, or condition on fewer columns at once.")
+
+
+def _check_interval(label, column, low, high, value):
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"The interval for {label!r} is empty: low {value[0]!r} > high {value[1]!r}.")
+    if (low is not None and low > column.high) or (high is not None and high < column.low):
+        raise ValueError(
+            f"The interval {value!r} for {label!r} lies outside the values the column held at fit, "
+            f"[{_shown(column, column.low)}, {_shown(column, column.high)}]: the model gives it probability zero."
+        )
+
+
+def _shown(column, number):
+    """A bound in the column's own units (a date as a date), for messages."""
+    if number is None:
+        return "-inf"
+    ctype = column.ctype
+    if ctype.temporal:
+        return str(ctype.from_integers(np.array([number], dtype=np.int64))[0])
+    return repr(int(number) if ctype.integral else float(number))
+
+
+def _key(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _number(ctype, bound, label, side):
+    """An interval's bound in the column's numbers: exact integers of an integral column (rounded inwards)."""
+    if ctype.integral and not ctype.temporal and isinstance(bound, Real) and not isinstance(bound, Integral):
+        if not math.isfinite(bound):
+            raise ValueError(f"The interval for {label!r} has a bound {bound!r}; use None for an open side.")
+        bound = math.ceil(bound) if side == "low" else math.floor(bound)
+    numbers, missing = _numbers_of(ctype, np.array([bound], dtype=object), label)
+    if missing[0]:
+        raise ValueError(f"The interval for {label!r} has a missing bound {bound!r}; use None for an open side.")
+    return numbers[0]
+
+
+def _numbers_of(ctype, values, label):
+    """Given values as the column's numbers (exact integers for an integral column) and their missing mask."""
+    import pandas as pd
+
+    missing = np.array([is_missing_value(v) for v in values.tolist()], dtype=bool)
+    try:
+        if ctype.temporal:
+            series = pd.Series(values, dtype=object).where(~missing, None)
+            if ctype.family == "datetime":
+                series = pd.to_datetime(series)
+                if ctype.tz is not None and series.dt.tz is None:
+                    series = series.dt.tz_localize(ctype.dtype.tz)
+            elif ctype.family == "timedelta":
+                series = pd.to_timedelta(series)
+            else:
+                series = pd.Series(pd.PeriodIndex([None if m else v for v, m in zip(values, missing, strict=True)],
+                                                  freq=ctype.dtype.freq))
+            return ctype.integers(series, label)
+        if ctype.integral:
+            info = np.iinfo(ctype.storage)
+            ints = np.zeros(len(values), dtype=ctype.storage)
+            for i, v in enumerate(values.tolist()):
+                if missing[i]:
+                    continue
+                if isinstance(v, bool) or not isinstance(v, Real) or not float(v).is_integer() and not isinstance(
+                        v, Integral):
+                    raise ValueError(f"{v!r} is not a whole number")
+                whole = int(v)
+                if not info.min <= whole <= info.max:
+                    raise ValueError(f"{v!r} does not fit dtype {ctype.name}")
+                ints[i] = whole
+            return ints, missing
+        numbers = np.full(len(values), np.nan)
+        numbers[~missing] = np.asarray(values[~missing], dtype=np.float64)
+        if np.isinf(numbers).any():
+            raise ValueError("infinite values")
+        return numbers, missing
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ValueError(f"The condition on {label!r} must hold values of the column's type "
+                         f"({ctype.name}): {error}") from None
+
+
+def _decoded_numbers(column, block, label):
+    """A continuous column's numbers (exact integers where integral) in model rows, and where they are missing."""
+    values = column.decode(block, len(block))
+    ctype = column.ctype
+    if ctype.integral:
+        return ctype.integers(values, label)
+    numbers = ctype.numbers(values, label)
+    return numbers, np.isnan(numbers)
