@@ -11,7 +11,13 @@ them, so that all sets share one space:
   records it;
 - a boolean or categorical column becomes one 0/1 column per category seen
   in the real rows (missing values count as their own category); a category
-  the real rows lack encodes as all zeros.
+  the real rows lack encodes as all zeros;
+- a categorical column with more than :data:`MAX_CATEGORIES` categories in
+  the real rows is grouped, so that its width stays bounded: its
+  :data:`KEPT_CATEGORIES` most frequent categories seen at least twice (and
+  missing values) keep a column each, and one more column, the category
+  :data:`OTHER_LABEL` (listed last), holds every other value, a rare one or
+  one the real rows lack. In a grouped column no value is unrepresentable.
 
 Two rows that differ in one category are then ``sqrt(2)`` apart, as far as two
 numeric values about 1.4 standard deviations apart.
@@ -22,6 +28,13 @@ import math
 import numpy as np
 
 from .._frames import is_frame
+
+#: The most categories a column keeps a column each for; past them it is grouped (see the module docstring).
+MAX_CATEGORIES = 1000
+#: The categories a grouped column keeps a column each for (its most frequent ones seen at least twice).
+KEPT_CATEGORIES = 50
+#: The last category of a grouped column: every value but the kept ones.
+OTHER_LABEL = "<other values>"
 
 
 def is_categorical(series):
@@ -62,7 +75,9 @@ class DistanceEncoding:
         for col in self.columns_:
             column = values[col]
             if self.categorical_[col]:
-                self.categories_[col] = list(dict.fromkeys(category_labels(column)))
+                labels = category_labels(column)
+                categories = list(dict.fromkeys(labels))
+                self.categories_[col] = categories if len(categories) <= MAX_CATEGORIES else grouped(labels)
                 continue
             numbers = np.asarray(column, dtype=np.float64)
             finite = numbers[~np.isnan(numbers)]
@@ -117,8 +132,14 @@ class DistanceEncoding:
         for col in self.columns_:
             if self.categorical_[col]:
                 labels = category_labels(self._column(rows, col))
-                blocks.append(np.stack([labels == category for category in self.categories_[col]], axis=1))
-                scales += [1.0] * len(self.categories_[col])
+                categories = self.categories_[col]
+                if categories and categories[-1] == OTHER_LABEL:  # grouped: the rest is the last column
+                    index = {category: i for i, category in enumerate(categories[:-1])}
+                    codes = np.fromiter((index.get(label, len(index)) for label in labels), np.intp, len(labels))
+                    blocks.append(codes[:, None] == np.arange(len(categories)))
+                else:
+                    blocks.append(np.stack([labels == category for category in categories], axis=1))
+                scales += [1.0] * len(categories)
                 continue
             numbers = self._numbers(rows, col)
             if np.isinf(numbers).any():
@@ -148,6 +169,8 @@ class DistanceEncoding:
         for col in self.columns_:
             column = self._column(rows, col)
             if self.categorical_[col]:
+                if self.categories_[col] and self.categories_[col][-1] == OTHER_LABEL:
+                    continue  # grouped: every value has a place
                 known = set(self.categories_[col])
                 labels = category_labels(column)
                 mask = np.fromiter((label not in known for label in labels), bool, len(labels))
@@ -208,6 +231,17 @@ def category_labels(column):
     labels = values.astype(str).astype(object)
     labels[_missing(values)] = "<missing>"
     return labels
+
+
+def grouped(labels):
+    """The categories of a grouped column (see the module docstring), in the order of first appearance."""
+    import pandas as pd
+
+    counts = pd.Series(labels).value_counts(sort=False)  # first-appearance order
+    order = np.argsort(-counts.to_numpy(), kind="stable")
+    often = [i for i in order if counts.iloc[i] >= 2 and counts.index[i] != "<missing>"][:KEPT_CATEGORIES]
+    kept = set(often) | {i for i in range(len(counts)) if counts.index[i] == "<missing>"}
+    return [str(counts.index[i]) for i in sorted(kept)] + [OTHER_LABEL]
 
 
 def temporal_numbers(column):

@@ -455,7 +455,10 @@ class DiscreteColumn:
 
     def decode(self, block, n_rows):
         """The values of the rows of ``block`` (argmax per row), in the column's dtype."""
-        codes = np.argmax(block, axis=1) if self.width else np.zeros(n_rows, dtype=np.intp)
+        return self.from_codes(np.argmax(block, axis=1) if self.width else np.zeros(n_rows, dtype=np.intp))
+
+    def from_codes(self, codes):
+        """The values of value indices ``codes`` (``len(values)``: missing), in the column's dtype."""
         ctype = self.ctype
         if ctype.integral:
             return ctype.from_integers(np.append(self._sorted, np.zeros(1, self._sorted.dtype))[codes],

@@ -7,12 +7,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_feature_names_in, check_array, check_is_fitted, validate_data
 
 from .._arguments import MAX_SEED
 from .._frames import is_frame
+from .._random import fit_random, generator_for
 from ..exceptions import InvalidModelFile
 from ._columns import (
     KINDS,
@@ -31,6 +32,14 @@ from ._columns import (
     value_key,
 )
 from ._continuous import ContinuousColumn, fit_modes, point_masses, value_grid
+from ._high_cardinality import (
+    FrequentColumn,
+    IdentifierColumn,
+    check_policies,
+    fit_discrete,
+    policy_error,
+    requested_policy,
+)
 from ._integers import offsets
 from ._layout import OutputLayout
 
@@ -81,6 +90,19 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     - **constant**: one observed value and no missing values: no model
       column; it comes back as that value.
 
+    A discrete column with many distinct values has a policy
+    (``column_policies_``, chosen by ``high_cardinality``): ``"onehot"``,
+    the one-hot above; ``"frequent"``, one-hot over its ``max_categories``
+    most frequent values and one "other" category for the rest, decoded as
+    one of the rest drawn with their observed frequencies; ``"identifier"``,
+    no model column and fresh values of the column's form, unique within a
+    sample (integers past the observed maximum; text of the observed
+    lengths and characters per position). ``"auto"`` chooses one-hot for at
+    most ``max_categories`` distinct values, else identifier when every
+    non-missing value is distinct and they are integers or text, else
+    frequent. So the model columns of a discrete column are at most
+    ``max_categories + 2``, whatever its number of values.
+
     The mixture of each continuous column is fitted on at most
     ``max_fit_rows`` of its values, a random subsample, in parallel over the
     columns.
@@ -102,6 +124,19 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     max_discrete_values : int, default=20
         An integer column (or a float column of whole numbers) with at most
         this many distinct values is discrete; with more it is continuous.
+    high_cardinality : {"auto", "onehot", "frequent"} or dict, default="auto"
+        The policy of the discrete columns: ``"auto"`` chooses per column
+        (above), ``"onehot"`` keeps every value (the encoding before
+        policies), ``"frequent"`` groups the values past the
+        ``max_categories`` most frequent. A dict maps column names (indices
+        for an array) to ``"auto"``, ``"onehot"``, ``"frequent"`` or
+        ``"identifier"``; a column it names with a policy other than
+        ``"auto"`` is discrete with that policy, even a numeric one
+        (``"identifier"``: integer and text columns only); the columns it
+        does not name are ``"auto"``.
+    max_categories : int, default=50
+        The most values a ``"frequent"`` column keeps as categories, and
+        the most distinct values ``"auto"`` encodes one-hot.
     n_jobs : int, default=None
         Columns fitted in parallel (joblib); ``None`` means 1 unless in a
         :func:`joblib.parallel_backend` context, -1 means all cores. The
@@ -118,6 +153,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     column_kinds_ : dict
         Column name (an index for an array) -> ``"continuous"``,
         ``"integer"``, ``"discrete"`` or ``"constant"``.
+    column_policies_ : dict
+        Column name -> the policy of a discrete or constant column
+        (``"onehot"``, ``"frequent"`` or ``"identifier"``), None for a
+        continuous or integer one.
     output_layout_ : OutputLayout
         The model columns: a 1-wide continuous block per continuous scalar,
         a categorical block per mode block and per discrete column, named
@@ -177,17 +216,21 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         "weight_threshold": [Interval(Real, 0, 1, closed="left")],
         "max_fit_rows": [Interval(Integral, 2, None, closed="left")],
         "max_discrete_values": [Interval(Integral, 0, None, closed="left")],
+        "high_cardinality": [StrOptions({"auto", "onehot", "frequent"}), dict],
+        "max_categories": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
 
     def __init__(self, *, max_modes=10, weight_threshold=0.005, max_fit_rows=10_000, max_discrete_values=20,
-                 n_jobs=None, verbose=0, random_state=None):
+                 high_cardinality="auto", max_categories=50, n_jobs=None, verbose=0, random_state=None):
         self.max_modes = max_modes
         self.weight_threshold = weight_threshold
         self.max_fit_rows = max_fit_rows
         self.max_discrete_values = max_discrete_values
+        self.high_cardinality = high_cardinality
+        self.max_categories = max_categories
         self.n_jobs = n_jobs
         self.verbose = verbose
         self.random_state = random_state
@@ -225,14 +268,16 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         {0: 'continuous', 1: 'discrete'}
         """
         X, labels = self._check_rows(X, reset=True)
+        check_policies(self.high_cardinality, labels)
         seeds = check_random_state(self.random_state).randint(MAX_SEED, size=(len(labels), 2))
         columns, tasks = [], []
         for index, label in enumerate(labels):
             column = column_of(X, index, label)
             ctype = ColumnType.of(column, label)
             kind, numbers = infer_kind(ctype, column, label, self.max_discrete_values)
-            if kind == "discrete":
-                columns.append(DiscreteColumn.fit(ctype, column, label, numbers))
+            policy, explicit = requested_policy(self.high_cardinality, label)
+            if kind == "discrete" or explicit:
+                columns.append(fit_discrete(ctype, column, label, numbers, policy, self.max_categories))
                 continue
             if ctype.integral:  # exact integers, modelled as offsets from the minimum
                 ints, missing = numbers
@@ -311,6 +356,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             raise ValueError("Every column is constant (one value, no missing values): nothing to encode.")
         self._labels, self._columns, self._starts, self._output = list(labels), list(columns), starts, output
         self.column_kinds_ = {label: column.kind for label, column in zip(labels, columns, strict=True)}
+        self.column_policies_ = {label: getattr(column, "policy", "onehot") if column.kind in ("discrete", "constant")
+                                 else None for label, column in zip(labels, columns, strict=True)}
         self.output_layout_ = OutputLayout(blocks)
 
     def _parts(self):
@@ -381,7 +428,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 f"TabularEncoder.inverse_transform needs rows of {n_columns} model columns "
                 f"(output_layout_.n_columns), got shape {Z.shape}."
             )
-        return self._assemble(self._decode_columns(Z), Z.shape[0])
+        if generator_for("cpu") is not None or not any(hasattr(c, "policy") for c in self._columns):
+            return self._assemble(self._decode_columns(Z), Z.shape[0])
+        with fit_random(check_random_state(self.random_state).randint(MAX_SEED)):  # tail values, identifiers
+            return self._assemble(self._decode_columns(Z), Z.shape[0])
 
     def _decode_columns(self, Z):
         """The values of each fitted column in model rows ``Z`` (float64, checked): arrays of the columns' dtypes."""
@@ -449,7 +499,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         [0, 1]
         """
         check_is_fitted(self)
-        return [label for label, kind in self.column_kinds_.items() if kind == "discrete"]
+        return [label for label, column in zip(self._labels, self._columns, strict=True)
+                if column.kind == "discrete" and column.width]
 
     def value_positions(self, column):
         """Each value of a discrete column and its model column (an index into :meth:`transform`'s output).
@@ -479,6 +530,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         discrete = self.discrete_columns()
         if column not in discrete:
             what = f"is {self.column_kinds_[column]}" if column in self._labels else "is not a fitted column"
+            if self.column_policies_.get(column) == "identifier":
+                what = "is an identifier, generated fresh, with no categories"
             raise ValueError(f"Column {column!r} {what}; the discrete columns are {discrete}.")
         index = self._labels.index(column)
         return self._columns[index].positions(self._starts[index])
@@ -513,6 +566,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         try:
             return positions[key]
         except (KeyError, TypeError):
+            error = policy_error(column, key, self._columns[self._labels.index(column)])
+            if error is not None:
+                raise error from None
             raise ValueError(
                 f"Column {column!r} has no value {value!r}; it was fitted on {list(positions)}."
             ) from None
@@ -544,6 +600,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         params = self.get_params()
         if not isinstance(params["random_state"], Integral):
             params["random_state"] = None
+        if isinstance(params["high_cardinality"], dict):  # column names of any plain type: [name, policy] pairs
+            params["high_cardinality"] = [[to_tagged(label, "A column name"), policy]
+                                          for label, policy in params["high_cardinality"].items()]
         columns = []
         for label, column in zip(self._labels, self._columns, strict=True):
             where = f"Column {label!r}"
@@ -585,8 +644,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         check(values["format"] == FORMAT, "['format']", f"must be {FORMAT!r}, got {values['format']!r}")
         check(values["version"] in READABLE_VERSIONS, "['version']",
               f"must be one of {list(READABLE_VERSIONS)}, got {values['version']!r}")
-        check_keys(values["params"], cls._parameter_constraints, "['params']")
-        encoder = cls(**values["params"])
+        params = dict(values["params"]) if isinstance(values["params"], dict) else values["params"]
+        if isinstance(params, dict):  # files before the high-cardinality policies: every column one-hot
+            params.setdefault("high_cardinality", "onehot")
+            params.setdefault("max_categories", 50)
+            pairs = params["high_cardinality"]
+            if isinstance(pairs, list):
+                check(all(isinstance(p, list) and len(p) == 2 for p in pairs), "['params']['high_cardinality']",
+                      "must be a policy or a list of [column name, policy] pairs")
+                params["high_cardinality"] = {from_tagged(n, "['params']['high_cardinality']"): p for n, p in pairs}
+        check_keys(params, cls._parameter_constraints, "['params']")
+        encoder = cls(**params)
         try:
             encoder._validate_params()
         except ValueError as error:
@@ -606,6 +674,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                   f"is {ctype.name}, which a column of a float64 array cannot be")
             check(plain["kind"] in KINDS, f"{where}['kind']", f"must be one of {list(KINDS)}")
             kind_class = DiscreteColumn if plain["kind"] in ("discrete", "constant") else ContinuousColumn
+            if "policy" in plain:  # a frequent or identifier column (onehot columns write no policy)
+                policies = {"frequent": FrequentColumn, "identifier": IdentifierColumn}
+                check(plain["policy"] in policies, f"{where}['policy']", f"must be one of {list(policies)}")
+                kind_class = policies[plain["policy"]]
             columns.append(kind_class.from_plain(plain, ctype, where, values["version"]))
         check(len(labels) >= 1, "['columns']", "must hold at least one column")
         check(len(set(labels)) == len(labels), "['columns']", "must not repeat a name")
@@ -644,7 +716,9 @@ class _Progress:
             self.bar.set_postfix_str(str(label), refresh=False)
             self.bar.update(1)
             return
-        if column.kind in ("continuous", "integer"):
+        if hasattr(column, "describe"):
+            detail = column.describe()
+        elif column.kind in ("continuous", "integer"):
             detail = f"{len(column.means)} mode(s)"
         else:
             detail = f"{len(column.values) + column.has_missing} value(s)"

@@ -506,11 +506,11 @@ def test_the_mixture_is_fitted_on_a_subsample(monkeypatch):
 
 
 def test_clone_and_get_params():
-    encoder = TabularEncoder(max_modes=3, weight_threshold=0.01, max_fit_rows=500, max_discrete_values=5, n_jobs=2,
-                             verbose=1, random_state=7)
+    encoder = TabularEncoder(max_modes=3, weight_threshold=0.01, max_fit_rows=500, max_discrete_values=5,
+                             high_cardinality={"a": "frequent"}, max_categories=7, n_jobs=2, verbose=1, random_state=7)
     params = encoder.get_params()
-    assert params == dict(max_modes=3, weight_threshold=0.01, max_fit_rows=500, max_discrete_values=5, n_jobs=2,
-                          verbose=1, random_state=7)
+    assert params == dict(max_modes=3, weight_threshold=0.01, max_fit_rows=500, max_discrete_values=5,
+                          high_cardinality={"a": "frequent"}, max_categories=7, n_jobs=2, verbose=1, random_state=7)
     twin = clone(encoder)
     assert twin is not encoder and twin.get_params() == params
     assert not hasattr(twin, "column_kinds_")
