@@ -135,10 +135,11 @@ def _add_sample(commands):
         help="seed of the noise (default: the model's random_state)",
     )
     sample.add_argument(
-        "--condition", metavar="COLUMN=VALUE", dest="conditions", action="append", default=[],
+        "--condition", metavar="COLUMN=VALUE|LOW:HIGH", dest="conditions", action="append", default=[],
         type=_parse_condition,
-        help="for a model fitted on a table: every row gets VALUE in the discrete (text, true/false or "
-        "few-valued) COLUMN; VALUE as written in the training file, empty for missing; repeatable",
+        help="for a model fitted on a table: every row gets VALUE in COLUMN (as written in the training file, "
+        "empty for missing), or a value in the closed interval LOW:HIGH (or LOW..HIGH; a side left empty is "
+        "open) of a column of numbers or dates; repeatable",
     )
 
 
@@ -496,7 +497,13 @@ def _sample(args):
 
 
 def _conditions(estimator, pairs):
-    """``--condition`` pairs as the ``conditions`` of ``sample``: each value matched to one of its column's."""
+    """``--condition`` pairs as the ``conditions`` of ``sample``.
+
+    A discrete column's value is matched to one of its values; ``LOW:HIGH``
+    (or ``LOW..HIGH``, either side empty for an open one) is a closed
+    interval on a column of numbers or dates; another value of a
+    continuous, integer or date column is read as a number or a date.
+    """
     encoder = getattr(estimator, "encoder_", None)
     if encoder is None:
         raise _UsageError(
@@ -505,20 +512,54 @@ def _conditions(estimator, pairs):
         )
     labels = {str(label): label for label in encoder.column_kinds_}
     discrete = encoder.discrete_columns()
-    shown = ", ".join(map(str, discrete)) or "none"
     conditions = {}
     for name, text in pairs:
         if name not in labels:
-            raise _UsageError(f"--condition {name}=...: the model has no column {name!r}; its discrete columns "
-                              f"(those a condition can fix) are {shown}")
+            raise _UsageError(f"--condition {name}=...: the model has no column {name!r}; its columns are "
+                              f"{', '.join(labels)}")
         label = labels[name]
-        if label not in discrete:
-            raise _UsageError(f"--condition {name}=...: {name!r} is a {encoder.column_kinds_[label]} column; a "
-                              f"condition fixes a discrete column: {shown}")
         if label in conditions:
             raise _UsageError(f"--condition {name}=... is given twice")
-        conditions[label] = _condition_value(encoder, label, name, text)
+        bounds = _interval(text, numbers=encoder.column_kinds_[label] != "discrete"
+                           or _numeric_values(encoder, label))
+        if bounds is not None:
+            conditions[label] = tuple(None if b == "" else _cell(encoder, label, b) for b in bounds)
+        elif label in discrete:
+            conditions[label] = _condition_value(encoder, label, name, text)
+        else:
+            conditions[label] = _cell(encoder, label, text)
     return conditions
+
+
+def _interval(text, numbers):
+    """``(low, high)`` texts of ``LOW..HIGH`` or ``LOW:HIGH`` (one colon, on a column of numbers or dates), or None.
+
+    Examples
+    --------
+    >>> _interval("30:40", True), _interval("2020-01-01..", True), _interval("10:30", False)
+    (('30', '40'), ('2020-01-01', ''), None)
+    """
+    if ".." in text:
+        low, _, high = text.partition("..")
+    elif numbers and text.count(":") == 1:
+        low, _, high = text.partition(":")
+    else:
+        return None
+    return low.strip(), high.strip()
+
+
+def _numeric_values(encoder, label):
+    values = [v for v in encoder.value_positions(label) if v is not None]
+    return bool(values) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in values)
+
+
+def _cell(encoder, label, text):
+    """A value of a column written in a CSV cell: a number for a column of numbers, else the text (a date)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
 
 
 def _condition_value(encoder, label, name, text):

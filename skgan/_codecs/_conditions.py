@@ -312,15 +312,14 @@ def _chains(plan, propose, rows, latent, found, dist, keys, groups, rng, gen):
         rows[members], latent[members], dist[members] = rows[picked], latent[picked], dist[picked]
         if keys is not None:
             keys[members] = keys[picked]
-    beta = 0.5
+    beta = torch.full((len(pending), 1), 0.5)  # each chain's step: larger after a move, halved after a refusal
     for _ in range(CHAIN_STEPS):
-        rho = math.sqrt(1.0 - beta * beta)
-        moved = rho * latent[pending] + beta * torch.randn((len(pending), latent.shape[1]), generator=gen)
+        moved = (1.0 - beta * beta).sqrt() * latent[pending] + beta * torch.randn((len(pending), latent.shape[1]),
+                                                                                  generator=gen)
         x, ok, gap = propose(pending, moved)
         accepted = pending[ok]
         rows[accepted], latent[accepted], dist[accepted] = x[ok], moved[ok], gap[ok]
-        rate = float(ok.mean()) if len(ok) else 0.0
-        beta = min(1.0, max(0.05, beta * math.exp(rate - 0.3)))
+        beta = torch.where(torch.from_numpy(ok)[:, None], (beta * 1.5).clamp(max=1.0), (beta * 0.5).clamp(min=1e-3))
 
 
 def _keys(vectors, slots):

@@ -495,6 +495,24 @@ def test_sample_with_conditions(table_model, tmp_path, capsys):
     assert all(line.split(",")[2] == "" for line in out.read_text().splitlines()[1:])  # missing, as a condition
 
 
+def test_sample_with_intervals_and_values_of_numbers(table_model, tmp_path, capsys):
+    data, model = table_model
+    train = read_table(data).X
+    low, high = train["length"].quantile([0.25, 0.5]).round(1)
+    out = tmp_path / "between.csv"
+    status = main(["sample", str(model), "-n", "40", "-o", str(out), "--condition", f"length={low}:{high}",
+                   "--condition", "kids=1..2", "--condition", f"count={int(train['count'].median())}"])
+    assert status == 0, capsys.readouterr().err
+    back = read_table(out).X
+    assert len(back) == 40 and back["length"].between(low, high).all()
+    assert set(back["kids"].tolist()) <= {1, 2} and (back["count"] == int(train["count"].median())).all()
+    assert main(["sample", str(model), "-n", "5", "-o", str(out), "--condition", f"length=:{low}"]) == 0
+    assert (read_table(out).X["length"] <= low).all()
+    status = main(["sample", str(model), "-n", "5", "-o", str(tmp_path / "none.csv"), "--condition", "length=1e3:2e3"])
+    assert_one_error_line(capsys, status, (1,), "(1000.0, 2000.0) for 'length' lies outside the values the column held")
+    assert not (tmp_path / "none.csv").exists()
+
+
 @pytest.mark.parametrize(
     "condition, match",
     [
@@ -503,8 +521,8 @@ def test_sample_with_conditions(table_model, tmp_path, capsys):
         ("kids=7", "column 'kids' has no value '7'; its values are 0, 1, 2, 3, (empty: missing)"),
         ("member=maybe", "its values are False, True"),
         ("island=", "has no value ''"),
-        ("length=40", "'length' is a continuous column; a condition fixes a discrete column: kids, island, member"),
-        ("colour=red", "the model has no column 'colour'; its discrete columns (those a condition can fix) are kids"),
+        ("island=a:b", "has no value 'a:b'"),
+        ("colour=red", "the model has no column 'colour'; its columns are length, count, kids"),
         ("island", "expected COLUMN=VALUE"),
     ],
 )
