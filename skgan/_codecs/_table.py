@@ -33,7 +33,7 @@ from ..preprocessing import TabularEncoder
 from ..preprocessing._columns import family_of, from_tagged
 from ..preprocessing._scaling import AffineScaling
 from ._arrays import FLOAT_DTYPES, scaling_from_plain, scaling_to_plain
-from ._conditions import ConditionPlan, search_rows
+from ._conditioned import ConditionPlan, search_rows
 from ._interface import DataCodec, check_networks_see_rows, network_sizes
 
 #: Rows encoded at a time when only a summary of the encoded rows is needed.
@@ -208,7 +208,7 @@ class TableCodec(DataCodec):
         """The rows, generated and decoded a chunk at a time: memory beyond the returned rows stays bounded.
 
         ``conditions`` (a dict or a DataFrame of partial rows, read by
-        :class:`~skgan._codecs._conditions.ConditionPlan`) are met by
+        :class:`~skgan._codecs._conditioned.ConditionPlan`) are met by
         construction on discrete columns and by search on the others.
         """
         plan = None if conditions is None else ConditionPlan(self, conditions, n_samples)
@@ -337,7 +337,7 @@ class TableCodec(DataCodec):
 
         ``vectors`` are the networks' condition vectors (None when they take
         none): for each row, one of the condition columns the ``plan`` (a
-        :class:`~skgan._codecs._conditions.ConditionPlan`) fixes in that
+        :class:`~skgan._codecs._conditioned.ConditionPlan`) fixes in that
         row, uniformly, with the row's value; in a row where it fixes none,
         one condition column uniformly and one of its categories with its
         training frequency. ``fixed`` maps discrete columns to the model

@@ -1,4 +1,4 @@
-"""Conditions on numbers and dates, intervals, and partial rows completed (skgan/_codecs/_conditions.py)."""
+"""Conditions on numbers and dates, intervals, and partial rows completed (skgan/_codecs/_conditioned.py)."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +7,7 @@ import torch
 
 import skgan
 from skgan import GANSampler
-from skgan._codecs import _conditions
+from skgan._codecs import _conditioned
 from skgan._codecs._table import TableCodec
 from skgan.preprocessing import TabularEncoder
 from skgan.preprocessing._scaling import AffineScaling
@@ -92,7 +92,7 @@ def test_impossible_conditions_are_clear_errors(gan, conditions, match):
 
 
 def test_an_interval_the_model_never_meets_is_an_error_not_a_short_result(table, gan, monkeypatch):
-    monkeypatch.setattr(_conditions, "MAX_DRAWS_PER_ROW", 3)
+    monkeypatch.setattr(_conditioned, "MAX_DRAWS_PER_ROW", 3)
     low = float(table["income"].max()) - 1e-9  # inside the fitted range, practically never generated
     with pytest.raises(ValueError, match="No generated row met the conditions 'income' in"):
         gan.sample(5, conditions={"income": (low, None)})
@@ -139,7 +139,7 @@ def test_a_value_keeps_the_nearest_of_the_candidates(codec):
     given = pd.DataFrame({"a": np.linspace(-0.5, 0.5, 200)})
 
     def gap(candidates):
-        _conditions.CANDIDATES = candidates
+        _conditioned.CANDIDATES = candidates
         out = codec.generate(KnownSource(codec, noise=0.0), 200, seed=1, conditions=given)
         assert (out["a"] == given["a"]).all()  # the given cells, exactly
         return float(np.abs(out["b"] - given["a"]).mean())
@@ -147,7 +147,7 @@ def test_a_value_keeps_the_nearest_of_the_candidates(codec):
     try:
         one, eight = gap(1), gap(8)
     finally:
-        _conditions.CANDIDATES = 8
+        _conditioned.CANDIDATES = 8
     assert eight < one / 3  # b follows a: the candidate nearest to the given a was kept
 
 
