@@ -238,10 +238,12 @@ def grouped(labels):
     import pandas as pd
 
     counts = pd.Series(labels).value_counts(sort=False)  # first-appearance order
-    order = np.argsort(-counts.to_numpy(), kind="stable")
-    often = [i for i in order if counts.iloc[i] >= 2 and counts.index[i] != "<missing>"][:KEPT_CATEGORIES]
-    kept = set(often) | {i for i in range(len(counts)) if counts.index[i] == "<missing>"}
-    return [str(counts.index[i]) for i in sorted(kept)] + [OTHER_LABEL]
+    names, numbers = counts.index.to_numpy(dtype=object), counts.to_numpy()
+    missing = names == "<missing>"
+    order = np.argsort(-numbers, kind="stable")
+    often = order[(numbers[order] >= 2) & ~missing[order]][:KEPT_CATEGORIES]
+    kept = np.union1d(often, np.flatnonzero(missing)).astype(np.intp)
+    return [str(name) for name in names[kept]] + [OTHER_LABEL]
 
 
 def temporal_numbers(column):
