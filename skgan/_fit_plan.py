@@ -261,7 +261,7 @@ def fit(estimator, X, y, n_epochs, resume):
     callbacks; training and its end.
     """
     prior = estimator._fitted if resume else None
-    codec = prior.codec if resume else codec_for(X, estimator.encoder, estimator.transformer)
+    codec = prior.codec if resume else codec_for(X, estimator.encoder, estimator.transformer, estimator.constraints)
     X, y = codec.check_fit_rows(estimator, X, y, reset=prior is None)
     if prior is not None and (y is None) != (prior.classes is None):
         raise ValueError(

@@ -156,6 +156,15 @@ class GANSampler(DensityMixin, BaseEstimator):
         standardised-and-one-hot encoding (see :meth:`score_samples`). An
         encoder object (e.g. ``TabularEncoder(max_modes=5)``, or
         ``set_params(encoder__max_modes=5)``) encodes any data, arrays too.
+    constraints : list of skgan.constraints objects, default=None
+        Rules every row of the table obeys (:mod:`skgan.constraints`:
+        ``Range``, ``Inequality``, ``FixedCombinations``, ``Sum``,
+        ``Custom``), so that every sampled row obeys them too: by
+        construction where a reversible transform exists, by rejection
+        otherwise (see the user guide's "Constraints"). ``fit`` checks that
+        every training row obeys them (a ValueError names the rows); the
+        data is then encoded as a table. A ``Custom`` constraint cannot be
+        saved to a model file.
     image_shape : tuple of int, default=None
         ``(channels, height, width)`` (or ``(height, width)`` for one
         channel) of the images that the rows of ``X`` flatten, in
@@ -360,6 +369,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         "moment_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "transformer": [HasMethods(["fit", "transform", "inverse_transform"]), None],
         "encoder": [StrOptions({"auto", "scale"}), HasMethods(["fit", "transform", "inverse_transform", "to_plain"])],
+        "constraints": [list, None],
         "image_shape": ["array-like", None],
         "device": [str, torch.device],
         "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
@@ -411,6 +421,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         moment_weight="auto",
         transformer=None,
         encoder="auto",
+        constraints=None,
         image_shape=None,
         device="auto",
         mixed_precision=None,
@@ -445,6 +456,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.moment_weight = moment_weight
         self.transformer = transformer
         self.encoder = encoder
+        self.constraints = constraints
         self.image_shape = image_shape
         self.device = device
         self.mixed_precision = mixed_precision

@@ -24,14 +24,20 @@ __all__ = [
 ]
 
 
-def codec_for(X, encoder="auto", transformer=None):
-    """The unfitted codec of a cold fit on ``X`` with the estimator's ``encoder`` and ``transformer``.
+def codec_for(X, encoder="auto", transformer=None, constraints=None):
+    """The unfitted codec of a cold fit on ``X`` with the estimator's ``encoder``, ``transformer`` and ``constraints``.
 
     ``encoder="auto"`` encodes a table (a DataFrame with columns that are
     not float or with missing values, an array of text) unless a
     ``transformer`` is given; an encoder object always does (and cannot be
     combined with a transformer); ``encoder="scale"`` never does.
+    Constraints (a list, even empty: None is none) make any DataFrame a table.
     """
+    if constraints is not None:
+        if transformer is not None or encoder == "scale":
+            raise ValueError("constraints apply to a table: they cannot be combined with a transformer or "
+                             "encoder='scale'.")
+        return TableCodec("auto" if isinstance(encoder, str) else encoder, constraints=list(constraints))
     if not isinstance(encoder, str):
         if transformer is not None:
             raise ValueError("Give a transformer or a tabular encoder, not both: encoder='auto' with a transformer.")

@@ -45,8 +45,10 @@ from ..preprocessing._columns import is_missing_value
 CANDIDATES = 8
 #: Rounds of plain rejection, at most, while it finds rows faster than the Markov chains would.
 MAX_ROUNDS = 32
-#: Moves of each chain (each one generator call per row).
+#: Moves of a chain between the rows it gives (each move one generator call per chain).
 CHAIN_STEPS = 8
+#: Chains run side by side, at least (starts are repeated when rejection found fewer): one generator call each.
+MIN_CHAINS = 1024
 #: Draws per row, at most, to find a row meeting the intervals before that is an error.
 MAX_DRAWS_PER_ROW = 1000
 #: Rows searched at a time: memory stays bounded for any sample size.
@@ -64,34 +66,75 @@ class ConditionPlan:
     """
 
     def __init__(self, codec, conditions, n_rows):
-        self.codec, self.encoder = codec, codec.encoder
+        self.codec, self.encoder, self.constraints = codec, codec.encoder, codec.constraints
         self.index, self.discrete, self.draws, self.intervals, self.given = None, {}, {}, [], []
+        self.final = []  # conditions on columns the constraints transform: checked on the table's rows
+        self.n_rows = n_rows
         if is_frame(conditions):
             self.n_rows, self.index = len(conditions), conditions.index
             items = [(label, conditions[label], True) for label in conditions.columns]
         elif isinstance(conditions, dict):
-            self.n_rows = n_rows
             items = [(label, value, False) for label, value in conditions.items()]
+        elif conditions is None:
+            items = []
         else:
             raise TypeError(
                 f"conditions must be a dict of column: condition or a DataFrame of partial rows, "
                 f"got {type(conditions).__name__}."
             )
+        transformed = set() if self.constraints is None else set(self.constraints.transformed_columns)
         for label, value, partial in items:
-            self._add(label, value, partial)
+            if label in transformed:
+                self._add_final(label, value, partial)
+            else:
+                self._add(label, value, partial)
+
+    @property
+    def rejects(self):
+        """Whether rows are checked as the table's rows (constraints met by rejection, conditions on their columns)."""
+        return bool(self.final) or self.constraints is not None and not all(
+            c.transform_ for c in self.constraints.constraints_)
+
+    @property
+    def per_row(self):
+        """Whether the conditions differ from row to row beyond the discrete ones (given values)."""
+        return bool(self.given) or any(kind == "values" for _, _, kind, _ in self.final)
 
     @property
     def searches(self):
         """Whether some condition is met by search rather than by construction."""
-        return bool(self.intervals or self.given)
+        return bool(self.intervals or self.given) or self.rejects
 
     def _column(self, label):
         labels = self.encoder._labels
         if label not in labels:
+            columns = labels if self.constraints is None else self.constraints.columns_
             raise ValueError(f"Cannot condition on {label!r}: it is not a column of the table; its columns are "
-                             f"{labels}.")
+                             f"{columns}.")
         i = labels.index(label)
         return self.encoder._columns[i], self.encoder._starts[i]
+
+    def _add_final(self, label, value, partial):
+        """A condition on a column the constraints transform: met by rejection on the rows of the table."""
+        ctype = self.codec.column_types()[label]
+        if isinstance(value, tuple) and not partial:
+            if len(value) != 2:
+                raise ValueError(f"The interval for {label!r} must be a tuple (low, high), got {value!r}.")
+            if not (ctype.numeric or ctype.integral) or ctype.family in ("bool", "boolean"):
+                raise ValueError(f"An interval condition needs numbers or dates; column {label!r} holds "
+                                 f"{ctype.name} values: give one value, or one per row.")
+            bounds = [None if b is None else _number(ctype, b, label, side)
+                      for b, side in zip(value, ("low", "high"), strict=True)]
+            if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
+                raise ValueError(f"The interval for {label!r} is empty: low {value[0]!r} > high {value[1]!r}.")
+            self.final.append((label, ctype, "interval", bounds))
+        else:
+            values = self._per_row(label, value, partial)
+            given = ~np.array([is_missing_value(v) for v in values.tolist()], dtype=bool)
+            if not partial and not given.all():
+                raise ValueError(f"The condition on {label!r} holds a missing value, which a condition on a "
+                                 "constrained column cannot ask for.")
+            self.final.append((label, ctype, "values", (_comparable(ctype, values, label), given)))
 
     def _add(self, label, value, partial):
         column, start = self._column(label)
@@ -194,8 +237,8 @@ class ConditionPlan:
         positions = self.encoder.value_positions(label).values()
         return min(positions), max(positions) + 1
 
-    def meets(self, rows):
-        """Whether each of ``rows`` (model columns) meets every interval."""
+    def meets(self, rows, slots):
+        """Whether each of ``rows`` (model columns of the rows ``slots``) meets every interval and constraint."""
         ok = np.ones(len(rows), dtype=bool)
         for label, column, start, low, high in self.intervals:
             numbers, missing = _decoded_numbers(column, rows[:, start:start + column.width], label)
@@ -204,6 +247,24 @@ class ConditionPlan:
                 ok &= numbers >= low
             if high is not None:
                 ok &= numbers <= high
+        if self.rejects and ok.any():
+            kept = np.flatnonzero(ok)
+            table = self.table_rows(self.codec.decode(rows[kept]), slots[kept])
+            ok[kept] = self._final_ok(table, slots[kept])
+        return ok
+
+    def _final_ok(self, table, slots):
+        ok = np.ones(len(table), dtype=bool) if self.constraints is None else self.constraints.is_valid(table)
+        for label, ctype, kind, data in self.final:
+            if kind == "interval":
+                numbers, missing = _numbers_of(ctype, table[label].to_numpy(dtype=object), label)
+                ok &= ~missing
+                ok &= (numbers >= data[0]) if data[0] is not None else True
+                ok &= (numbers <= data[1]) if data[1] is not None else True
+            else:
+                wanted, given = data
+                found = _comparable(ctype, table[label].to_numpy(dtype=object), label)
+                ok &= ~given[slots] | (found == wanted[slots])
         return ok
 
     def distance(self, rows, slots, fixed):
@@ -220,18 +281,31 @@ class ConditionPlan:
             d += (wanted >= 0) & (rows[:, begin:stop].argmax(1) + begin != wanted)
         return d
 
-    def set_given(self, frame):
-        """Set the given cells of the continuous columns in the decoded ``frame`` (in place) and its index."""
+    def table_rows(self, frame, slots=None):
+        """Decoded rows (the encoder's columns) of the rows ``slots`` as the table's: the given cells set, then the
+        constraints' inverse transform (so that a column derived from a given one follows it)."""
         for label, column, _, numbers, given, _ in self.given:
-            if not given.any():
+            wanted = given if slots is None else given[slots]
+            if not wanted.any():
                 continue
             ctype = column.ctype
-            exact = ctype.from_integers(numbers, ~given) if ctype.integral else ctype.from_numbers(
-                np.where(given, numbers, np.nan))
+            picked = numbers if slots is None else numbers[slots]
+            exact = ctype.from_integers(picked, ~wanted) if ctype.integral else ctype.from_numbers(
+                np.where(wanted, picked, np.nan))
             import pandas as pd
 
             new = pd.Series(exact, index=frame.index, dtype=ctype.dtype)
-            frame[label] = new.where(given, frame[label])
+            frame[label] = new.where(wanted, frame[label])
+        return frame if self.constraints is None else self.constraints.inverse_transform(frame)
+
+    def finish(self, frame):
+        """The sampled rows: :meth:`table_rows` of all rows, with the index of a DataFrame of conditions."""
+        frame = self.table_rows(frame)
+        if self.final or self.constraints is not None:
+            bad = ~self._final_ok(frame, np.arange(len(frame)))
+            if bad.any():  # the search keeps only rows that meet them: this is a broken invariant
+                raise RuntimeError(f"{int(bad.sum())} sampled rows break the conditions or constraints "
+                                   f"{self.constraints.describe_violations(frame) if self.constraints else ''}.")
         if self.index is not None:
             frame.index = self.index
         return frame
@@ -265,7 +339,7 @@ def _search(plan, source, vectors, fixed, seed, fix, slots):
         x = source.rows(points, None if keys is None else _vectors(vectors, keys[local]))
         gap = plan.distance(x, slots[local], fixed)
         fix(x, fixed, slots[local])
-        return x, plan.meets(x), gap
+        return x, plan.meets(x, slots[local]), gap
 
     def keep(local, points, x, ok, gap, improve=True):
         better = ok & (gap < dist[local]) if improve else ok
@@ -284,42 +358,85 @@ def _search(plan, source, vectors, fixed, seed, fix, slots):
         if not (rounds < (CANDIDATES if plan.given else 1) or ok.mean() * CHAIN_STEPS >= 1 and rounds < MAX_ROUNDS):
             break
     groups = _groups(fixed, slots, keys if _labels_given(vectors) else None)
-    draws = rounds
-    while True:  # rows of a group that has no row meeting the intervals yet: rejection, in growing rounds
-        lacking = np.flatnonzero(~found & ~np.isin(groups, groups[found]))
-        if not lacking.size:
-            break
-        if draws >= MAX_DRAWS_PER_ROW:
-            raise ValueError(_impossible(plan, draws))
-        repeat = min(2 ** (draws // 4), MAX_DRAWS_PER_ROW - draws)
-        local = np.repeat(lacking, repeat)
-        points = torch.randn((len(local), d), generator=gen)
-        x, ok, gap = propose(local, points)
-        first = np.unique(local[ok], return_index=True)[1]
-        keep(local[ok][first], points[ok][first], x[ok][first], ok[ok][first], gap[ok][first], improve=False)
-        draws += repeat
-    _chains(plan, propose, rows, latent, found, dist, keys, groups, rng, gen)
+    draws = [rounds]
+
+    def reject(lacking, by_group=False):
+        """Rejection, in growing rounds, for the rows ``lacking`` until each (``by_group``: each group) has one."""
+        while lacking.size:
+            if draws[0] >= MAX_DRAWS_PER_ROW:
+                raise ValueError(_impossible(plan, draws[0]))
+            repeat = min(2 ** (draws[0] // 4), MAX_DRAWS_PER_ROW - draws[0])
+            local = np.repeat(lacking, repeat)
+            points = torch.randn((len(local), d), generator=gen)
+            x, ok, gap = propose(local, points)
+            first = np.unique(local[ok], return_index=True)[1]
+            keep(local[ok][first], points[ok][first], x[ok][first], ok[ok][first], gap[ok][first], improve=False)
+            draws[0] += repeat
+            lacking = lacking[~np.isin(groups[lacking], groups[found])] if by_group else lacking[~found[lacking]]
+
+    # a group with no row that meets the conditions yet gets one by rejection: the chains start from it
+    reject(np.flatnonzero(~np.isin(groups, groups[found])), by_group=True)
+    if plan.per_row:
+        reject(_short_chains(plan, propose, rows, latent, found, keys, groups, rng, gen, slots))
+    else:
+        _long_chains(propose, rows, latent, found, keys, groups, rng, gen)
     return rows
 
 
-def _chains(plan, propose, rows, latent, found, dist, keys, groups, rng, gen):
-    """Markov chains for the rows still missing, each started at a found row of its group (see module docstring)."""
+def _pcn(latent, beta, gen):
+    """A preconditioned Crank-Nicolson move of each latent point (row) with its step ``beta``: the prior is kept."""
+    return (1.0 - beta * beta).sqrt() * latent + beta * torch.randn(latent.shape, generator=gen)
+
+
+def _adapted(beta, ok):
+    """Each chain's step: larger after a move, halved after a refusal."""
+    return torch.where(torch.from_numpy(ok)[:, None], (beta * 1.5).clamp(max=1.0), (beta * 0.5).clamp(min=1e-3))
+
+
+def _long_chains(propose, rows, latent, found, keys, groups, rng, gen):
+    """The rows still missing, from chains started at the rows found (exact draws, so no burn-in): every
+    :data:`CHAIN_STEPS` moves, each chain gives its state to the next missing row of its group."""
+    pending = np.flatnonzero(~found)
+    for group in np.unique(groups[pending]):
+        members = pending[groups[pending] == group]
+        starts = np.flatnonzero(found & (groups == group))
+        n_chains = min(len(members), max(len(starts), MIN_CHAINS))
+        chains = (rng.permutation(starts)[:n_chains] if n_chains <= len(starts)
+                  else starts[rng.randint(len(starts), size=n_chains)])
+        state, points, beta = rows[chains].copy(), latent[chains].clone(), torch.full((n_chains, 1), 0.5)
+        for begin in range(0, len(members), n_chains):
+            for _ in range(CHAIN_STEPS):
+                moved = _pcn(points, beta, gen)
+                x, ok, _ = propose(chains, moved)
+                state[ok], points[ok] = x[ok], moved[ok]
+                beta = _adapted(beta, ok)
+            take = members[begin:begin + n_chains]
+            rows[take], latent[take] = state[: len(take)], points[: len(take)]
+            if keys is not None:
+                keys[take] = keys[chains[: len(take)]]
+
+
+def _short_chains(plan, propose, rows, latent, found, keys, groups, rng, gen, slots):
+    """Rows whose conditions differ row by row (given values): each missing row starts at a found row of its
+    group and moves :data:`CHAIN_STEPS` times under its own conditions; returns the rows that never met them."""
     pending = np.flatnonzero(~found)
     for group in np.unique(groups[pending]):
         members = pending[groups[pending] == group]
         starts = np.flatnonzero(found & (groups == group))
         picked = starts[rng.randint(len(starts), size=len(members))]
-        rows[members], latent[members], dist[members] = rows[picked], latent[picked], dist[picked]
+        rows[members], latent[members] = rows[picked], latent[picked]
         if keys is not None:
             keys[members] = keys[picked]
-    beta = torch.full((len(pending), 1), 0.5)  # each chain's step: larger after a move, halved after a refusal
+    met = plan.meets(rows[pending], slots[pending])  # a start met another row's conditions, maybe not this one's
+    beta = torch.full((len(pending), 1), 0.5)
     for _ in range(CHAIN_STEPS):
-        moved = (1.0 - beta * beta).sqrt() * latent[pending] + beta * torch.randn((len(pending), latent.shape[1]),
-                                                                                  generator=gen)
-        x, ok, gap = propose(pending, moved)
-        accepted = pending[ok]
-        rows[accepted], latent[accepted], dist[accepted] = x[ok], moved[ok], gap[ok]
-        beta = torch.where(torch.from_numpy(ok)[:, None], (beta * 1.5).clamp(max=1.0), (beta * 0.5).clamp(min=1e-3))
+        moved = _pcn(latent[pending], beta, gen)
+        x, ok, _ = propose(pending, moved)
+        rows[pending[ok]], latent[pending[ok]] = x[ok], moved[ok]
+        met |= ok
+        beta = _adapted(beta, ok)
+    found[pending[met]] = True
+    return pending[~met]
 
 
 def _keys(vectors, slots):
@@ -343,9 +460,15 @@ def _groups(fixed, slots, labels):
 
 
 def _impossible(plan, draws):
-    shown = ", ".join(f"{label!r} in [{_shown(c, lo)}, {_shown(c, hi)}]" for label, c, _, lo, hi in plan.intervals)
-    return (f"No generated row met the conditions {shown} in {draws} draws per row: the model gives them "
-            f"(nearly) zero probability. Widen the intervals, or condition on fewer columns at once.")
+    shown = [f"{label!r} in [{_shown(c, lo, '-inf')}, {_shown(c, hi, 'inf')}]"
+             for label, c, _, lo, hi in plan.intervals]
+    shown += [f"{label!r} {'in' if kind == 'interval' else 'equal to'} the values asked"
+              for label, _, kind, _ in plan.final]
+    if plan.constraints is not None:
+        shown += [repr(c) for c in plan.constraints.constraints_ if not c.transform_]
+    return (f"No generated row met the conditions and constraints {', '.join(shown)} in {draws} draws per row: "
+            f"the model gives them (nearly) zero probability. Widen the intervals, condition on fewer columns at "
+            f"once, or drop a constraint the training rows barely meet.")
 
 
 def _check_interval(label, column, low, high, value):
@@ -358,10 +481,10 @@ def _check_interval(label, column, low, high, value):
         )
 
 
-def _shown(column, number):
+def _shown(column, number, open_side="-inf"):
     """A bound in the column's own units (a date as a date), for messages."""
     if number is None:
-        return "-inf"
+        return open_side
     ctype = column.ctype
     if ctype.temporal:
         return str(ctype.from_integers(np.array([number], dtype=np.int64))[0])
@@ -427,6 +550,16 @@ def _numbers_of(ctype, values, label):
     except (TypeError, ValueError, OverflowError) as error:
         raise ValueError(f"The condition on {label!r} must hold values of the column's type "
                          f"({ctype.name}): {error}") from None
+
+
+def _comparable(ctype, values, label):
+    """Values of a column as comparable keys: the column's numbers, or a value's key (text, booleans)."""
+    if (ctype.numeric or ctype.integral) and ctype.family not in ("bool", "boolean"):
+        numbers, missing = _numbers_of(ctype, values, label)
+        out = numbers.astype(object)
+        out[missing] = None
+        return out
+    return np.array([None if is_missing_value(v) else _key(v) for v in values.tolist()], dtype=object)
 
 
 def _decoded_numbers(column, block, label):

@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d, vali
 from .._frames import is_frame, take_rows
 from .._random import fit_random
 from .._training import ConditionSampler, table_settings
+from ..constraints._set import ConstraintSet
 from ..exceptions import InvalidModelFile
 from ..metrics._encoding import DistanceEncoding
 from ..networks import output_range
@@ -125,8 +126,10 @@ class TableCodec(DataCodec):
     ``frequencies``.
     """
 
-    def __init__(self, encoder="auto", score_encoding=None, condition_columns=None, frequencies=None, scaling=None):
+    def __init__(self, encoder="auto", score_encoding=None, condition_columns=None, frequencies=None, scaling=None,
+                 constraints=None):
         self.encoder = encoder
+        self.constraints = constraints
         self.score_encoding = score_encoding
         self.condition_columns = [] if condition_columns is None else condition_columns
         self.frequencies = [] if frequencies is None else frequencies
@@ -148,7 +151,9 @@ class TableCodec(DataCodec):
         conditions on every discrete column. ``verbose``: the default
         encoder's progress.
         """
-        self.encoder = self._fresh_encoder(seed, verbose).fit(X_train)
+        if self.constraints is not None:  # checked on every row given to fit
+            self.constraints = ConstraintSet(self.constraints).fit(X_train if X_seen is None else X_seen)
+        self.encoder = self._fresh_encoder(seed, verbose).fit(self._encoded_columns(X_train))
         self.score_encoding = DistanceEncoding()
         self.score_encoding.fit(self._score_frame(X_train if X_seen is None else X_seen))
         model_rows = self.model_rows(X_train)
@@ -211,7 +216,8 @@ class TableCodec(DataCodec):
         :class:`~skgan._codecs._conditioned.ConditionPlan`) are met by
         construction on discrete columns and by search on the others.
         """
-        plan = None if conditions is None else ConditionPlan(self, conditions, n_samples)
+        plan = None if conditions is None and self.constraints is None else ConditionPlan(self, conditions,
+                                                                                           n_samples)
         vectors, fixed = self.sampling_conditions(n_samples, seed, plan)
         with fit_random(seed):  # the generator's categorical draws
             if plan is not None and plan.searches:
@@ -219,7 +225,8 @@ class TableCodec(DataCodec):
             else:
                 chunks = draw(labels if vectors is None else vectors, chunks=True)
             if not hasattr(self.encoder, "_decode_columns"):  # the user's own encoder: all rows at once
-                return self.decode(np.concatenate([rows.copy() for _, rows in chunks]), fixed)
+                frame = self.decode(np.concatenate([rows.copy() for _, rows in chunks]), fixed)
+                return frame if plan is None else plan.finish(frame)
             pieces = []
             for start, rows in chunks:
                 self.fix(rows, fixed, slice(start, start + len(rows)))
@@ -231,7 +238,7 @@ class TableCodec(DataCodec):
                 decoded[j] = None
             columns.append(parts[0] if len(parts) == 1 else _concatenate(parts))
         frame = self.encoder._assemble(columns, n_samples)
-        return frame if plan is None else plan.set_given(frame)
+        return frame if plan is None else plan.finish(frame)
 
     def category_counts(self, column):
         """The training rows' count of each value of a condition column (None for another column)."""
@@ -266,8 +273,13 @@ class TableCodec(DataCodec):
         """Width of the condition vectors the networks take (None: not conditioned on columns)."""
         return sum(len(f) for f in self.frequencies) or None
 
+    def _encoded_columns(self, X):
+        """``X`` in the columns the encoder sees: the constraints' transform of the table's columns."""
+        return X if self.constraints is None else self.constraints.transform(X)
+
     def model_rows(self, X, dtype=np.float32):
         """Rows in the networks' columns, encoded a chunk at a time into one array of ``dtype``."""
+        X = self._encoded_columns(X)
         if len(X) <= _CHUNK and dtype == np.float64:
             return self.encoder.transform(X)
         out = np.empty((len(X), self.layout.n_columns), dtype=dtype)
@@ -310,9 +322,8 @@ class TableCodec(DataCodec):
         })
 
     def _dates_as_numbers(self, X):
-        fitted = zip(getattr(self.encoder, "_labels", []), getattr(self.encoder, "_columns", []), strict=True)
-        temporal = [(label, column.ctype) for label, column in fitted
-                    if getattr(column.ctype, "temporal", False) and label in X.columns]
+        temporal = [(label, ctype) for label, ctype in self.column_types().items()
+                    if getattr(ctype, "temporal", False) and label in X.columns]
         if not temporal:
             return X
         X = X.copy(deep=False)
@@ -322,6 +333,16 @@ class TableCodec(DataCodec):
             numbers[missing] = np.nan
             X[label] = numbers
         return X
+
+    def column_types(self):
+        """The ``ColumnType`` of each column of the table (before the constraints' transform), by label."""
+        fitted = zip(getattr(self.encoder, "_labels", []), getattr(self.encoder, "_columns", []), strict=True)
+        types = {label: column.ctype for label, column in fitted}
+        if self.constraints is not None:
+            for constraint in self.constraints.constraints_:
+                types.update({label: ctype for label, ctype in constraint.types_.items()
+                              if label in self.constraints.transformed_columns})
+        return types
 
     def score_span(self, X):
         """The largest range of a column of ``X`` in the score space, encoding at most a chunk at a time."""
@@ -410,22 +431,32 @@ class TableCodec(DataCodec):
             "condition_columns": [column_label(c) for c in self.condition_columns],
             "frequencies": [[int(v) for v in counts] for counts in self.frequencies],
         }
+        if self.constraints is not None:  # files of fits without constraints keep their keys
+            table["constraints"] = self.constraints.to_plain()
         return {"scaling": scaling_to_plain(self.scaling), "table": table}
 
     @classmethod
     def from_plain(cls, plain_state, n_features):
         values = plain_state["table"]
-        if not isinstance(values, dict) or set(values) != {"encoder", "score_encoding", "condition_columns",
-                                                            "frequencies"}:
+        keys = {"encoder", "score_encoding", "condition_columns", "frequencies"}
+        if not isinstance(values, dict) or set(values) - {"constraints"} != keys:
             raise InvalidModelFile("its table description is not a dict of the expected keys")
         try:
             encoder = TabularEncoder.from_plain(values["encoder"])
         except ValueError as exc:
             raise InvalidModelFile(f"its tabular encoder is invalid: {exc}") from None
-        if encoder.n_features_in_ != n_features:
-            raise InvalidModelFile(f"its tabular encoder is not of the {n_features} columns of n_features_in_")
         table = cls(encoder, score_encoding=_score_encoding(values["score_encoding"]))
-        _check_score_encoding(table.score_encoding, encoder, values["encoder"])
+        if "constraints" in values:
+            table.constraints = ConstraintSet.from_plain(values["constraints"], "constraints")
+        n_columns = encoder.n_features_in_ if table.constraints is None else len(table.constraints.columns_)
+        if n_columns != n_features:
+            raise InvalidModelFile(f"its table is not of the {n_features} columns of n_features_in_")
+        if table.constraints is not None:
+            given = table.constraints.output_columns
+            if list(encoder.column_kinds_) != given:
+                raise InvalidModelFile(f"its tabular encoder's columns {short_repr(list(encoder.column_kinds_))} "
+                                       f"are not those its constraints give, {short_repr(given)}")
+        _check_score_encoding(table.score_encoding, encoder, values["encoder"], table.constraints)
         columns, frequencies = values["condition_columns"], values["frequencies"]
         discrete = list(encoder.discrete_columns())
         if not (isinstance(columns, list) and isinstance(frequencies, list) and len(columns) == len(frequencies)
@@ -506,7 +537,7 @@ def _concatenate(parts):
 _NUMBER_FAMILIES = ("float", "int", "Int", "Float", "datetime", "timedelta", "period")
 
 
-def _check_score_encoding(encoding, encoder, encoder_values):
+def _check_score_encoding(encoding, encoder, encoder_values, constraints=None):
     """An InvalidModelFile unless the score encoding describes the encoder's columns, as fit writes them.
 
     Fit learns the encoder from the training rows and the score encoding
@@ -520,16 +551,27 @@ def _check_score_encoding(encoding, encoder, encoder_values):
     encoder's), and may add those of values only the held-out rows had; a
     numeric column has missing values where the encoder's has.
     ``encoder_values``: the encoder's plain values, already checked by
-    ``TabularEncoder.from_plain``.
+    ``TabularEncoder.from_plain``. With ``constraints`` (a fitted
+    ConstraintSet) the score encoding has the table's columns, and those
+    the constraints transform are checked against their own dtypes only.
     """
-    labels = list(encoder.column_kinds_)
+    labels = list(encoder.column_kinds_) if constraints is None else constraints.columns_
     if encoding.columns_ != labels or not encoding.is_frame_:
         raise InvalidModelFile(
-            f"its score encoding's columns {short_repr(encoding.columns_)} are not its tabular encoder's columns "
+            f"its score encoding's columns {short_repr(encoding.columns_)} are not its table's columns "
             f"{short_repr(labels)}"
         )
+    transformed = set() if constraints is None else set(constraints.transformed_columns)
+    for constraint in [] if constraints is None else constraints.constraints_:
+        for label, ctype in constraint.types_.items():
+            if label in transformed and encoding.categorical_[label] != (ctype.family not in _NUMBER_FAMILIES):
+                raise InvalidModelFile(f"its score encoding takes column {label!r} of dtype {ctype.name} as "
+                                       f"{'categories' if encoding.categorical_[label] else 'numbers'}, which fit "
+                                       "never does")
     frame = encoder_values["output"] == "frame"
-    for label, column in zip(labels, encoder_values["columns"], strict=True):
+    for label, column in zip(list(encoder.column_kinds_), encoder_values["columns"], strict=True):
+        if label in transformed:
+            continue
         family = family_of(column["dtype"]["name"])
         discrete = column["kind"] in ("discrete", "constant")
         numbers = family in _NUMBER_FAMILIES

@@ -259,6 +259,27 @@ def label_from_plain(value, where):
 def constraint_from_plain(item, where, columns):
     """One fitted constraint from its plain values (see :meth:`ConstraintSet.to_plain`)."""
     check_keys(item, ("type", "params", "dtypes", "transform", "state"), where)
+    constraint = _unfitted_from_plain(item, where)
+    read = constraint.read_columns
+    check(all(label in columns for label in read), f"{where}['params']", f"name columns not in the table {columns}")
+    dtypes = check_list(item["dtypes"], f"{where}['dtypes']", length=len(read))
+    constraint.types_ = {label: ColumnType.from_plain(dtypes[j], f"{where}['dtypes'][{j}]")
+                         for j, label in enumerate(read)}
+    try:
+        constraint.spec_ = constraint._prepare(constraint.types_)
+    except (TypeError, ValueError) as error:
+        check(False, f"{where}['dtypes']", f"do not fit the constraint: {error}")
+    constraint.transform_ = check_bool(item["transform"], f"{where}['transform']")
+    if isinstance(constraint, FixedCombinations):
+        constraint._state_from_plain(item["state"], f"{where}['state']")
+    else:
+        check(item["state"] is None, f"{where}['state']", "must be None")
+    return constraint
+
+
+
+def _unfitted_from_plain(item, where):
+    """The constraint of ``item["type"]`` with ``item["params"]``, checked (not fitted)."""
     check(item["type"] in SAVED, f"{where}['type']", f"must be one of {sorted(SAVED)}, got {short_repr(item['type'])}")
     cls = SAVED[item["type"]]
     params = item["params"]
@@ -281,19 +302,28 @@ def constraint_from_plain(item, where, columns):
         constraint._check_params()
     except (TypeError, ValueError) as error:
         check(False, f"{where}['params']", f"are not a valid {cls.__name__}: {error}")
-    read = constraint.read_columns
-    check(all(label in columns for label in read), f"{where}['params']", f"name columns not in the table {columns}")
-    dtypes = check_list(item["dtypes"], f"{where}['dtypes']", length=len(read))
-    constraint.types_ = {label: ColumnType.from_plain(dtypes[j], f"{where}['dtypes'][{j}]")
-                         for j, label in enumerate(read)}
-    try:
-        constraint.spec_ = constraint._prepare(constraint.types_)
-    except (TypeError, ValueError) as error:
-        check(False, f"{where}['dtypes']", f"do not fit the constraint: {error}")
-    constraint.transform_ = check_bool(item["transform"], f"{where}['transform']")
-    if isinstance(constraint, FixedCombinations):
-        constraint._state_from_plain(item["state"], f"{where}['state']")
-    else:
-        check(item["state"] is None, f"{where}['state']", "must be None")
     return constraint
 
+
+def constraints_to_config(constraints):
+    """The ``constraints`` parameter (a list of unfitted constraints) as plain values for a model file.
+
+    A :class:`Custom` constraint is a ValueError (its function cannot be stored).
+    """
+    if constraints is None:
+        return None
+    constraints = ConstraintSet(constraints)._checked_list()
+    return [{"type": type(c).__name__,
+             "params": {name: param_to_plain(value, f"{c!r}: {name}") for name, value in c._params_to_plain().items()}}
+            for c in constraints]
+
+
+def constraints_from_config(config, where="constraints"):
+    """The ``constraints`` parameter back from :func:`constraints_to_config`, every value checked."""
+    if config is None:
+        return None
+    constraints = []
+    for i, item in enumerate(check_list(config, where)):
+        check_keys(item, ("type", "params"), f"{where}[{i}]")
+        constraints.append(_unfitted_from_plain(item, f"{where}[{i}]"))
+    return constraints

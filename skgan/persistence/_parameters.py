@@ -11,6 +11,7 @@ import warnings
 from numbers import Integral
 
 from .._torch_options import check_compile_options, check_optimizer_kwargs
+from ..constraints._set import constraints_from_config, constraints_to_config
 from ..exceptions import InvalidModelFile
 from ..losses import LOSSES
 from ..networks import (
@@ -104,6 +105,8 @@ def params_to_config(params):
             config[name] = str(value)
         elif name == "random_state":
             config[name] = _random_state_config(value)
+        elif name == "constraints":
+            config[name] = constraints_to_config(value)
         else:
             config[name] = plain(value, name)
     return config
@@ -131,6 +134,8 @@ def params_from_config(config):
     if stored:
         raise InvalidModelFile(f"it stores {stored}, which model files never hold")
     params = dict(config)
+    if "constraints" in params:
+        params["constraints"] = constraints_from_config(params["constraints"])
     for name in _OBJECT_PARAMS:
         if name in params:
             params[name] = network_from_config(params[name], name)

@@ -136,7 +136,9 @@ def _check_names_agree(names, codec):
     DataFrame saved before frames were described) leaves the names as saved.
     """
     columns = codec.frame.columns if getattr(codec, "frame", None) is not None else None
-    if codec.encoder is not None:
+    if getattr(codec, "constraints", None) is not None:  # the encoder sees the constraints' columns
+        columns = list(codec.constraints.columns_)
+    elif codec.encoder is not None:
         columns = list(getattr(codec.encoder, "feature_names_in_", []))
     if columns is None:
         return

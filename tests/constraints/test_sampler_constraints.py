@@ -1,0 +1,115 @@
+"""GANSampler(constraints=[...]): checked at fit, met in every sampled row, kept in model files."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+import skgan
+from skgan import GANSampler
+from skgan._codecs import _conditioned
+from skgan.constraints import Custom, FixedCombinations, Inequality, Range, Sum
+
+FAST = dict(max_iter=2, batch_size=32, latent_dim=8, n_parzen_samples=100, bandwidth=0.5,
+            generator__hidden_layer_sizes=(16,), discriminator__hidden_layer_sizes=(16,))
+
+
+def orders(n=300, seed=0):
+    rng = np.random.RandomState(seed)
+    start = pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(rng.randint(0, 300, n), unit="D")
+    city = rng.choice(["Paris", "Lyon", "Berlin", "Munich"], n)
+    net = rng.randint(10, 100, n)
+    tax = net // 5
+    return pd.DataFrame({
+        "start": start, "end": start + pd.to_timedelta(rng.randint(0, 30, n), unit="D"),
+        "qty": rng.randint(1, 10, n), "price": rng.gamma(2.0, 10.0, n) + 1.0,
+        "city": city, "country": np.where(np.isin(city, ["Paris", "Lyon"]), "FR", "DE"),
+        "net": net, "tax": tax, "gross": net + tax,
+    })
+
+
+CONSTRAINTS = [Inequality("start", "end"), Range("price", low=1.0, high=200.0), FixedCombinations(["city", "country"]),
+               Sum(["net", "tax"], "gross")]
+
+
+def obeys_all(rows, table):
+    return ((rows["end"] >= rows["start"]).all() and rows["price"].between(1.0, 200.0).all()
+            and set(zip(rows["city"], rows["country"])) <= set(zip(table["city"], table["country"]))
+            and (rows["gross"] == rows["net"] + rows["tax"]).all())
+
+
+@pytest.fixture(scope="module")
+def table():
+    return orders()
+
+
+@pytest.fixture(scope="module")
+def gan(table):
+    return GANSampler(constraints=CONSTRAINTS, random_state=0).set_params(**FAST).fit(table)
+
+
+def test_every_sampled_row_obeys_the_constraints_by_construction(table, gan):
+    rows = gan.sample(500, random_state=1)
+    assert dict(rows.dtypes) == dict(table.dtypes) and list(rows.columns) == list(table.columns)
+    assert obeys_all(rows, table)
+    unconstrained = GANSampler(random_state=0).set_params(**FAST).fit(table).sample(500, random_state=1)
+    assert not obeys_all(unconstrained, table)  # a 2-epoch GAN alone does not learn them
+    assert np.isfinite(gan.score(table))
+
+
+def test_a_constraint_without_a_transform_is_met_by_rejection(table):
+    dearer = Custom(lambda f: f["price"] > 2 * f["qty"])  # no transform: a predicate of yours
+    train = table[table["price"] > 2 * table["qty"]]
+    gan = GANSampler(constraints=[dearer], random_state=0).set_params(**FAST).fit(train)
+    rows = gan.sample(300, random_state=2)
+    assert len(rows) == 300 and (rows["price"] > 2 * rows["qty"]).all()
+    plain = GANSampler(random_state=0).set_params(**FAST).fit(train).sample(300, random_state=2)
+    assert not (plain["price"] > 2 * plain["qty"]).all()
+
+
+def test_a_constraint_the_model_never_meets_is_an_error(table, monkeypatch):
+    monkeypatch.setattr(_conditioned, "MAX_DRAWS_PER_ROW", 3)
+    prices = set(table["price"])
+    gan = GANSampler(constraints=[Custom(lambda f: f["price"].isin(prices))], random_state=0).set_params(**FAST)
+    gan.fit(table)
+    with pytest.raises(ValueError, match=r"No generated row met the conditions and constraints Custom"):
+        gan.sample(5)
+
+
+def test_training_rows_that_break_a_constraint_are_named(table):
+    broken = table.copy()
+    broken.loc[[3, 7], "end"] = broken.loc[[3, 7], "start"] - pd.Timedelta(days=1)
+    with pytest.raises(ValueError, match=r"2 of the 300 training rows break Inequality.*\[3, 7\]"):
+        GANSampler(constraints=[Inequality("start", "end")]).set_params(**FAST).fit(broken)
+    with pytest.raises(ValueError, match="read the column.*'nope'"):
+        GANSampler(constraints=[Range("nope", low=0)]).set_params(**FAST).fit(table)
+    with pytest.raises(ValueError, match="cannot be combined with a transformer or encoder='scale'"):
+        GANSampler(constraints=[], encoder="scale").set_params(**FAST).fit(table[["price"]])
+
+
+def test_conditions_on_constrained_columns_are_met_with_the_constraints(table, gan):
+    rows = gan.sample(60, conditions={"country": "FR", "end": ("2024-06-01", None), "qty": (2, 5)}, random_state=3)
+    assert (rows["country"] == "FR").all() and rows["qty"].between(2, 5).all()
+    assert (rows["end"] >= pd.Timestamp("2024-06-01", tz="UTC")).all() and obeys_all(rows, table)
+    partial = pd.DataFrame({"start": [pd.Timestamp("2024-03-01", tz="UTC"), None], "net": [50, None]})
+    done = gan.sample(conditions=partial, random_state=4)
+    assert done.loc[0, "start"] == partial.loc[0, "start"] and done.loc[0, "net"] == 50 and obeys_all(done, table)
+
+
+def test_model_files_keep_the_constraints_and_refuse_a_custom_one(table, gan, tmp_path):
+    gan.save(tmp_path / "orders.skgan")
+    loaded = skgan.load(tmp_path / "orders.skgan")
+    pd.testing.assert_frame_equal(loaded.sample(100, random_state=5), gan.sample(100, random_state=5))
+    assert [repr(c) for c in loaded.constraints] == [repr(c) for c in CONSTRAINTS]
+    custom = GANSampler(constraints=[Custom(lambda f: f["qty"] > 0)], random_state=0).set_params(**FAST).fit(table)
+    with pytest.raises(ValueError, match="cannot store the Python function of Custom"):
+        custom.save(tmp_path / "custom.skgan")
+    assert not (tmp_path / "custom.skgan").exists()
+
+
+def test_constraints_are_a_parameter_like_any_other(gan):
+    copy = clone(gan)
+    assert copy.get_params()["constraints"] is not gan.constraints or copy.constraints == gan.constraints
+    assert [repr(c) for c in copy.constraints] == [repr(c) for c in CONSTRAINTS]
+    with pytest.raises(ValueError, match="constraints"):
+        GANSampler(constraints="x>0").fit(pd.DataFrame({"x": [1.0, 2.0, 3.0]}))
