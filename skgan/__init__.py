@@ -1,6 +1,6 @@
 """skgan: generative adversarial networks as scikit-learn estimators."""
 
-from . import callbacks, exceptions, losses, metrics, networks, preprocessing, training
+from . import callbacks, constraints, exceptions, losses, metrics, networks, preprocessing, training
 from ._sampler import GANSampler
 from ._training import GoodfellowSGD
 from ._version import __version__ as __version__

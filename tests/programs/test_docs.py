@@ -22,6 +22,7 @@ PUBLIC_MODULES = [
     "skgan.augmentation",
     "skgan.callbacks",
     "skgan.cli",
+    "skgan.constraints",
     "skgan.demo",
     "skgan.exceptions",
     "skgan.losses",
