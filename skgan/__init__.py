@@ -46,6 +46,7 @@ __all__ = [
     "ParzenScore",
     "WassersteinGPLoss",
     "callbacks",
+    "constraints",
     "evaluate",
     "exceptions",
     "load",

@@ -82,12 +82,36 @@ class ConditionPlan:
                 f"conditions must be a dict of column: condition or a DataFrame of partial rows, "
                 f"got {type(conditions).__name__}."
             )
+        self.values = {}  # the values asked for, by column: one per row, missing where free
         transformed = set() if self.constraints is None else set(self.constraints.transformed_columns)
         for label, value, partial in items:
             if label in transformed:
                 self._add_final(label, value, partial)
             else:
                 self._add(label, value, partial)
+        if self.constraints is not None and self.values:
+            self._check_against_constraints()
+
+    def _check_against_constraints(self):
+        """A ValueError when the values asked for in a row break a constraint that reads only given columns."""
+        import pandas as pd
+
+        types = self.codec.column_types()
+        for constraint in self.constraints.constraints_:
+            read = list(constraint.read_columns)
+            if not read or not set(read) <= set(self.values):
+                continue
+            given = np.logical_and.reduce([~_missing(self.values[label]) for label in read])
+            if not given.any():
+                continue
+            rows = np.flatnonzero(given)
+            frame = pd.DataFrame({label: _typed(types[label], self.values[label][rows], label) for label in read})
+            bad = ~constraint.is_valid(frame)
+            if bad.any():
+                row = int(rows[np.flatnonzero(bad)[0]])
+                asked = ", ".join(f"{label}={self.values[label][row]!r}" for label in read)
+                raise ValueError(f"The conditions break {constraint!r} in row {row} ({asked}): no row can meet both "
+                                 f"({int(bad.sum())} row(s) in all).")
 
     @property
     def rejects(self):
@@ -135,6 +159,7 @@ class ConditionPlan:
                 raise ValueError(f"The condition on {label!r} holds a missing value, which a condition on a "
                                  "constrained column cannot ask for.")
             self.final.append((label, ctype, "values", (_comparable(ctype, values, label), given)))
+            self.values[label] = values
 
     def _add(self, label, value, partial):
         column, start = self._column(label)
@@ -167,6 +192,7 @@ class ConditionPlan:
                     f"model gives it probability zero."
                 )
             self.given.append((label, column, start, numbers, given, values))
+            self.values[label] = values
 
     def _per_row(self, label, value, partial):
         """One value per row: a list (object array) of ``n_rows`` values."""
@@ -199,6 +225,7 @@ class ConditionPlan:
                 seen[key] = self.encoder.value_position(label, v)
             positions[i] = seen[key]
         self.discrete[label] = positions
+        self.values[label] = values
 
     def _discrete_interval(self, label, column, start, low, high):
         ctype = column.ctype
@@ -550,6 +577,20 @@ def _numbers_of(ctype, values, label):
     except (TypeError, ValueError, OverflowError) as error:
         raise ValueError(f"The condition on {label!r} must hold values of the column's type "
                          f"({ctype.name}): {error}") from None
+
+
+def _missing(values):
+    return np.array([is_missing_value(v) for v in values.tolist()], dtype=bool)
+
+
+def _typed(ctype, values, label):
+    """Values asked for (objects, none missing) as an array of the column's dtype, for a constraint's check."""
+    import pandas as pd
+
+    if ctype.integral or ctype.numeric and ctype.family not in ("bool", "boolean"):
+        numbers, missing = _numbers_of(ctype, values, label)
+        return ctype.from_integers(numbers, missing) if ctype.integral else ctype.from_numbers(numbers)
+    return pd.Series(list(values), dtype=object).astype(ctype.dtype).array
 
 
 def _comparable(ctype, values, label):

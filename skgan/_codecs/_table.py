@@ -27,7 +27,7 @@ from .._random import fit_random
 from .._training import ConditionSampler, table_settings
 from ..constraints._set import ConstraintSet
 from ..exceptions import InvalidModelFile
-from ..metrics._encoding import DistanceEncoding
+from ..metrics._encoding import OTHER_LABEL, DistanceEncoding
 from ..networks import output_range
 from ..persistence._validators import column_label, short_repr
 from ..preprocessing import TabularEncoder
@@ -588,7 +588,8 @@ def _check_score_encoding(encoding, encoder, encoder_values, constraints=None):
         expected = {key(from_tagged(item, label)) for item in column["values"]} | ({"<missing>"} if column["missing"]
                                                                                   else set())
         stored = encoding.categories_[label]
-        if len(set(stored)) != len(stored) or not expected <= {key(category) for category in stored}:
+        grouped = bool(stored) and stored[-1] == OTHER_LABEL  # a column of many values: its last category is the rest
+        if len(set(stored)) != len(stored) or not (grouped or expected <= {key(category) for category in stored}):
             raise InvalidModelFile(
                 f"its score encoding's categories {short_repr(stored)} of column {label!r} are not distinct labels "
                 f"that include those of the {len(expected)} values of its tabular encoder's column"

@@ -23,6 +23,7 @@ from ..networks import (
     MLPDiscriminator,
     MLPGenerator,
 )
+from ..preprocessing import TabularEncoder
 from ._validators import plain, short_repr, tuples
 
 #: Parameters that hold a network preset name or one of skgan's spec objects for it.
@@ -93,6 +94,23 @@ def network_from_config(config, role):
     return spec
 
 
+def _encoder_from_config(config):
+    """The ``encoder`` parameter's TabularEncoder back from ``{"spec": "TabularEncoder", "params": ...}``, checked."""
+    if not (set(config) == {"spec", "params"} and config["spec"] == "TabularEncoder"
+            and isinstance(config["params"], dict)):
+        raise InvalidModelFile(f"its encoder {short_repr(config)} is not a TabularEncoder's parameters")
+    valid = TabularEncoder().get_params()
+    unknown = sorted(str(key) for key in config["params"] if key not in valid)
+    if unknown:
+        raise InvalidModelFile(f"its encoder TabularEncoder has unknown parameters {unknown}")
+    encoder = TabularEncoder(**config["params"])
+    try:
+        encoder._validate_params()
+    except (TypeError, ValueError) as exc:
+        raise InvalidModelFile(f"its encoder fails its checks: {str(exc).rstrip('.')}") from None
+    return encoder
+
+
 def params_to_config(params):
     """Constructor parameters (``get_params(deep=False)``) as JSON-safe values."""
     config = {}
@@ -107,6 +125,8 @@ def params_to_config(params):
             config[name] = _random_state_config(value)
         elif name == "constraints":
             config[name] = constraints_to_config(value)
+        elif name == "encoder" and type(value) is TabularEncoder:
+            config[name] = {"spec": "TabularEncoder", "params": plain(value.get_params(), "encoder parameters")}
         else:
             config[name] = plain(value, name)
     return config
@@ -136,6 +156,8 @@ def params_from_config(config):
     params = dict(config)
     if "constraints" in params:
         params["constraints"] = constraints_from_config(params["constraints"])
+    if isinstance(params.get("encoder"), dict):
+        params["encoder"] = _encoder_from_config(params["encoder"])
     for name in _OBJECT_PARAMS:
         if name in params:
             params[name] = network_from_config(params[name], name)

@@ -34,7 +34,8 @@ CONSTRAINTS = [Inequality("start", "end"), Range("price", low=1.0, high=200.0), 
 
 def obeys_all(rows, table):
     return ((rows["end"] >= rows["start"]).all() and rows["price"].between(1.0, 200.0).all()
-            and set(zip(rows["city"], rows["country"])) <= set(zip(table["city"], table["country"]))
+            and set(zip(rows["city"], rows["country"], strict=True))
+            <= set(zip(table["city"], table["country"], strict=True))
             and (rows["gross"] == rows["net"] + rows["tax"]).all())
 
 
@@ -113,3 +114,13 @@ def test_constraints_are_a_parameter_like_any_other(gan):
     assert [repr(c) for c in copy.constraints] == [repr(c) for c in CONSTRAINTS]
     with pytest.raises(ValueError, match="constraints"):
         GANSampler(constraints="x>0").fit(pd.DataFrame({"x": [1.0, 2.0, 3.0]}))
+
+
+def test_conditions_that_break_a_constraint_are_named_before_sampling(gan):
+    late, early = pd.Timestamp("2024-05-01", tz="UTC"), pd.Timestamp("2024-04-01", tz="UTC")
+    with pytest.raises(ValueError, match=r"break Inequality.* in row 1 \(start=.*2024-05-01.*, end=.*2024-04-01"):
+        gan.sample(conditions=pd.DataFrame({"start": [early, late], "end": [late, early]}))
+    with pytest.raises(ValueError, match=r"break Range\(column='price'.* in row 0 \(price=500.0\)"):
+        gan.sample(3, conditions={"price": 500.0})
+    with pytest.raises(ValueError, match=r"break FixedCombinations.*city='Paris', country='DE'"):
+        gan.sample(2, conditions={"city": "Paris", "country": "DE"})

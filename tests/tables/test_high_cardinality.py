@@ -172,3 +172,21 @@ def test_a_fit_with_a_high_cardinality_column_stays_narrow_saves_and_reproduces(
     skgan.save(model, path)
     assert skgan.load(path).sample(700, random_state=5).equals(sample)
     assert np.isfinite(model.score(X.iloc[:50]))
+
+
+def test_a_sampler_with_its_own_tabular_encoder_saves_and_loads(tmp_path):
+    from skgan.persistence._parameters import params_from_config
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"t": [f"v{i % 300}" for i in range(600)], "x": rng.normal(size=600)})
+    encoder = TabularEncoder(high_cardinality={"t": "frequent"}, max_categories=20)
+    gan = GANSampler(encoder=encoder, max_iter=2, n_parzen_samples=100, bandwidth=0.5, random_state=0).fit(frame)
+    gan.save(tmp_path / "own.skgan")
+    loaded = skgan.load(tmp_path / "own.skgan")
+    assert loaded.encoder.get_params() == encoder.get_params()
+    assert loaded.encoder_.column_policies_["t"] == "frequent"
+    pd.testing.assert_frame_equal(loaded.sample(50), gan.sample(50))
+    with pytest.raises(InvalidModelFile, match="unknown parameters"):
+        params_from_config({"encoder": {"spec": "TabularEncoder", "params": {"evil": 1}}})
+    with pytest.raises(InvalidModelFile, match="fails its checks"):
+        params_from_config({"encoder": {"spec": "TabularEncoder", "params": {"max_categories": -3}}})
