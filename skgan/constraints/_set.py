@@ -8,7 +8,9 @@ rows back into the table's columns, order and dtypes, and :meth:`is_valid`
 says which rows obey every constraint (the codec rejects the others).
 
 Which constraints transform: those whose transform is exact on the training
-rows (each constraint's module says when), in the order given, except a
+rows (each constraint's module says when) and, for ``Range`` and
+``Inequality``, whose transformed column holds more than
+:data:`MANY_VALUES` distinct values, in the order given, except a
 constraint that reads a column that an earlier transforming constraint
 replaced or dropped; that one is met by rejection. The inverse transforms
 run in reverse order, so each sees its columns as it left them.
@@ -27,6 +29,19 @@ from ._sum import Sum
 #: The constraints a model file can hold, by the name it stores.
 SAVED = {cls.__name__: cls for cls in (Range, Inequality, FixedCombinations, Sum)}
 _BOUND_TAGS = ("timestamp", "timedelta")
+
+
+#: A ``Range`` or ``Inequality`` transforms its column only when it holds more distinct values than this (the
+#: TabularEncoder's ``max_discrete_values``): a column of few values (brackets, scores, counts) is one the encoder
+#: keeps discrete and the generator draws only observed values of; a transform would make it continuous.
+MANY_VALUES = 20
+
+
+def _varied(constraint, frame):
+    """Whether the columns a ``Range`` or ``Inequality`` would transform hold many values (others: always True)."""
+    if not isinstance(constraint, (Range, Inequality)):
+        return True
+    return all(frame[label].nunique(dropna=True) > MANY_VALUES for label in constraint._changed())
 
 
 def describe(constraints_and_counts):
@@ -90,7 +105,7 @@ class ConstraintSet:
         changed = set()
         for constraint in fitted:
             reads_changed = bool(changed & set(constraint.read_columns))
-            constraint.transform_ = not reads_changed and constraint._exact(frame)
+            constraint.transform_ = not reads_changed and constraint._exact(frame) and _varied(constraint, frame)
             if constraint.transform_:
                 changed.update(constraint._changed())
         self.constraints_ = fitted

@@ -5,11 +5,28 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skgan.constraints import Custom, FixedCombinations, Inequality, Range, Sum
+from skgan.constraints import Custom, FixedCombinations, Inequality, Range, Sum, _set
 from skgan.constraints._set import ConstraintSet
 from skgan.exceptions import InvalidModelFile
 
 BIG = 2**60
+
+
+@pytest.fixture(autouse=True)
+def transform_small_columns(monkeypatch):
+    """The tables here are small: let a Range or Inequality transform a column of any number of values."""
+    monkeypatch.setattr(_set, "MANY_VALUES", 0)
+
+
+def test_a_column_of_few_values_keeps_them_and_is_met_by_rejection(monkeypatch):
+    monkeypatch.setattr(_set, "MANY_VALUES", 20)
+    rng = np.random.RandomState(0)
+    brackets = rng.choice([17.5, 22.0, 27.0, 32.0, 37.0, 42.0], 200)  # fair's ages: few values, kept discrete
+    table = pd.DataFrame({"years": np.minimum(brackets - 17.0, rng.choice([0.5, 2.0, 6.0], 200)), "age": brackets,
+                          "x": rng.normal(size=200), "y": rng.normal(size=200) + 10})
+    fitted = ConstraintSet([Inequality("years", "age"), Range("age", 17.5, 42.0), Inequality("x", "y")]).fit(table)
+    assert [c.transform_ for c in fitted.constraints_] == [False, False, True]
+    assert fitted.transformed_columns == ["y"]
 
 
 def mixed_table(n=40, seed=0):
