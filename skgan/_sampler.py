@@ -635,13 +635,14 @@ class GANSampler(DensityMixin, BaseEstimator):
             numeric with few values) they hold by construction (the
             generator is conditioned on the value), however rare it was in
             training. An interval on a continuous, integer or date column is
-            met by search (rejection, then Markov chains on the latent
-            point that keep the model's distribution given the interval).
+            met by rejection, exact but slower for rare intervals (about
+            100 generated rows per row for one holding 1% of the rows).
             A value of such a column is approximate conditioning: of 8
             generated rows, the nearest is kept and given the value. A value
             the table did not have, an interval outside the column's range
             at fit, or one the model gives (nearly) zero probability is a
-            ValueError. See the user guide's "Conditions".
+            ValueError, as are conditions held by fewer than one in 1,000
+            generated rows. See the user guide's "Conditions".
         random_state : int, RandomState instance or None, default=None
             Seeds the noise. None uses the estimator's ``random_state``: when
             that is an int, every call returns the same rows (as

@@ -14,22 +14,23 @@ How each is met (:class:`ConditionPlan` sorts them):
   one-hot is set; an interval on a discrete column of numbers, by
   construction too, on a value drawn per row among those in the interval
   by their training frequencies;
-- an **interval** on a continuous, integer or date column, by search
-  (:func:`search_rows`): the generated rows that meet every interval are
-  kept (rejection), and when they are few, the rows still missing come
-  from Markov chains on the generator's latent point, each started at a
-  row that met them: a move ``u' = rho u + sqrt(1 - rho^2) e`` keeps the
-  standard normal prior (preconditioned Crank-Nicolson, Cotter et al.
-  2013), so accepting it when the new row meets the intervals keeps the
-  model's distribution of rows given the intervals;
+- an **interval** on a continuous, integer or date column, and a
+  constraint with no reversible transform, by rejection
+  (:func:`search_rows`): generated rows that meet them are kept, which is
+  exact (the rows follow the model's distribution given the conditions)
+  and costs about one generator call per row per unit of the conditions'
+  probability (100 for a 1% interval). Rows alike (the same discrete
+  conditions) share the candidates; rows with conditions of their own get
+  theirs;
 - a **value** of a continuous, integer or date column (in a dict, or a
   partial row's cell): of :data:`CANDIDATES` generated rows, the nearest to
   the given values (standardised, one unit per unmatched category) is
   kept, and its cells are then set to the given values exactly.
 
 A value or interval outside what the column held at fit is a ValueError
-before anything is generated; an interval that no generated row meets
-within :data:`MAX_DRAWS_PER_ROW` draws per row is one after.
+before anything is generated; conditions met by fewer than one in
+:data:`MAX_DRAWS_PER_ROW` generated rows are one too, as soon as
+:data:`MIN_ESTIMATE_DRAWS` rows tell.
 """
 
 import math
@@ -43,14 +44,12 @@ from ..preprocessing._columns import is_missing_value
 
 #: Candidates per row for a value of a continuous column: the nearest is kept.
 CANDIDATES = 8
-#: Rounds of plain rejection, at most, while it finds rows faster than the Markov chains would.
-MAX_ROUNDS = 32
-#: Moves of a chain between the rows it gives (each move one generator call per chain).
-CHAIN_STEPS = 8
-#: Chains run side by side, at least (starts are repeated when rejection found fewer): one generator call each.
-MIN_CHAINS = 1024
-#: Draws per row, at most, to find a row meeting the intervals before that is an error.
+#: Rows meeting the conditions must be at least one in this many generated rows (else a ValueError)...
 MAX_DRAWS_PER_ROW = 1000
+#: ... judged once this many rows were generated.
+MIN_ESTIMATE_DRAWS = 20_000
+#: Candidates generated at a time, at most (memory stays bounded).
+POOL_ROWS = 65_536
 #: Rows searched at a time: memory stays bounded for any sample size.
 SEARCH_ROWS = 65536
 
@@ -342,8 +341,8 @@ def search_rows(plan, source, vectors, fixed, seed, fix):
     """Model rows, one per row of ``plan``, that meet its intervals and are nearest to its given values.
 
     ``source`` is the :class:`~skgan._generation.RowSource`; ``vectors``
-    the condition vectors or class labels of the rows (None; a chain
-    started at another row takes that row's condition vector, drawn
+    the condition vectors or class labels of the rows (None; a row filled
+    by another row's candidate takes that row's condition vector, drawn
     alike); ``fixed`` the discrete columns set by construction, set by
     ``fix(rows, fixed, slots)``. Yields ``(start, rows)`` a block of
     :data:`SEARCH_ROWS` at a time.
@@ -358,112 +357,74 @@ def _search(plan, source, vectors, fixed, seed, fix, slots):
     rng = np.random.RandomState(int(seed) % 2**32)
     m, d = len(slots), source.latent_dim
     rows = np.empty((m, source.scaling.n_data_features))
-    latent = torch.empty((m, d))
     found, dist = np.zeros(m, dtype=bool), np.full(m, np.inf)
     keys = None if vectors is None else _keys(vectors, slots)
+    draws = Draws(plan)
 
-    def propose(local, points):
-        x = source.rows(points, None if keys is None else _vectors(vectors, keys[local]))
+    def propose(local):
+        """Generated rows for the rows ``local`` (with their condition vectors): rows, which meet, distances."""
+        x = source.rows(torch.randn((len(local), d), generator=gen),
+                        None if keys is None else _vectors(vectors, keys[local]))
         gap = plan.distance(x, slots[local], fixed)
         fix(x, fixed, slots[local])
-        return x, plan.meets(x, slots[local]), gap
+        ok = plan.meets(x, slots[local])
+        draws.add(len(local), int(ok.sum()))
+        return x, ok, gap
 
-    def keep(local, points, x, ok, gap, improve=True):
-        better = ok & (gap < dist[local]) if improve else ok
-        chosen = local[better]
-        rows[chosen], latent[chosen], dist[chosen], found[chosen] = x[better], points[better], gap[better], True
-
-    rounds = 0
-    while True:  # rejection while it is cheaper than the chains (and CANDIDATES rounds for given values)
-        local = np.arange(m) if plan.given and rounds < CANDIDATES else np.flatnonzero(~found)
-        points = torch.randn((len(local), d), generator=gen)
-        x, ok, gap = propose(local, points)
-        keep(local, points, x, ok, gap)
-        rounds += 1
-        if found.all() and rounds >= (CANDIDATES if plan.given else 1):
-            return rows
-        if not (rounds < (CANDIDATES if plan.given else 1) or ok.mean() * CHAIN_STEPS >= 1 and rounds < MAX_ROUNDS):
-            break
-    groups = _groups(fixed, slots, keys if _labels_given(vectors) else None)
-    draws = [rounds]
-
-    def reject(lacking, by_group=False):
-        """Rejection, in growing rounds, for the rows ``lacking`` until each (``by_group``: each group) has one."""
+    for _ in range(CANDIDATES if plan.given else 1):  # each row's candidates; the nearest that meets is kept
+        local = np.arange(m)
+        x, ok, gap = propose(local)
+        better = ok & (gap < dist)
+        rows[better], dist[better], found[better] = x[better], gap[better], True
+    if plan.per_row:  # each row has its own conditions: rejection row by row
+        lacking, repeat = np.flatnonzero(~found), 1
         while lacking.size:
-            if draws[0] >= MAX_DRAWS_PER_ROW:
-                raise ValueError(_impossible(plan, draws[0]))
-            repeat = min(2 ** (draws[0] // 4), MAX_DRAWS_PER_ROW - draws[0])
+            draws.check(len(lacking))
             local = np.repeat(lacking, repeat)
-            points = torch.randn((len(local), d), generator=gen)
-            x, ok, gap = propose(local, points)
-            first = np.unique(local[ok], return_index=True)[1]
-            keep(local[ok][first], points[ok][first], x[ok][first], ok[ok][first], gap[ok][first], improve=False)
-            draws[0] += repeat
-            lacking = lacking[~np.isin(groups[lacking], groups[found])] if by_group else lacking[~found[lacking]]
-
-    # a group with no row that meets the conditions yet gets one by rejection: the chains start from it
-    reject(np.flatnonzero(~np.isin(groups, groups[found])), by_group=True)
-    if plan.per_row:
-        reject(_short_chains(plan, propose, rows, latent, found, keys, groups, rng, gen, slots))
-    else:
-        _long_chains(propose, rows, latent, found, keys, groups, rng, gen)
+            x, ok, _ = propose(local)
+            first = np.unique(local[ok], return_index=True)[1]  # the first candidate of a row that meets
+            chosen = np.flatnonzero(ok)[first]
+            rows[local[chosen]], found[local[chosen]] = x[chosen], True
+            lacking, repeat = lacking[~found[lacking]], min(2 * repeat, POOL_ROWS // max(1, len(lacking)) + 1)
+        return rows
+    groups = _groups(fixed, slots, keys if _labels_given(vectors) else None)
+    for group in np.unique(groups[~found]):  # rows alike: any candidate of the group may fill any of its rows
+        members = np.flatnonzero(groups == group)
+        lacking, alike = members[~found[members]], Draws(plan)
+        alike.add(len(members), len(members) - len(lacking))  # the first round: one candidate per row
+        while lacking.size:
+            alike.check(len(lacking))
+            n_draws = min(POOL_ROWS, max(len(lacking), int(len(lacking) * 1.2 / max(alike.rate, 1e-3))))
+            local = members[rng.randint(len(members), size=n_draws)]  # condition vectors drawn like theirs
+            x, ok, _ = propose(local)
+            alike.add(len(local), int(ok.sum()))
+            kept = np.flatnonzero(ok)[: len(lacking)]
+            filled = lacking[: len(kept)]
+            rows[filled] = x[kept]
+            if keys is not None:
+                keys[filled] = keys[local[kept]]
+            found[filled] = True
+            lacking = lacking[len(kept):]
     return rows
 
 
-def _pcn(latent, beta, gen):
-    """A preconditioned Crank-Nicolson move of each latent point (row) with its step ``beta``: the prior is kept."""
-    return (1.0 - beta * beta).sqrt() * latent + beta * torch.randn(latent.shape, generator=gen)
+class Draws:
+    """The candidates generated and the share that met the conditions; the budget of :data:`MAX_DRAWS_PER_ROW`."""
 
+    def __init__(self, plan):
+        self.plan, self.drawn, self.met = plan, 0, 0
 
-def _adapted(beta, ok):
-    """Each chain's step: larger after a move, halved after a refusal."""
-    return torch.where(torch.from_numpy(ok)[:, None], (beta * 1.5).clamp(max=1.0), (beta * 0.5).clamp(min=1e-3))
+    def add(self, drawn, met):
+        self.drawn, self.met = self.drawn + drawn, self.met + met
 
+    @property
+    def rate(self):
+        return self.met / self.drawn if self.drawn else 1.0
 
-def _long_chains(propose, rows, latent, found, keys, groups, rng, gen):
-    """The rows still missing, from chains started at the rows found (exact draws, so no burn-in): every
-    :data:`CHAIN_STEPS` moves, each chain gives its state to the next missing row of its group."""
-    pending = np.flatnonzero(~found)
-    for group in np.unique(groups[pending]):
-        members = pending[groups[pending] == group]
-        starts = np.flatnonzero(found & (groups == group))
-        n_chains = min(len(members), max(len(starts), MIN_CHAINS))
-        chains = (rng.permutation(starts)[:n_chains] if n_chains <= len(starts)
-                  else starts[rng.randint(len(starts), size=n_chains)])
-        state, points, beta = rows[chains].copy(), latent[chains].clone(), torch.full((n_chains, 1), 0.5)
-        for begin in range(0, len(members), n_chains):
-            for _ in range(CHAIN_STEPS):
-                moved = _pcn(points, beta, gen)
-                x, ok, _ = propose(chains, moved)
-                state[ok], points[ok] = x[ok], moved[ok]
-                beta = _adapted(beta, ok)
-            take = members[begin:begin + n_chains]
-            rows[take], latent[take] = state[: len(take)], points[: len(take)]
-            if keys is not None:
-                keys[take] = keys[chains[: len(take)]]
-
-
-def _short_chains(plan, propose, rows, latent, found, keys, groups, rng, gen, slots):
-    """Rows whose conditions differ row by row (given values): each missing row starts at a found row of its
-    group and moves :data:`CHAIN_STEPS` times under its own conditions; returns the rows that never met them."""
-    pending = np.flatnonzero(~found)
-    for group in np.unique(groups[pending]):
-        members = pending[groups[pending] == group]
-        starts = np.flatnonzero(found & (groups == group))
-        picked = starts[rng.randint(len(starts), size=len(members))]
-        rows[members], latent[members] = rows[picked], latent[picked]
-        if keys is not None:
-            keys[members] = keys[picked]
-    met = plan.meets(rows[pending], slots[pending])  # a start met another row's conditions, maybe not this one's
-    beta = torch.full((len(pending), 1), 0.5)
-    for _ in range(CHAIN_STEPS):
-        moved = _pcn(latent[pending], beta, gen)
-        x, ok, _ = propose(pending, moved)
-        rows[pending[ok]], latent[pending[ok]] = x[ok], moved[ok]
-        met |= ok
-        beta = _adapted(beta, ok)
-    found[pending[met]] = True
-    return pending[~met]
+    def check(self, missing):
+        """A ValueError, early, when the rows still ``missing`` would take more than the budget of draws."""
+        if self.drawn >= MIN_ESTIMATE_DRAWS and (self.met == 0 or 1.0 / self.rate > MAX_DRAWS_PER_ROW):
+            raise ValueError(_impossible(self.plan, self.drawn, self.met))
 
 
 def _keys(vectors, slots):
@@ -479,23 +440,24 @@ def _labels_given(vectors):
 
 
 def _groups(fixed, slots, labels):
-    """Rows that share their fixed categories (and class labels) share a group: a chain starts within its group."""
+    """Rows that share their fixed categories (and class labels) share a group: and so their candidates."""
     columns = [positions[slots] for _, positions in fixed.values()] + ([] if labels is None else [labels])
     if not columns:
         return np.zeros(len(slots), dtype=np.int64)
     return np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)[1].ravel()
 
 
-def _impossible(plan, draws):
+def _impossible(plan, drawn, met):
     shown = [f"{label!r} in [{_shown(c, lo, '-inf')}, {_shown(c, hi, 'inf')}]"
              for label, c, _, lo, hi in plan.intervals]
     shown += [f"{label!r} {'in' if kind == 'interval' else 'equal to'} the values asked"
               for label, _, kind, _ in plan.final]
-    if plan.constraints is not None:
-        shown += [repr(c) for c in plan.constraints.constraints_ if not c.transform_]
-    return (f"No generated row met the conditions and constraints {', '.join(shown)} in {draws} draws per row: "
-            f"the model gives them (nearly) zero probability. Widen the intervals, condition on fewer columns at "
-            f"once, or drop a constraint the training rows barely meet.")
+    rejected = [] if plan.constraints is None else [repr(c) for c in plan.constraints.constraints_
+                                                      if not c.transform_]
+    what = "conditions and constraints" if shown and rejected else "constraints" if rejected else "conditions"
+    return (f"The {what} {', '.join(shown + rejected)} held in {met} of {drawn} generated rows: the model "
+            f"gives them a probability below 1/{MAX_DRAWS_PER_ROW}, too rare to sample by rejection. Widen the "
+            f"intervals, condition on fewer columns at once, or drop a constraint the training rows barely meet.")
 
 
 def _check_interval(label, column, low, high, value):
