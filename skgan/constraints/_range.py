@@ -60,30 +60,23 @@ def temporal_bound(owner, name, value, ctype, rounding):
 
     import pandas as pd
 
-    if ctype.family == "datetime":
-        if is_number(value) or isinstance(value, (np.timedelta64, datetime.timedelta)):
-            raise TypeError(f"{owner}: {name} must be a date (a pandas Timestamp or a string) for the date column "
-                            f"{ctype.dtype}, got {value!r}.")
-        try:
-            point = pd.Timestamp(value)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{owner}: {name}={value!r} is not a date: {error}") from None
-        if point is pd.NaT:
-            raise ValueError(f"{owner}: {name} must be a date, got NaT.")
-        if ctype.tz is not None and point.tz is None:
-            point = point.tz_localize(ctype.tz)
-        elif ctype.tz is None and point.tz is not None:
-            raise ValueError(f"{owner}: {name}={value!r} has a timezone, but the column's dates have none.")
-    else:
-        if is_number(value) or isinstance(value, (np.datetime64, datetime.datetime, pd.Timestamp)):
-            raise TypeError(f"{owner}: {name} must be a duration (a pandas Timedelta or a string such as '2 days') "
-                            f"for the duration column {ctype.dtype}, got {value!r}.")
-        try:
-            point = pd.Timedelta(value)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{owner}: {name}={value!r} is not a duration: {error}") from None
-        if point is pd.NaT:
-            raise ValueError(f"{owner}: {name} must be a duration, got NaT.")
+    dates = ctype.family == "datetime"
+    kind, parse = ("date", pd.Timestamp) if dates else ("duration", pd.Timedelta)
+    other = (np.timedelta64, datetime.timedelta) if dates else (np.datetime64, datetime.datetime, pd.Timestamp)
+    if is_number(value) or isinstance(value, other):
+        example = "a pandas Timestamp or a string" if dates else "a pandas Timedelta or a string such as '2 days'"
+        raise TypeError(f"{owner}: {name} must be a {kind} ({example}) for the {kind} column {ctype.dtype}, "
+                        f"got {value!r}.")
+    try:
+        point = parse(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{owner}: {name}={value!r} is not a {kind}: {error}") from None
+    if point is pd.NaT:
+        raise ValueError(f"{owner}: {name} must be a {kind}, got NaT.")
+    if dates and ctype.tz is not None and point.tz is None:
+        point = point.tz_localize(ctype.tz)
+    elif dates and ctype.tz is None and point.tz is not None:
+        raise ValueError(f"{owner}: {name}={value!r} has a timezone, but the column's dates have none.")
     count = int(point.asm8.view("int64"))
     return _in_unit(count, point.unit, ctype.unit, rounding)
 
