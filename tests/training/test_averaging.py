@@ -97,15 +97,15 @@ def test_save_and_load_keep_both_generators(X, tmp_path, tiny_sampler):
 
 
 def test_early_stopping_scores_the_average(X, monkeypatch, tiny_sampler):
-    import skgan._fitted as fitted_module
+    import skgan._generation as generation_module
 
     scored = []
-    original = fitted_module.generate_rows
+    original = generation_module.generate_rows
 
     def recording_generate_rows(generator, *args):
         scored.append(generator)
         return original(generator, *args)
 
-    monkeypatch.setattr(fitted_module, "generate_rows", recording_generate_rows)
+    monkeypatch.setattr(generation_module, "generate_rows", recording_generate_rows)
     gan = tiny_sampler(max_iter=2, ema_decay=0.9, early_stopping=True, n_iter_no_change=5).fit(X)
     assert scored and all(generator is gan.generator_ for generator in scored)
