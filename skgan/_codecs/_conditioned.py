@@ -264,7 +264,12 @@ class ConditionPlan:
         return min(positions), max(positions) + 1
 
     def meets(self, rows, slots):
-        """Whether each of ``rows`` (model columns of the rows ``slots``) meets every interval and constraint."""
+        """Whether each of ``rows`` (model columns of the rows ``slots``) meets every interval and constraint.
+
+        Also the table rows of those that meet them when the check needed
+        them (:attr:`rejects`; else None): a decoding can draw (the rarer
+        values of a column of many values), so those rows are the ones kept.
+        """
         ok = np.ones(len(rows), dtype=bool)
         for label, column, start, low, high in self.intervals:
             numbers, missing = _decoded_numbers(column, rows[:, start:start + column.width], label)
@@ -273,11 +278,14 @@ class ConditionPlan:
                 ok &= numbers >= low
             if high is not None:
                 ok &= numbers <= high
+        table = None
         if self.rejects and ok.any():
             kept = np.flatnonzero(ok)
             table = self.table_rows(self.codec.decode(rows[kept]), slots[kept])
-            ok[kept] = self._final_ok(table, slots[kept])
-        return ok
+            good = self._final_ok(table, slots[kept])
+            ok[kept] = good
+            table = table[good]
+        return ok, table
 
     def _final_ok(self, table, slots):
         ok = np.ones(len(table), dtype=bool) if self.constraints is None else self.constraints.is_valid(table)
@@ -324,9 +332,10 @@ class ConditionPlan:
             frame[label] = new.where(wanted, frame[label])
         return frame if self.constraints is None else self.constraints.inverse_transform(frame)
 
-    def finish(self, frame):
-        """The sampled rows: :meth:`table_rows` of all rows, with the index of a DataFrame of conditions."""
-        frame = self.table_rows(frame)
+    def finish(self, frame, checked=False):
+        """The sampled rows: :meth:`table_rows` of all rows (unless ``checked``: they are table rows already), with
+        the index of a DataFrame of conditions."""
+        frame = frame if checked else self.table_rows(frame)
         if self.final or self.constraints is not None:
             bad = ~self._final_ok(frame, np.arange(len(frame)))
             if bad.any():  # the search keeps only rows that meet them: this is a broken invariant
@@ -344,12 +353,32 @@ def search_rows(plan, source, vectors, fixed, seed, fix):
     the condition vectors or class labels of the rows (None; a row filled
     by another row's candidate takes that row's condition vector, drawn
     alike); ``fixed`` the discrete columns set by construction, set by
-    ``fix(rows, fixed, slots)``. Yields ``(start, rows)`` a block of
-    :data:`SEARCH_ROWS` at a time.
+    ``fix(rows, fixed, slots)``. Yields ``(start, rows, table)`` a block of
+    :data:`SEARCH_ROWS` at a time: ``table`` holds the rows as checked, when
+    checking needed the table's rows (else None).
     """
     for start in range(0, plan.n_rows, SEARCH_ROWS):
         slots = np.arange(start, min(start + SEARCH_ROWS, plan.n_rows))
-        yield start, _search(plan, source, vectors, fixed, seed + start, fix, slots)
+        yield start, *_search(plan, source, vectors, fixed, seed + start, fix, slots)
+
+
+class _Kept:
+    """The table rows of the candidates kept, by row, as they were checked (decoded once)."""
+
+    def __init__(self, n_rows):
+        self.pieces, self.where, self.size = [], np.full(n_rows, -1), 0
+
+    def put(self, rows, table):
+        """``table`` (None, or one table row per row of ``rows``, in order) for the rows ``rows``."""
+        if table is not None:
+            self.pieces.append(table.reset_index(drop=True))
+            self.where[rows] = self.size + np.arange(len(rows))
+            self.size += len(rows)
+
+    def frame(self):
+        import pandas as pd
+
+        return pd.concat(self.pieces, ignore_index=True).iloc[self.where].reset_index(drop=True)
 
 
 def _search(plan, source, vectors, fixed, seed, fix, slots):
@@ -359,34 +388,35 @@ def _search(plan, source, vectors, fixed, seed, fix, slots):
     rows = np.empty((m, source.scaling.n_data_features))
     found, dist = np.zeros(m, dtype=bool), np.full(m, np.inf)
     keys = None if vectors is None else _keys(vectors, slots)
-    draws = Draws(plan)
+    draws, kept = Draws(plan), _Kept(m)
 
     def propose(local):
-        """Generated rows for the rows ``local`` (with their condition vectors): rows, which meet, distances."""
+        """Candidates for the rows ``local`` (with their condition vectors): rows, which meet, distances, table."""
         x = source.rows(torch.randn((len(local), d), generator=gen),
                         None if keys is None else _vectors(vectors, keys[local]))
         gap = plan.distance(x, slots[local], fixed)
         fix(x, fixed, slots[local])
-        ok = plan.meets(x, slots[local])
+        ok, table = plan.meets(x, slots[local])
         draws.add(len(local), int(ok.sum()))
-        return x, ok, gap
+        return x, ok, gap, table
 
     for _ in range(CANDIDATES if plan.given else 1):  # each row's candidates; the nearest that meets is kept
-        local = np.arange(m)
-        x, ok, gap = propose(local)
+        x, ok, gap, table = propose(np.arange(m))
         better = ok & (gap < dist)
         rows[better], dist[better], found[better] = x[better], gap[better], True
+        kept.put(np.flatnonzero(better), None if table is None else table.iloc[(np.cumsum(ok) - 1)[better]])
     if plan.per_row:  # each row has its own conditions: rejection row by row
         lacking, repeat = np.flatnonzero(~found), 1
         while lacking.size:
             draws.check(len(lacking))
             local = np.repeat(lacking, repeat)
-            x, ok, _ = propose(local)
+            x, ok, _, table = propose(local)
             first = np.unique(local[ok], return_index=True)[1]  # the first candidate of a row that meets
             chosen = np.flatnonzero(ok)[first]
             rows[local[chosen]], found[local[chosen]] = x[chosen], True
+            kept.put(local[chosen], None if table is None else table.iloc[first])
             lacking, repeat = lacking[~found[lacking]], min(2 * repeat, POOL_ROWS // max(1, len(lacking)) + 1)
-        return rows
+        return rows, kept.frame() if plan.rejects else None
     groups = _groups(fixed, slots, keys if _labels_given(vectors) else None)
     for group in np.unique(groups[~found]):  # rows alike: any candidate of the group may fill any of its rows
         members = np.flatnonzero(groups == group)
@@ -396,16 +426,17 @@ def _search(plan, source, vectors, fixed, seed, fix, slots):
             alike.check(len(lacking))
             n_draws = min(POOL_ROWS, max(len(lacking), int(len(lacking) * 1.2 / max(alike.rate, 1e-3))))
             local = members[rng.randint(len(members), size=n_draws)]  # condition vectors drawn like theirs
-            x, ok, _ = propose(local)
+            x, ok, _, table = propose(local)
             alike.add(len(local), int(ok.sum()))
-            kept = np.flatnonzero(ok)[: len(lacking)]
-            filled = lacking[: len(kept)]
-            rows[filled] = x[kept]
+            chosen = np.flatnonzero(ok)[: len(lacking)]
+            filled = lacking[: len(chosen)]
+            rows[filled] = x[chosen]
+            kept.put(filled, None if table is None else table.iloc[: len(chosen)])
             if keys is not None:
-                keys[filled] = keys[local[kept]]
+                keys[filled] = keys[local[chosen]]
             found[filled] = True
-            lacking = lacking[len(kept):]
-    return rows
+            lacking = lacking[len(chosen):]
+    return rows, kept.frame() if plan.rejects else None
 
 
 class Draws:

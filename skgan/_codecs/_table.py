@@ -221,7 +221,14 @@ class TableCodec(DataCodec):
         vectors, fixed = self.sampling_conditions(n_samples, seed, plan)
         with fit_random(seed):  # the generator's categorical draws
             if plan is not None and plan.searches:
-                chunks = search_rows(plan, draw, labels if vectors is None else vectors, fixed, seed, self.fix)
+                found = search_rows(plan, draw, labels if vectors is None else vectors, fixed, seed, self.fix)
+                if plan.rejects:  # the rows as checked on the table: decoded once
+                    import pandas as pd
+
+                    tables = [table for _, _, table in found]
+                    return plan.finish(pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0],
+                                       checked=True)
+                chunks = ((start, rows) for start, rows, _ in found)
             else:
                 chunks = draw(labels if vectors is None else vectors, chunks=True)
             if not hasattr(self.encoder, "_decode_columns"):  # the user's own encoder: all rows at once

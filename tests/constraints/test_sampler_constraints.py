@@ -125,3 +125,14 @@ def test_conditions_that_break_a_constraint_are_named_before_sampling(gan):
         gan.sample(3, conditions={"price": 500.0})
     with pytest.raises(ValueError, match=r"break FixedCombinations.*city='Paris', country='DE'"):
         gan.sample(2, conditions={"city": "Paris", "country": "DE"})
+
+
+def test_rows_checked_on_the_table_are_the_rows_returned():
+    """A column of many values decodes its rarer values by a draw: the rows kept are those checked, not redrawn."""
+    rng = np.random.RandomState(0)
+    city = rng.choice([f"c{i}" for i in range(200)], 3000)
+    table = pd.DataFrame({"city": city, "country": [f"k{int(c[1:]) % 7}" for c in city], "x": rng.normal(size=3000)})
+    gan = GANSampler(constraints=[FixedCombinations(["city", "country"])], random_state=0).set_params(**FAST)
+    rows = gan.fit(table).sample(400, conditions={"country": "k3"}, random_state=1)
+    assert (rows["country"] == "k3").all()
+    assert set(zip(rows["city"], rows["country"], strict=True)) <= set(zip(city, table["country"], strict=True))
