@@ -128,7 +128,8 @@ def _add_sample(commands):
         description="Generate N rows from MODEL and write them to OUT (.csv with a header row, or .npy).",
     )
     sample.add_argument("model", metavar="MODEL", help="model file written by skgan fit")
-    sample.add_argument("-n", "--n-samples", metavar="N", type=int, required=True, help="number of rows")
+    sample.add_argument("-n", "--n-samples", metavar="N", type=int, default=None,
+                        help="number of rows (required unless --complete gives them)")
     sample.add_argument("-o", "--output", metavar="OUT", required=True, help="file to write: .csv or .npy")
     sample.add_argument(
         "--random-state", metavar="S", type=int, default=None,
@@ -140,6 +141,11 @@ def _add_sample(commands):
         help="for a model fitted on a table: every row gets VALUE in COLUMN (as written in the training file, "
         "empty for missing), or a value in the closed interval LOW:HIGH (or LOW..HIGH; a side left empty is "
         "open) of a column of numbers or dates; repeatable",
+    )
+    sample.add_argument(
+        "--complete", metavar="PARTIAL", default=None,
+        help="for a model fitted on a table: a .csv file of partial rows (a header naming some of the model's "
+        "columns); writes one row per row, its given cells kept and its empty cells generated",
     )
 
 
@@ -485,7 +491,17 @@ def _sample(args):
     _suffix(args.output, "OUT")
     _check_writable(args.output)
     estimator = load(args.model)
-    conditions = _conditions(estimator, args.conditions) if args.conditions else None
+    if args.complete is not None:
+        if args.conditions:
+            raise _UsageError("give --condition or --complete, not both")
+        if getattr(estimator, "encoder_", None) is None:
+            raise _UsageError("--complete needs a model fitted on a table; this model was fitted on numbers")
+        _suffix(args.complete, "PARTIAL")
+        conditions = read_table(args.complete, header=True, frame=True).X
+    elif args.n_samples is None:
+        raise _UsageError("the following arguments are required: -n/--n-samples (or --complete)")
+    else:
+        conditions = _conditions(estimator, args.conditions) if args.conditions else None
     X = estimator.sample(args.n_samples, random_state=args.random_state, conditions=conditions)
     if is_frame(X):
         names, what = list(X.columns), _count(X.shape[1], "column")

@@ -495,6 +495,22 @@ def test_sample_with_conditions(table_model, tmp_path, capsys):
     assert all(line.split(",")[2] == "" for line in out.read_text().splitlines()[1:])  # missing, as a condition
 
 
+def test_sample_completes_partial_rows(table_model, tmp_path, capsys):
+    _, model = table_model
+    partial = tmp_path / "partial.csv"
+    partial.write_text("island,length\nDream,\n,45.5\nBiscoe,40.25\n")
+    out = tmp_path / "completed.csv"
+    status = main(["sample", str(model), "-o", str(out), "--complete", str(partial), "--random-state", "1"])
+    assert status == 0, capsys.readouterr().err
+    back = read_table(out).X
+    assert len(back) == 3 and back["island"].astype(str).tolist()[0::2] == ["Dream", "Biscoe"]
+    assert back["length"].tolist()[1:] == [45.5, 40.25] and not back["length"].isna().any()
+    status = main(["sample", str(model), "-o", str(out), "--complete", str(partial), "-n", "5"])
+    assert_one_error_line(capsys, status, (1,), "n_samples=5, but conditions is a DataFrame of 3 rows")
+    status = main(["sample", str(model), "-o", str(out)])
+    assert_one_error_line(capsys, status, (2,), "required: -n/--n-samples (or --complete)")
+
+
 def test_sample_with_intervals_and_values_of_numbers(table_model, tmp_path, capsys):
     data, model = table_model
     train = read_table(data).X
