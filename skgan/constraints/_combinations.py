@@ -45,8 +45,10 @@ class FixedCombinations(Constraint):
     Met by construction: the columns are modelled as one categorical column
     whose values are the seen combinations, which a generator can only draw
     among. A combination that holds a missing value is one of the seen
-    combinations like any other. :meth:`is_valid` needs :meth:`fit` first,
-    to know the seen combinations.
+    combinations like any other.
+    :meth:`~skgan.constraints.Constraint.is_valid` needs
+    :meth:`~skgan.constraints.Constraint.fit` first, to know the seen
+    combinations.
 
     Examples
     --------
