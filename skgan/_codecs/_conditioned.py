@@ -121,7 +121,7 @@ class ConditionPlan:
     @property
     def per_row(self):
         """Whether the conditions differ from row to row beyond the discrete ones (given values)."""
-        return bool(self.given) or any(kind == "values" for _, _, kind, _ in self.final)
+        return bool(self.given) or any(kind != "interval" for _, _, kind, _ in self.final)
 
     @property
     def searches(self):
@@ -143,7 +143,7 @@ class ConditionPlan:
         if isinstance(value, tuple) and not partial:
             if len(value) != 2:
                 raise ValueError(f"The interval for {label!r} must be a tuple (low, high), got {value!r}.")
-            if not (ctype.numeric or ctype.integral) or ctype.family in ("bool", "boolean"):
+            if not _is_number(ctype):
                 raise ValueError(f"An interval condition needs numbers or dates; column {label!r} holds "
                                  f"{ctype.name} values: give one value, or one per row.")
             bounds = [None if b is None else _number(ctype, b, label, side)
@@ -157,7 +157,11 @@ class ConditionPlan:
             if not partial and not given.all():
                 raise ValueError(f"The condition on {label!r} holds a missing value, which a condition on a "
                                  "constrained column cannot ask for.")
-            self.final.append((label, ctype, "values", (_comparable(ctype, values, label), given)))
+            if _is_number(ctype):  # a number: set on the table's row, the constraints then checked with it
+                numbers, _ = _numbers_of(ctype, values, label)
+                self.final.append((label, ctype, "set", (numbers, given)))
+            else:
+                self.final.append((label, ctype, "values", (_comparable(ctype, values, label), given)))
             self.values[label] = values
 
     def _add(self, label, value, partial):
@@ -228,7 +232,7 @@ class ConditionPlan:
 
     def _discrete_interval(self, label, column, start, low, high):
         ctype = column.ctype
-        if not (ctype.numeric or ctype.integral) or ctype.family in ("bool", "boolean"):
+        if not _is_number(ctype):
             raise ValueError(f"An interval condition needs numbers or dates; column {label!r} holds "
                              f"{ctype.name} values: give one value, or one per row.")
         low = None if low is None else _number(ctype, low, label, "low")
@@ -295,7 +299,7 @@ class ConditionPlan:
                 ok &= ~missing
                 ok &= (numbers >= data[0]) if data[0] is not None else True
                 ok &= (numbers <= data[1]) if data[1] is not None else True
-            else:
+            elif kind == "values":
                 wanted, given = data
                 found = _comparable(ctype, table[label].to_numpy(dtype=object), label)
                 ok &= ~given[slots] | (found == wanted[slots])
@@ -319,18 +323,14 @@ class ConditionPlan:
         """Decoded rows (the encoder's columns) of the rows ``slots`` as the table's: the given cells set, then the
         constraints' inverse transform (so that a column derived from a given one follows it)."""
         for label, column, _, numbers, given, _ in self.given:
-            wanted = given if slots is None else given[slots]
-            if not wanted.any():
-                continue
-            ctype = column.ctype
-            picked = numbers if slots is None else numbers[slots]
-            exact = ctype.from_integers(picked, ~wanted) if ctype.integral else ctype.from_numbers(
-                np.where(wanted, picked, np.nan))
-            import pandas as pd
-
-            new = pd.Series(exact, index=frame.index, dtype=ctype.dtype)
-            frame[label] = new.where(wanted, frame[label])
-        return frame if self.constraints is None else self.constraints.inverse_transform(frame)
+            _set_cells(frame, label, column.ctype, numbers, given, slots)
+        if self.constraints is None:
+            return frame
+        frame = self.constraints.inverse_transform(frame)
+        for label, ctype, kind, (numbers, given) in self.final:
+            if kind == "set":  # a value of a column the constraints derive: set on the table's row
+                _set_cells(frame, label, ctype, numbers, given, slots)
+        return frame
 
     def finish(self, frame, checked=False):
         """The sampled rows: :meth:`table_rows` of all rows (unless ``checked``: they are table rows already), with
@@ -580,15 +580,32 @@ def _typed(ctype, values, label):
     """Values asked for (objects, none missing) as an array of the column's dtype, for a constraint's check."""
     import pandas as pd
 
-    if ctype.integral or ctype.numeric and ctype.family not in ("bool", "boolean"):
+    if _is_number(ctype):
         numbers, missing = _numbers_of(ctype, values, label)
         return ctype.from_integers(numbers, missing) if ctype.integral else ctype.from_numbers(numbers)
     return pd.Series(list(values), dtype=object).astype(ctype.dtype).array
 
 
+def _is_number(ctype):
+    return (ctype.numeric or ctype.integral) and ctype.family not in ("bool", "boolean")
+
+
+def _set_cells(frame, label, ctype, numbers, given, slots=None):
+    """Set column ``label`` of ``frame`` (the rows ``slots``) to ``numbers`` where ``given``, in its dtype, in place."""
+    import pandas as pd
+
+    wanted = given if slots is None else given[slots]
+    if not wanted.any():
+        return
+    picked = numbers if slots is None else numbers[slots]
+    exact = (ctype.from_integers(picked, ~wanted) if ctype.integral
+             else ctype.from_numbers(np.where(wanted, picked, np.nan)))
+    frame[label] = pd.Series(exact, index=frame.index, dtype=ctype.dtype).where(wanted, frame[label])
+
+
 def _comparable(ctype, values, label):
     """Values of a column as comparable keys: the column's numbers, or a value's key (text, booleans)."""
-    if (ctype.numeric or ctype.integral) and ctype.family not in ("bool", "boolean"):
+    if _is_number(ctype):
         numbers, missing = _numbers_of(ctype, values, label)
         out = numbers.astype(object)
         out[missing] = None

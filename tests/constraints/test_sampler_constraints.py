@@ -96,6 +96,9 @@ def test_conditions_on_constrained_columns_are_met_with_the_constraints(table, g
     partial = pd.DataFrame({"start": [pd.Timestamp("2024-03-01", tz="UTC"), None], "net": [50, None]})
     done = gan.sample(conditions=partial, random_state=4)
     assert done.loc[0, "start"] == partial.loc[0, "start"] and done.loc[0, "net"] == 50 and obeys_all(done, table)
+    ends = pd.DataFrame({"end": [pd.Timestamp("2024-06-01", tz="UTC"), None, pd.Timestamp("2024-09-15", tz="UTC")]})
+    done = gan.sample(conditions=ends, random_state=5)  # a column the Inequality derives: set, then checked
+    assert done.loc[[0, 2], "end"].tolist() == ends.loc[[0, 2], "end"].tolist() and obeys_all(done, table)
 
 
 def test_model_files_keep_the_constraints_and_refuse_a_custom_one(table, gan, tmp_path):
