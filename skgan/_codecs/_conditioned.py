@@ -61,13 +61,16 @@ class ConditionPlan:
     ``discrete`` (``{label: model column of each row's value, -1 where
     free}``); ``draws`` (``{label: (model columns, probabilities)}``, a
     discrete interval's values); ``intervals`` and ``given`` (the
-    continuous columns' intervals and per-row values).
+    continuous columns' intervals and per-row values); ``final`` (the
+    conditions on columns the constraints transform, checked or set on the
+    table's rows); ``values`` (every value asked for, by column).
     """
 
     def __init__(self, codec, conditions, n_rows):
         self.codec, self.encoder, self.constraints = codec, codec.encoder, codec.constraints
         self.index, self.discrete, self.draws, self.intervals, self.given = None, {}, {}, [], []
         self.final = []  # conditions on columns the constraints transform: checked on the table's rows
+        self.values = {}  # the values asked for, by column: one per row, missing where free
         self.n_rows = n_rows
         if is_frame(conditions):
             self.n_rows, self.index = len(conditions), conditions.index
@@ -81,7 +84,6 @@ class ConditionPlan:
                 f"conditions must be a dict of column: condition or a DataFrame of partial rows, "
                 f"got {type(conditions).__name__}."
             )
-        self.values = {}  # the values asked for, by column: one per row, missing where free
         transformed = set() if self.constraints is None else set(self.constraints.transformed_columns)
         for label, value, partial in items:
             if label in transformed:
@@ -141,19 +143,10 @@ class ConditionPlan:
         """A condition on a column the constraints transform: met by rejection on the rows of the table."""
         ctype = self.codec.column_types()[label]
         if isinstance(value, tuple) and not partial:
-            if len(value) != 2:
-                raise ValueError(f"The interval for {label!r} must be a tuple (low, high), got {value!r}.")
-            if not _is_number(ctype):
-                raise ValueError(f"An interval condition needs numbers or dates; column {label!r} holds "
-                                 f"{ctype.name} values: give one value, or one per row.")
-            bounds = [None if b is None else _number(ctype, b, label, side)
-                      for b, side in zip(value, ("low", "high"), strict=True)]
-            if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
-                raise ValueError(f"The interval for {label!r} is empty: low {value[0]!r} > high {value[1]!r}.")
-            self.final.append((label, ctype, "interval", bounds))
+            self.final.append((label, ctype, "interval", _bounds(ctype, value, label)))
         else:
             values = self._per_row(label, value, partial)
-            given = ~np.array([is_missing_value(v) for v in values.tolist()], dtype=bool)
+            given = ~_missing(values)
             if not partial and not given.all():
                 raise ValueError(f"The condition on {label!r} holds a missing value, which a condition on a "
                                  "constrained column cannot ask for.")
@@ -167,17 +160,19 @@ class ConditionPlan:
     def _add(self, label, value, partial):
         column, start = self._column(label)
         interval = isinstance(value, tuple) and not partial
-        if interval and len(value) != 2:
-            raise ValueError(f"The interval for {label!r} must be a tuple (low, high), got {value!r}.")
         if column.kind in ("discrete", "constant"):
             if interval:
-                self._discrete_interval(label, column, start, *value)
+                self._discrete_interval(label, column, *_bounds(column.ctype, value, label))
             else:
                 self._discrete_values(label, column, start, self._per_row(label, value, partial), partial)
         elif interval:
-            low, high = (None if b is None else _number(column.ctype, b, label, side) for b, side in
-                         zip(value, ("low", "high"), strict=True))
-            _check_interval(label, column, low, high, value)
+            low, high = _bounds(column.ctype, value, label)
+            if (low is not None and low > column.high) or (high is not None and high < column.low):
+                raise ValueError(
+                    f"The interval {value!r} for {label!r} lies outside the values the column held at fit, "
+                    f"[{_shown(column, column.low)}, {_shown(column, column.high)}]: the model gives it probability "
+                    f"zero."
+                )
             self.intervals.append((label, column, start, low, high))
         else:
             values = self._per_row(label, value, partial)
@@ -230,19 +225,10 @@ class ConditionPlan:
         self.discrete[label] = positions
         self.values[label] = values
 
-    def _discrete_interval(self, label, column, start, low, high):
+    def _discrete_interval(self, label, column, low, high):
         ctype = column.ctype
-        if not _is_number(ctype):
-            raise ValueError(f"An interval condition needs numbers or dates; column {label!r} holds "
-                             f"{ctype.name} values: give one value, or one per row.")
-        low = None if low is None else _number(ctype, low, label, "low")
-        high = None if high is None else _number(ctype, high, label, "high")
         values = np.asarray(column.values, dtype=ctype.storage if ctype.integral else np.float64)
-        inside = np.ones(len(values), dtype=bool)
-        if low is not None:
-            inside &= values >= low
-        if high is not None:
-            inside &= values <= high
+        inside = _inside(values, np.zeros(len(values), dtype=bool), low, high)
         if not inside.any():
             raise ValueError(f"No value of column {label!r} lies in the interval ({low}, {high}); it was fitted "
                              f"on {column.values[:20]}{' ...' if len(column.values) > 20 else ''}.")
@@ -276,12 +262,7 @@ class ConditionPlan:
         """
         ok = np.ones(len(rows), dtype=bool)
         for label, column, start, low, high in self.intervals:
-            numbers, missing = _decoded_numbers(column, rows[:, start:start + column.width], label)
-            ok &= ~missing
-            if low is not None:
-                ok &= numbers >= low
-            if high is not None:
-                ok &= numbers <= high
+            ok &= _inside(*_decoded_numbers(column, rows[:, start:start + column.width], label), low, high)
         table = None
         if self.rejects and ok.any():
             kept = np.flatnonzero(ok)
@@ -295,10 +276,7 @@ class ConditionPlan:
         ok = np.ones(len(table), dtype=bool) if self.constraints is None else self.constraints.is_valid(table)
         for label, ctype, kind, data in self.final:
             if kind == "interval":
-                numbers, missing = _numbers_of(ctype, table[label].to_numpy(dtype=object), label)
-                ok &= ~missing
-                ok &= (numbers >= data[0]) if data[0] is not None else True
-                ok &= (numbers <= data[1]) if data[1] is not None else True
+                ok &= _inside(*_numbers_of(ctype, table[label].to_numpy(dtype=object), label), *data)
             elif kind == "values":
                 wanted, given = data
                 found = _comparable(ctype, table[label].to_numpy(dtype=object), label)
@@ -491,14 +469,28 @@ def _impossible(plan, drawn, met):
             f"intervals, condition on fewer columns at once, or drop a constraint the training rows barely meet.")
 
 
-def _check_interval(label, column, low, high, value):
+def _bounds(ctype, value, label):
+    """``(low, high)``, an interval's bounds in the column's numbers (None: open), checked."""
+    if len(value) != 2:
+        raise ValueError(f"The interval for {label!r} must be a tuple (low, high), got {value!r}.")
+    if not _is_number(ctype):
+        raise ValueError(f"An interval condition needs numbers or dates; column {label!r} holds "
+                         f"{ctype.name} values: give one value, or one per row.")
+    low, high = (None if b is None else _number(ctype, b, label, side)
+                 for b, side in zip(value, ("low", "high"), strict=True))
     if low is not None and high is not None and low > high:
         raise ValueError(f"The interval for {label!r} is empty: low {value[0]!r} > high {value[1]!r}.")
-    if (low is not None and low > column.high) or (high is not None and high < column.low):
-        raise ValueError(
-            f"The interval {value!r} for {label!r} lies outside the values the column held at fit, "
-            f"[{_shown(column, column.low)}, {_shown(column, column.high)}]: the model gives it probability zero."
-        )
+    return low, high
+
+
+def _inside(numbers, missing, low, high):
+    """Where ``numbers`` (not ``missing``) lie in the closed interval ``[low, high]`` (None: open)."""
+    ok = ~missing
+    if low is not None:
+        ok &= numbers >= low
+    if high is not None:
+        ok &= numbers <= high
+    return ok
 
 
 def _shown(column, number, open_side="-inf"):
@@ -534,7 +526,7 @@ def _numbers_of(ctype, values, label):
     """Given values as the column's numbers (exact integers for an integral column) and their missing mask."""
     import pandas as pd
 
-    missing = np.array([is_missing_value(v) for v in values.tolist()], dtype=bool)
+    missing = _missing(values)
     try:
         if ctype.temporal:
             series = pd.Series(values, dtype=object).where(~missing, None)
