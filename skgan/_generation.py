@@ -46,7 +46,6 @@ def generated_chunks(generator, scaling, device, latent_dim, noise, n_samples, s
     without it, one buffer is reused, so copy what you keep.
     """
     net = inference_module(generator)
-    step = FORWARD_ROWS if device.type == "cpu" else GENERATE_ROWS
     start, buffer = 0, None
     with torch.inference_mode():
         blocks_per_chunk = max(1, GENERATE_ROWS // NOISE_BLOCK)
@@ -58,16 +57,8 @@ def generated_chunks(generator, scaling, device, latent_dim, noise, n_samples, s
                 if buffer is None:  # the first chunk is the largest
                     buffer = np.empty((len(chunk), scaling.n_data_features))
                 rows = buffer[: len(chunk)]
-            for offset in range(0, len(chunk), step):
-                z = chunk[offset : offset + step]
-                stop = start + offset + len(z)
-                cond = () if labels is None else (torch.as_tensor(labels[stop - len(z) : stop], device=device),)
-                block = net(z, *cond)
-                _check_finite(block)
-                block = block.to("cpu")
-                if block.dtype not in (torch.float32, torch.float64):  # e.g. bfloat16
-                    block = block.float()
-                scaling.to_data(block.numpy(), out=rows[offset : offset + len(z)])  # casts as it scales
+            chunk_labels = None if labels is None else labels[start : start + len(chunk)]
+            _forward_into(rows, net, chunk, chunk_labels, scaling, device)
             yield start, rows
             start += len(chunk)
 
@@ -78,8 +69,8 @@ class RowSource:
     Calling it, ``source(labels, chunks=False)``, draws ``n_samples`` rows
     from the noise seeded with ``seed`` (:func:`generate_rows`, or with
     ``chunks=True`` :func:`generated_chunks`). :meth:`rows` runs the
-    generator on given latent points instead: the search that meets
-    conditions on numbers (``skgan/_codecs/_conditions.py``) moves them.
+    generator on latent points of the caller's: the candidates that
+    conditions on numbers draw (``skgan/_codecs/_conditioned.py``).
     """
 
     def __init__(self, generator, scaling, device, latent_dim, noise, n_samples, seed):
@@ -96,33 +87,34 @@ class RowSource:
 
         The noise prior is the image of the standard normal: the identity
         for ``"normal"``, ``sqrt(3) * erf(u / sqrt(2))`` (uniform on
-        ``[-sqrt 3, sqrt 3]``) for ``"uniform"``, so that a move that keeps
-        the standard normal keeps the prior.
+        ``[-sqrt 3, sqrt 3]``) for ``"uniform"``, so that the caller draws
+        one kind of noise whatever the prior.
         """
         z = gaussian if self.noise == "normal" else torch.special.erf(gaussian / math.sqrt(2.0)) * math.sqrt(3.0)
-        net = inference_module(self.generator)
         out = np.empty((len(z), self.scaling.n_data_features), dtype=np.float64)
-        step = FORWARD_ROWS if self.device.type == "cpu" else GENERATE_ROWS
         with torch.inference_mode():
-            for start in range(0, len(z), step):
-                stop = min(start + step, len(z))
-                cond = () if labels is None else (torch.as_tensor(labels[start:stop], device=self.device),)
-                block = net(z[start:stop].to(self.device), *cond)
-                _check_finite(block)
-                block = block.to("cpu")
-                if block.dtype not in (torch.float32, torch.float64):
-                    block = block.float()
-                self.scaling.to_data(block.numpy(), out=out[start:stop])
+            _forward_into(out, inference_module(self.generator), z.to(self.device), labels, self.scaling, self.device)
         return out
 
 
-def _check_finite(block):
-    # one read: any NaN or infinity makes the float64 sum non-finite
-    if not bool(torch.isfinite(block.sum(dtype=torch.float64))):
-        raise ValueError(
-            "The generator produced non-finite values (NaN or infinity); refit with a "
-            "lower learning_rate or check a custom generator's output."
-        )
+def _forward_into(out, net, z, labels, scaling, device):
+    """Write ``net``'s rows of the noise ``z`` (on ``device``), conditioned on ``labels``, into ``out`` in the user's
+    units, a step of rows at a time; non-finite output is an error."""
+    step = FORWARD_ROWS if device.type == "cpu" else GENERATE_ROWS
+    for start in range(0, len(z), step):
+        stop = min(start + step, len(z))
+        cond = () if labels is None else (torch.as_tensor(labels[start:stop], device=device),)
+        block = net(z[start:stop], *cond)
+        # one read: any NaN or infinity makes the float64 sum non-finite
+        if not bool(torch.isfinite(block.sum(dtype=torch.float64))):
+            raise ValueError(
+                "The generator produced non-finite values (NaN or infinity); refit with a "
+                "lower learning_rate or check a custom generator's output."
+            )
+        block = block.to("cpu")
+        if block.dtype not in (torch.float32, torch.float64):  # e.g. bfloat16
+            block = block.float()
+        scaling.to_data(block.numpy(), out=out[start:stop])  # casts as it scales
 
 
 def prior_labels(class_prior, n_samples, seed):
