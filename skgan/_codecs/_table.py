@@ -346,9 +346,9 @@ class TableCodec(DataCodec):
         fitted = zip(getattr(self.encoder, "_labels", []), getattr(self.encoder, "_columns", []), strict=True)
         types = {label: column.ctype for label, column in fitted}
         if self.constraints is not None:
+            transformed = set(self.constraints.transformed_columns)
             for constraint in self.constraints.constraints_:
-                types.update({label: ctype for label, ctype in constraint.types_.items()
-                              if label in self.constraints.transformed_columns})
+                types.update({label: ctype for label, ctype in constraint.types_.items() if label in transformed})
         return types
 
     def score_span(self, X):
