@@ -7,9 +7,13 @@ while other processes keep the cores busy (each spins a Python loop):
 - ``demo``: the digits demo's GAN (``skgan.demo.build_sampler``: MLPs of
   256 x 256, batch 64) on its training digits;
 - ``training``: ``benchmarks.training``'s networks (MLPs of 256 x 256,
-  latent 100, batch 64) on 64 uniform features.
+  latent 100, batch 64) on 64 uniform features;
+- ``sampling``: ``sample`` of a mixed table's GAN (the defaults' networks,
+  fitted once), 100,000 rows and 500 rows held by an interval of 2% of
+  the training rows (exact rejection), the estimator's ``n_threads`` set
+  to each setting.
 
-Prints the wall seconds of each fit (the fastest of ``--rounds`` interleaved
+Prints the wall seconds of each fit or sample (the fastest of ``--rounds`` interleaved
 rounds) and, per workload and load, the ratio of the default's time to the
 best fixed count's (goal: at most 1.3), and writes
 ``benchmarks/results/busy_threads.json`` (``busy_threads_quick.json`` with
@@ -23,8 +27,10 @@ best fixed count's (goal: at most 1.3), and writes
 import subprocess
 import sys
 import time
+from functools import partial
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.datasets import load_digits
 
@@ -48,7 +54,8 @@ def workloads(quick):
         return GANSampler(MLPGenerator((256, 256)), MLPDiscriminator((256, 256)), latent_dim=100, batch_size=64,
                           max_iter=1, bandwidth=1.0, random_state=0)
 
-    return {"demo": (demo, digits[:1078]), "training": (training, uniform)}
+    return {"demo": partial(timed_fit, demo, digits[:1078]), "training": partial(timed_fit, training, uniform),
+            "sampling": table_sampling(quick)}
 
 
 def timed_fit(factory, X, n_threads):
@@ -58,13 +65,36 @@ def timed_fit(factory, X, n_threads):
     return time.perf_counter() - start
 
 
+def table_sampling(quick):
+    """A function of ``n_threads`` timing a mixed table GAN's ``sample``: many rows, then an interval's rows."""
+    rng = np.random.RandomState(0)
+    n = 2_000
+    size = rng.gamma(4.0, 1.0, n)
+    table = pd.DataFrame({
+        "size": size, "price": size * rng.lognormal(0.0, 0.2, n),
+        "colour": rng.choice(["red", "green", "blue"], n), "count": rng.poisson(3, n),
+    })
+    low, high = np.quantile(table["size"], [0.49, 0.51])
+    gan = GANSampler(max_iter=20 if quick else 100, random_state=0).fit(table)
+    rows = 20_000 if quick else 100_000
+
+    def timed_sample(n_threads):
+        gan.set_params(n_threads=n_threads)
+        start = time.perf_counter()
+        gan.sample(rows, random_state=0)
+        gan.sample(500, conditions={"size": (low, high)}, random_state=0)
+        return time.perf_counter() - start
+
+    return timed_sample
+
+
 def measure(jobs, counts, rounds):
     """``{workload: {setting: fastest wall seconds}}``; the settings interleaved in each round."""
     seconds = {name: {} for name in jobs}
     for _ in range(rounds):
-        for name, (factory, X) in jobs.items():
+        for name, timed in jobs.items():
             for setting in ["auto", *counts]:
-                took = timed_fit(factory, X, setting)
+                took = timed(setting)
                 seconds[name][str(setting)] = min(took, seconds[name].get(str(setting), np.inf))
     return seconds
 
@@ -84,7 +114,7 @@ def main(argv=None):
     loads = [0, 2 * cores] if args.busy is None else [int(n) for n in args.busy.split(",")]
     counts = list(range(1, cores + 1))
     jobs = workloads(args.quick)
-    timed_fit(*jobs["demo"], 1)  # warm-up: imports, first allocations
+    jobs["demo"](1)  # warm-up: imports, first allocations
     results, ratios = {}, {}
     for load in loads:
         spinning = busy_processes(load)
@@ -95,7 +125,7 @@ def main(argv=None):
             for process in spinning:
                 process.kill()
                 process.wait()
-        print(f"{load} busy processes on {cores} cores: wall seconds per fit (fastest of {args.rounds})")
+        print(f"{load} busy processes on {cores} cores: wall seconds per fit or sample (fastest of {args.rounds})")
         for name, seconds in results[load].items():
             best = min(seconds[str(n)] for n in counts)
             ratios[f"{name}_busy{load}"] = seconds["auto"] / best

@@ -22,7 +22,8 @@ import torch
 
 from ._codecs import DataCodec
 from ._device import resolve_device, to_cpu
-from ._generation import RowSource, prior_labels
+from ._generation import FORWARD_ROWS, RowSource, prior_labels
+from ._threads import fit_threads, thread_budget
 from .metrics import select_bandwidth
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
 
@@ -100,7 +101,7 @@ class FittedState:
     def modules(self):
         return tuple(m for m in (self.generator, self.discriminator, self.raw_generator) if m is not None)
 
-    def generate(self, n_samples, seed, labels=None, conditions=None):
+    def generate(self, n_samples, seed, labels=None, conditions=None, n_threads="auto"):
         """``n_samples`` generated rows of the user's type (``labels``: class indices).
 
         Float64 rows, or a DataFrame for a fit on one: the codec calls
@@ -109,10 +110,19 @@ class FittedState:
         (:func:`~skgan._generation.generated_chunks`). A table's rows satisfy
         ``conditions`` (``{column: value}``) by construction, and its
         generator draws its categories from a stream seeded with ``seed``.
+
+        The generator runs on the threads a fit of its size would
+        (``n_threads``, the estimator's parameter: ``"auto"`` chooses from
+        the work of a forward pass of ``FORWARD_ROWS`` rows, so a table's
+        small generator runs on one thread, which a busy machine cannot
+        stall), within a parallel worker's share of the cores.
         """
-        draw = RowSource(self.generator, self.codec.scaling, torch.device(self.device), self.settings["latent_dim"],
+        device = torch.device(self.device)
+        draw = RowSource(self.generator, self.codec.scaling, device, self.settings["latent_dim"],
                          self.settings["noise"], n_samples, seed)
-        return self.codec.generate(draw, n_samples, seed, labels, conditions)
+        threads = fit_threads(n_threads, (self.generator,), FORWARD_ROWS, device)
+        with thread_budget(threads, exact=isinstance(n_threads, int)):
+            return self.codec.generate(draw, n_samples, seed, labels, conditions)
 
     def leave_choice(self, X_val, candidates):
         """Choose the bandwidth among ``candidates`` by ``X_val``'s score when it is first needed, not now."""

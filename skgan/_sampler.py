@@ -197,8 +197,9 @@ class GANSampler(DensityMixin, BaseEstimator):
         scores are then collective: call them on every process, with the
         same data. See the user guide's "Scaling out".
     n_threads : "auto", int or None, default="auto"
-        Torch's intra-op threads while training on the CPU. ``"auto"``
-        chooses from the size of a training step: one thread for networks
+        Torch's intra-op threads while training and sampling on the CPU.
+        ``"auto"`` chooses from the size of a training step (of a forward
+        pass of the generator over 1,024 rows for ``sample``): one thread for networks
         and batches as small as those of most tables (extra threads gain
         little there on an idle machine and cost many times over on a busy
         one), one more per 128M multiply-adds of a step's forward passes,
@@ -208,7 +209,8 @@ class GANSampler(DensityMixin, BaseEstimator):
         reproducible (which holds at a fixed thread count). An int uses
         that many threads; None leaves torch's setting. Inside a parallel
         worker (a grid search's ``n_jobs``), at most the worker's share of
-        the cores. Torch's setting is restored after the fit.
+        the cores. Torch's setting is restored after the fit and after
+        each ``sample``.
     bandwidth : "cv", float or array-like of float, default="cv"
         Parzen window width in the units of ``X``. ``"cv"`` chooses it among
         the paper's candidates ``logspace(-1, 0, 10)``, multiplied by the
@@ -675,7 +677,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         seed = int(rng.randint(MAX_SEED))
         state = self._fitted
         labels = requested_labels(state.classes, state.class_prior, n_samples, y, seed)
-        return self._fitted.generate(n_samples, seed, labels, conditions)
+        return self._fitted.generate(n_samples, seed, labels, conditions, self.n_threads)
 
     def score_samples(self, X):
         """Parzen-window log-likelihood of each row of X.

@@ -189,3 +189,21 @@ def test_n_threads_is_checked():
 
     with pytest.raises(ValueError, match="n_threads"):
         GANSampler(n_threads=0).fit([[0.0], [1.0]])
+
+
+@pytest.mark.parametrize("n_threads, settle, expected", [("auto", 3, 1), (None, 3, 3), (2, 3, 2)])
+def test_sample_runs_the_generator_on_its_threads_and_restores_torchs(n_threads, settle, expected, threads,
+                                                                     monkeypatch):
+    from skgan import _generation
+
+    monkeypatch.setattr(_generation, "inference_module", lambda generator: generator)  # run the hooked network
+    _, gan = _fit_threads_seen(n_threads)
+    torch.set_num_threads(settle)
+    seen = []
+    hook = gan.generator_.register_forward_hook(lambda *args: seen.append(torch.get_num_threads()))
+    try:
+        gan.sample(3000, random_state=0)  # several chunks of the forward loop
+    finally:
+        hook.remove()
+    assert len(seen) >= 2 and set(seen) == {expected}
+    assert torch.get_num_threads() == settle
