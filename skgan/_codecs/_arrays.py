@@ -23,6 +23,7 @@ from ..exceptions import InvalidModelFile
 from ..networks import output_range
 from ..persistence._validators import column_label, float_tensor, float_vector, number, plain, short_repr
 from ..preprocessing._scaling import AffineScaling, TransformedScaling, transformed_codes
+from ..privacy._mechanisms import check_epsilon, private_range
 from ._interface import DataCodec, check_networks_see_rows, network_sizes
 
 #: The dtypes of a numeric DataFrame's columns (any other makes it a table).
@@ -101,26 +102,54 @@ class FrameShape:
 
 
 class ArrayCodec(DataCodec):
-    """Numeric arrays and numeric DataFrames (``frame``: the columns and dtypes samples come back with)."""
+    """Numeric arrays and numeric DataFrames (``frame``: the columns and dtypes samples come back with).
+
+    ``bounds_``: after a private fit, each feature's private range (low and
+    high rows), which the scaling maps onto the output range; the training
+    rows are clipped into it. Not saved: the scaling is.
+    """
 
     def __init__(self, frame=None, scaling=None):
         self.frame = frame
         self.scaling = scaling
+        self.bounds_ = None
         self.n_features = None if scaling is None else len(scaling.center_)
 
     def check_fit_rows(self, estimator, X, y, reset):
         return check_numeric_rows(estimator, X, y, reset, streams(X))
 
-    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None):
+        """The training rows as they are; with ``epsilon``, each feature's private range (``bounds_``).
+
+        Each feature spends ``epsilon / n_features`` on its range
+        (:func:`~skgan.privacy._mechanisms.private_range`), which
+        :meth:`fit_output` scales from and clips the rows into.
+        """
         self.n_features = X_train.shape[1]
+        self.bounds_ = None
+        if epsilon is not None:
+            epsilon = check_epsilon(epsilon)
+            rng = np.random.default_rng(seed)
+            self.bounds_ = np.array([private_range(values, epsilon / self.n_features, rng)
+                                     for values in feature_values(X_train)]).T  # (2, n_features): low, high
         return X_train
 
     def network_sizes(self, settings, n_classes):
         return network_sizes(self.n_features, n_classes, settings["image_shape"])
 
     def fit_output(self, generator, codes, X_train):
-        self.scaling = AffineScaling(output_range(generator)).fit(codes)
-        return self.scaling.to_model(codes)
+        """The scaling from the rows' range (a private fit: from its private range, the rows clipped into it)."""
+        bounds = getattr(self, "bounds_", None)
+        if bounds is None:
+            self.scaling = AffineScaling(output_range(generator)).fit(codes)
+            return self.scaling.to_model(codes)
+        self.scaling = AffineScaling(output_range(generator)).fit(bounds)  # min, max: the bounds; unbounded: centre
+        clipped = ClippedScaling(self.scaling, bounds)
+        return codes.scaled(clipped) if isinstance(codes, StreamedRows) else clipped.to_model(codes)
+
+    def model_rows(self, X):
+        bounds = getattr(self, "bounds_", None)
+        return super().model_rows(X) if bounds is None else ClippedScaling(self.scaling, bounds).to_model(X)
 
     def check_rows(self, estimator, X):
         return validate_data(estimator, X, dtype=np.float64, reset=False), None
@@ -153,7 +182,13 @@ class TransformerCodec(ArrayCodec):
     def check_fit_rows(self, estimator, X, y, reset):
         return check_numeric_rows(estimator, X, y, reset, streamed=False)
 
-    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None):
+        if epsilon is not None:
+            raise ValueError(
+                f"A private fit (epsilon={epsilon!r}) cannot use a transformer: {short_repr(self.transformer)} "
+                "learns from the real rows without differential privacy. Drop the transformer, or fit without "
+                "privacy."
+            )
         self.transformer = clone(self.transformer).fit(X_train)
         codes = transformed_codes(self.transformer, X_train)
         self.n_features = codes.shape[1]
@@ -175,6 +210,27 @@ class TransformerCodec(ArrayCodec):
             f"skgan cannot save the fitted transformer {short_repr(self.transformer)} to its model file; "
             "use pickle or joblib for this estimator."
         )
+
+
+class ClippedScaling:
+    """Rows clipped into ``bounds`` (``(2, n_features)``: low, high), then mapped by ``scaling.to_model``."""
+
+    def __init__(self, scaling, bounds):
+        self.scaling, self.bounds = scaling, bounds
+
+    def to_model(self, X):
+        if isinstance(X, StreamedRows):
+            return X.scaled(self)
+        return self.scaling.to_model(np.clip(X, self.bounds[0], self.bounds[1]))
+
+
+def feature_values(X):
+    """Each feature's values of ``X`` (an array, or :class:`~skgan._streaming.StreamedRows`: one pass per feature)."""
+    for j in range(X.shape[1]):
+        if isinstance(X, StreamedRows):
+            yield np.concatenate([block[:, j] for _, block in X.blocks()])
+        else:
+            yield np.asarray(X[:, j], dtype=np.float64)
 
 
 def scaling_to_plain(scaling):

@@ -70,13 +70,20 @@ class DataCodec:
         """``(X, y)`` checked for a fit (``validate_data``; ``reset`` on a cold fit)."""
         raise NotImplementedError
 
-    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None):
         """Learn from the training rows (``labelled``: the fit has ``y``); the rows in the codec's units.
 
         ``seed`` seeds what the codec draws; ``verbose`` is the fit's (0 on
         the other processes of a data-parallel fit); ``X_seen`` are all the
         rows given to fit (the training rows and those held out to validate),
         or None when they are ``X_train``.
+
+        ``epsilon`` (a private fit's share for the codec, a positive float)
+        makes every statistic the codec keeps, and that :meth:`fit_output`
+        uses, ``epsilon``-DP in total (basic composition of the mechanisms of
+        :mod:`skgan.privacy._mechanisms`, their noise drawn from
+        ``numpy.random.default_rng(seed)``); only ``X_train`` is read then
+        (``X_seen`` is ignored). None: exact statistics.
         """
         raise NotImplementedError
 
