@@ -9,6 +9,7 @@ the data's side of it to its codec (:mod:`skgan._codecs`).
 
 import copy
 from contextlib import nullcontext
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -24,6 +25,7 @@ from ._fit_run import FitRun, bandwidth_before_choice, bandwidth_candidates, cho
 from ._fitted import SETTINGS, FittedState, attach, build_networks
 from ._frames import is_frame, take_rows
 from ._generation import class_indices
+from ._private_fit import PrivateBudget, check_private_fit
 from ._random import fit_random, global_random
 from ._streaming import is_memory_mapped, split_rows, training_rows
 from ._threads import fit_threads, thread_budget
@@ -204,6 +206,11 @@ def fit_settings(estimator, n_features):
     return settings
 
 
+def train_d_steps(estimator, loss):
+    """The discriminator steps per generator step: the parameter, or the loss's default for ``"auto"``."""
+    return loss.default_d_steps if estimator.d_steps == "auto" else estimator.d_steps
+
+
 def game_settings(estimator, settings, loss, chosen):
     """The loop's :class:`GameSettings`, with the batch size and moment weight of ``chosen`` (the ``"auto"``
     parameters resolved, :func:`~skgan._training.resolve_settings`)."""
@@ -212,7 +219,7 @@ def game_settings(estimator, settings, loss, chosen):
         loss=loss,
         latent_dim=settings["latent_dim"],
         noise=settings["noise"],
-        d_steps=loss.default_d_steps if estimator.d_steps == "auto" else estimator.d_steps,
+        d_steps=train_d_steps(estimator, loss),
         batch_size=chosen.batch_size,
         autocast_dtype=None if estimator.mixed_precision is None else getattr(torch, estimator.mixed_precision),
         compile_options=compile_options,
@@ -274,15 +281,21 @@ def fit(estimator, X, y, n_epochs, resume):
     rng = shared_random_state(estimator.random_state, group)
     torch_seed, parzen_seed = (int(s) for s in rng.randint(MAX_SEED, size=2))
     needs_score = needs_validation_score(estimator)
-    train, val = validation_split(
-        X.shape[0], rng, estimator.validation_fraction, chooses_bandwidth(estimator.bandwidth) or needs_score, y_idx
-    )
+    privacy = None if estimator.privacy is None else check_private_fit(estimator, resolve_loss(estimator.loss), resume)
+    holds_out = (chooses_bandwidth(estimator.bandwidth) or needs_score) and privacy is None  # private: no real row
+    train, val = validation_split(X.shape[0], rng, estimator.validation_fraction, holds_out, y_idx)
     if is_memory_mapped(X):  # streamed: a capped held-out set, training rows read when drawn
         train, val, X_train, X_val = split_rows(X, train, val)
     else:
         X_train, X_val = take_rows(X, train), (None if val is None else take_rows(X, val))
     y_train = None if y_idx is None else y_idx[train]
-    class_prior = None if y_train is None else np.bincount(y_train, minlength=len(classes)) / len(y_train)
+    budget = None if privacy is None else PrivateBudget(privacy, len(train), int(rng.randint(MAX_SEED)))
+    if y_train is None:
+        class_prior = None
+    elif budget is not None:
+        class_prior = budget.class_prior(y_train, len(classes))
+    else:
+        class_prior = np.bincount(y_train, minlength=len(classes)) / len(y_train)
     if resume:  # a fresh, reproducible stream for the epochs to come
         torch_seed = int(np.random.SeedSequence([torch_seed, prior.n_iter]).generate_state(1)[0])
     if group is not None:
@@ -297,15 +310,22 @@ def fit(estimator, X, y, n_epochs, resume):
             model_rows = codec.model_rows(X_train)
         else:
             verbose = shown_verbosity(estimator.verbose, is_main_process)
-            codes = codec.fit(X_train, classes is not None, torch_seed, verbose, X_seen=X)
+            private = {} if budget is None else {"epsilon": budget.codec_epsilon(classes is not None)}
+            codes = codec.fit(X_train, classes is not None, torch_seed, verbose, X_seen=X, **private)
             sizes = codec.network_sizes(settings, None if classes is None else len(classes))
             generator, discriminator = new_networks(settings, sizes, device, torch_seed)
             model_rows = codec.fit_output(generator, codes, X_train)
         conditions = codec.condition_sampler(model_rows, device)
         chosen = resolve_settings(estimator, codec.auto_settings(model_rows.shape[0]))
+        if budget is not None:
+            chosen = replace(chosen, moment_weight=0.0)  # it would read the real rows' moments
+            if conditions is not None:  # drawn by private counts; each sampled row given one of its own
+                conditions = conditions.for_private_fit(np.concatenate(codec.frequencies), codec.codes(model_rows))
         n_epochs = chosen.max_iter if n_epochs == "auto" else n_epochs
-        span = codec.score_span(X) if isinstance(estimator.bandwidth, str) else None
-        candidates = bandwidth_candidates(estimator.bandwidth, span)
+        if budget is not None or not isinstance(estimator.bandwidth, str):  # private: the grid of generated rows
+            candidates = None if isinstance(estimator.bandwidth, str) else bandwidth_candidates(estimator.bandwidth)
+        else:
+            candidates = bandwidth_candidates(estimator.bandwidth, codec.score_span(X))
         X_val = None if X_val is None else codec.score_rows(X_val)
         average = generator_average(generator, chosen.ema_decay, prior)
         loss = resolve_loss(estimator.loss)
@@ -329,8 +349,15 @@ def fit(estimator, X, y, n_epochs, resume):
             epochs=run.epochs, callbacks=callbacks,
             y=None if y_train is None else torch.as_tensor(y_train, dtype=torch.long, device=device),
             conditions=conditions, execution=execution, steps=estimator.training_steps(),
+            privacy=None if budget is None else budget.training_plan(
+                chosen.batch_size, train_d_steps(estimator, loss), discriminator, len(run.epochs),
+                execution.world_size, class_prior, device),
         )
         n_threads = fit_threads(estimator.n_threads, (generator, discriminator), chosen.batch_size, device)
         with sharded_rows(group), thread_budget(n_threads, exact=isinstance(estimator.n_threads, int)):
-            run_training(run, callbacks, train)  # the held-out scores and bandwidth choice: rows shared among ranks
+            try:
+                run_training(run, callbacks, train)  # the held-out scores and bandwidth choice: rows shared among ranks
+            finally:
+                if budget is not None:
+                    estimator._fitted.privacy_spent = budget.spent()
     return estimator

@@ -24,13 +24,18 @@ from ._codecs import DataCodec
 from ._device import resolve_device, to_cpu
 from ._generation import FORWARD_ROWS, RowSource, prior_labels
 from ._threads import fit_threads, thread_budget
-from .metrics import select_bandwidth
+from .metrics import PAPER_BANDWIDTHS, select_bandwidth
 from .networks import DISCRIMINATORS, GENERATORS, build_network, check_network_shapes
 
 #: The parameters a fit keeps in its state, because they shape the fitted
 #: networks or the Parzen window and ``set_params`` after fit waits for the
 #: next cold fit.
 SETTINGS = ("generator", "discriminator", "latent_dim", "noise", "n_parzen_samples", "image_shape")
+
+
+def _other_seed(seed):
+    """A seed for another stream of generated rows than ``seed``'s."""
+    return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0] % (2**31 - 1))
 
 
 @dataclass
@@ -59,6 +64,7 @@ class FittedState:
     classes: np.ndarray = None
     class_prior: np.ndarray = None
     callbacks: list = None  # the callbacks of the last fit; not stored in model files
+    privacy_spent: tuple = None  # a private fit's (epsilon, delta)
 
     @classmethod
     def begin(cls, training, prior=None, **fields):
@@ -137,11 +143,19 @@ class FittedState:
 
         The choice is the candidate with the best mean log-likelihood of the
         held-out rows under ``window`` (by default :meth:`parzen_window`),
-        made once: the held-out rows are then dropped.
+        made once: the held-out rows are then dropped. A private fit holds
+        out no real row: its held-out rows are generated, with a seed of
+        their own, and the paper's grid is scaled to the window's largest
+        column range.
         """
         if self.pending_choice is not None:
             X_val, candidates = self.pending_choice
             window = self.parzen_window() if window is None else window
+            if X_val is None:  # a private fit: generated rows stand in for held-out ones
+                X_val = self.score_rows(self.generate(max(1, len(window) // 10), _other_seed(self.parzen_seed)))
+                if candidates is None:
+                    span = float(np.max(window.max(0) - window.min(0)))
+                    candidates = PAPER_BANDWIDTHS * (span if span > 0 else 1.0)
             self.set_bandwidth(float(select_bandwidth(window, X_val, candidates, device=self.device)))
         return self.bandwidth
 

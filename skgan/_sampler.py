@@ -16,7 +16,7 @@ from ._fitted import FittedAttribute
 from ._frames import is_frame
 from ._generation import requested_labels
 from ._threads import thread_budget
-from ._training import OPTIMIZERS, TrainingSteps
+from ._training import OPTIMIZERS, PrivateSteps, TrainingSteps
 from .losses import LOSSES
 from .metrics import mean_and_std_error, parzen_log_likelihood
 from .networks import DISCRIMINATORS, GENERATORS, ModuleFactory
@@ -165,6 +165,18 @@ class GANSampler(DensityMixin, BaseEstimator):
         every training row obeys them (a ValueError names the rows); the
         data is then encoded as a table. A ``Custom`` constraint cannot be
         saved to a model file.
+    privacy : skgan.privacy.DPSGD, default=None
+        A differential-privacy budget: the fitted model and every row it
+        generates are ``(epsilon, delta)``-differentially private with
+        respect to the rows given to fit. The encoder's statistics spend a
+        share of it, and the discriminator trains by DP-SGD on
+        Poisson-sampled rows (Opacus's accountant; the ``privacy`` extra).
+        No row is held out (``bandwidth="cv"`` chooses on generated rows),
+        moment matching is off, and settings that would let real rows
+        reach the model otherwise (a transformer, early stopping, a loss
+        with a gradient penalty, ``warm_start``) are a ValueError. The
+        spent budget is ``privacy_spent_``. See the user guide's
+        "Differential privacy".
     image_shape : tuple of int, default=None
         ``(channels, height, width)`` (or ``(height, width)`` for one
         channel) of the images that the rows of ``X`` flatten, in
@@ -310,6 +322,11 @@ class GANSampler(DensityMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
         Class labels of a conditional GAN (fitted with ``y``). Defined only
         then.
+    privacy_spent_ : tuple of (float, float)
+        ``(epsilon, delta)`` a private fit spent (``privacy``): the
+        statistics' share and the DP-SGD steps taken (all of them, those of
+        epochs rolled back or interrupted too). Defined only after a
+        private fit.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -372,6 +389,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         "transformer": [HasMethods(["fit", "transform", "inverse_transform"]), None],
         "encoder": [StrOptions({"auto", "scale"}), HasMethods(["fit", "transform", "inverse_transform", "to_plain"])],
         "constraints": [list, None],
+        "privacy": [HasMethods(["budget", "noise_multiplier", "checked"]), None],
         "image_shape": ["array-like", None],
         "device": [str, torch.device],
         "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
@@ -403,6 +421,7 @@ class GANSampler(DensityMixin, BaseEstimator):
     encoder_ = FittedAttribute("encoder", optional=True)
     classes_ = FittedAttribute("classes", optional=True)
     callbacks_ = FittedAttribute("callbacks", optional=True)
+    privacy_spent_ = FittedAttribute("privacy_spent", optional=True)
 
     def __init__(
         self,
@@ -424,6 +443,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         transformer=None,
         encoder="auto",
         constraints=None,
+        privacy=None,
         image_shape=None,
         device="auto",
         mixed_precision=None,
@@ -459,6 +479,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         self.transformer = transformer
         self.encoder = encoder
         self.constraints = constraints
+        self.privacy = privacy
         self.image_shape = image_shape
         self.device = device
         self.mixed_precision = mixed_precision
@@ -612,7 +633,7 @@ class GANSampler(DensityMixin, BaseEstimator):
         >>> ClippedGAN(max_iter=2, n_parzen_samples=100, random_state=0).fit(X).n_iter_
         2
         """
-        return TrainingSteps
+        return TrainingSteps if self.privacy is None else PrivateSteps
 
     def sample(self, n_samples=None, *, y=None, conditions=None, random_state=None):
         """Generate rows from the trained generator.

@@ -15,10 +15,11 @@ from ._batches import Batch, BatchSource
 from ._callbacks import CallbackList
 from ._conditions import ConditionSampler
 from ._execution import DataParallelExecution, LocalExecution, execution_for, local_execution
-from ._loop import GameSettings, TrainingResult, TrainingState, report_stop, train_gan
+from ._loop import GameSettings, TrainingResult, TrainingState, report_stop, steps_per_epoch, train_gan
 from ._moments import MomentMatching, table_moment_weight
 from ._optim import OPTIMIZERS, GoodfellowSGD, make_optimizers, optimizer_settings
 from ._precision import Stepper
+from ._private import PrivacyPlan, PrivateSteps
 from ._steps import TrainingContext, TrainingSteps
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "GoodfellowSGD",
     "LocalExecution",
     "MomentMatching",
+    "PrivacyPlan",
+    "PrivateSteps",
     "Stepper",
     "TrainingContext",
     "TrainingResult",
@@ -46,6 +49,7 @@ __all__ = [
     "optimizer_settings",
     "report_stop",
     "resolve_settings",
+    "steps_per_epoch",
     "table_moment_weight",
     "table_settings",
     "train_gan",

@@ -41,6 +41,10 @@ class Batch:
         ``ConditionSampler.penalty``), or None.
     n_classes : int or None
         The number of classes of ``y`` labels, or None.
+    fake_labels : tuple or None
+        In a private fit's discriminator step, whose real rows are a
+        Poisson sample of any size: the labels of the rows generated from
+        ``noise``; None when they are ``labels``.
 
     Examples
     --------
@@ -60,6 +64,7 @@ class Batch:
     real: torch.Tensor = None
     keys: torch.Tensor = None
     n_classes: int = None
+    fake_labels: tuple = None
 
     @property
     def condition(self):
@@ -107,9 +112,17 @@ class BatchSource:
         Class indices of the rows.
     conditions : ConditionSampler, default=None
         Training-by-sampling's conditions.
+    poisson : tensor of shape (n_classes,), True or None, default=None
+        A private fit's sampling: each discriminator step's real rows are
+        a Poisson sample (each row with probability ``drawn / n_samples``),
+        each given one of its own conditions (``conditions.keys_of``) or its
+        label; the generated rows' labels (``fake_labels``) and the
+        generator steps' are drawn by the private class frequencies given
+        here (a tensor, with ``y``) or by the conditions' private counts
+        (``True``), never from the rows.
     """
 
-    def __init__(self, X, drawn, n_steps, latent_dim, noise, execution, rng, y=None, conditions=None):
+    def __init__(self, X, drawn, n_steps, latent_dim, noise, execution, rng, y=None, conditions=None, poisson=None):
         self.X, self.drawn, self.n_steps = X, drawn, n_steps
         self.latent_dim, self.prior = latent_dim, noise
         self.share, self.rng = execution.share, rng
@@ -117,15 +130,20 @@ class BatchSource:
         self.n_samples, self.device = X.shape[0], X.device
         self.n_classes = None if y is None else int(y.max()) + 1
         self.epoch, self._order = None, None
+        self.poisson = poisson
+        if poisson is not None and y is not None:
+            self.n_classes = len(poisson)
 
     def start_epoch(self, epoch):
         """Begin epoch ``epoch``: draw its permutations of the rows (none with training-by-sampling)."""
         self.epoch = epoch
-        if self.conditions is None:
+        if self.conditions is None and self.poisson is None:
             self._order = permuted_batches(self.n_samples, self.drawn, self.n_steps, self.device, self.rng)
 
     def discriminator_batch(self, step):
         """The real rows, labels and noise of discriminator step ``step`` (from 1) of the epoch."""
+        if self.poisson is not None:
+            return self._poisson_batch(step)
         conditions, share = self.conditions, self.share
         if conditions is None:
             rows, keys = share(self._order[step - 1]), None
@@ -136,9 +154,32 @@ class BatchSource:
         real = self.X[rows]
         return Batch(self.epoch, step, self._noise(), labels, real, keys, self.n_classes)
 
+    def _poisson_batch(self, step):
+        """A private fit's discriminator batch: a Poisson sample of the rows, and the generated rows' labels."""
+        chosen = torch.rand(self.n_samples, device=self.device, generator=self.rng) < self.drawn / self.n_samples
+        rows = self.share(chosen.nonzero().squeeze(1))
+        keys = None if self.conditions is None else self.conditions.keys_of(rows, self.rng)
+        labels = self._labels(rows, keys)
+        noise = self._noise()
+        _, fake_labels = self._drawn_labels()
+        return Batch(self.epoch, step, noise, labels, self.X[rows], keys, self.n_classes, fake_labels)
+
+    def _drawn_labels(self):
+        """``(keys, labels)`` of generated rows drawn by the private frequencies (``(None, ())`` without any)."""
+        if self.conditions is not None:
+            keys = self.share(self.conditions.draw(self.drawn, self.rng))
+            return keys, (self.conditions.vectors(keys),)
+        if self.y is not None:
+            drawn = torch.multinomial(self.poisson, self.drawn, replacement=True, generator=self.rng)
+            return None, (self.share(drawn),)
+        return None, ()
+
     def generator_batch(self, step):
         """The noise and labels of the generator step that follows discriminator step ``step``."""
         noise, rows, keys = self._noise(), None, None
+        if self.poisson is not None:
+            keys, labels = self._drawn_labels()
+            return Batch(self.epoch, step, noise, labels, None, keys, self.n_classes)
         if self.conditions is not None:
             keys = self.share(self.conditions.draw(self.drawn, self.rng))
         elif self.y is not None:

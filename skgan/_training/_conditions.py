@@ -54,8 +54,37 @@ class ConditionSampler:
         self._model_columns = as_tensor(np.repeat(np.asarray(model_starts) - offsets, widths) + np.arange(self.width))
         # per column, the probabilities of its categories: log-frequency for training, frequency for sampling
         padded = np.zeros((n_columns, int(widths.max())))
-        self._log_frequency = as_tensor(_per_column(np.log1p(counts), widths, padded), torch.float64)
-        self._frequency = as_tensor(_per_column(counts.astype(np.float64), widths, padded), torch.float64)
+        self._widths, self._padded = widths, padded
+        self._codes = None
+        self._set_counts(counts)
+
+    def _set_counts(self, counts):
+        as_tensor = lambda values: torch.as_tensor(values, dtype=torch.float64, device=self._device)  # noqa: E731
+        counts = np.asarray(counts, dtype=np.float64)
+        self._log_frequency = as_tensor(_per_column(np.log1p(counts), self._widths, self._padded))
+        self._frequency = as_tensor(_per_column(counts, self._widths, self._padded))
+
+    def for_private_fit(self, counts, codes):
+        """This sampler for a private fit: conditions drawn by ``counts`` (private), and :meth:`keys_of` rows.
+
+        A private fit samples its rows uniformly (Poisson), so each real row
+        is given a condition it has (:meth:`keys_of`) rather than rows a
+        condition; the generator's conditions are drawn by the noisy
+        ``counts`` of every category (column after column), never by the
+        exact ones.
+        """
+        counts = np.asarray(counts, dtype=np.float64)
+        if counts.shape != (self.width,) or not (np.isfinite(counts) & (counts >= 0)).all():
+            raise ValueError(f"counts must hold {self.width} finite non-negative counts, got shape {counts.shape}.")
+        self._set_counts(counts)
+        self._rows = self._starts = self._counts = None  # no condition's rows are looked up
+        self._codes = torch.as_tensor(np.asarray(codes, dtype=np.int64), device=self._device) + self._offsets
+        return self
+
+    def keys_of(self, rows, generator):
+        """A condition key each of ``rows`` has: one of its columns drawn uniformly, and its category there."""
+        column = torch.randint(self.n_columns, (len(rows),), device=self._device, generator=generator)
+        return self._codes[rows, column]
 
     def draw(self, n, generator, log_frequency=True):
         """Condition keys (a column and one of its categories, as one index) of ``n`` rows."""

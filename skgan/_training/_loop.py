@@ -20,6 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .._random import generator_for
 from ..networks._common import pack_size
 from ._batches import BatchSource
+from ._private import PrivateSteps
 from ._callbacks import CallbackList
 from ._execution import local_execution
 from ._moments import MomentMatching
@@ -186,7 +187,15 @@ _SUMMED = ("d_loss", "d_real", "d_fake", "g_loss")
 _RESERVED = ("epoch", "dur")
 
 
-def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None, execution=None, steps=None):
+def steps_per_epoch(n_samples, batch_size, d_steps, world_size, discriminator):
+    """``(rows drawn per step for all processes, discriminator steps per epoch)`` of :func:`train_gan`."""
+    batch_size = packed_batch_size(min(batch_size, n_samples // world_size), discriminator)
+    drawn = batch_size * world_size  # each step draws the minibatch of every process; this one keeps its share
+    return drawn, -(-max(1, n_samples // drawn) // d_steps) * d_steps
+
+
+def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None, execution=None, steps=None,
+              privacy=None):
     """Train ``state``'s networks on the rows of tensor ``X`` for the epochs numbered ``epochs``.
 
     One epoch is one pass of the discriminator over the data in minibatches
@@ -204,7 +213,10 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     and the generator's loss adds the penalty of rows that miss their
     condition. With ``game.moment_weight``, it also adds the moment-matching
     penalty (running moments of the discriminator's real minibatches against
-    those of the generator's). Random draws (minibatches, noise, labels, and the
+    those of the generator's). ``privacy`` (a
+    :class:`~skgan._training.PrivacyPlan`) makes the fit private:
+    Poisson-sampled real rows, and ``steps`` a
+    :class:`~skgan._training.PrivateSteps` subclass (DP-SGD). Random draws (minibatches, noise, labels, and the
     networks' dropout and the loss's penalty) come from the active fit's
     generator on ``X``'s device (:func:`skgan._random.fit_random`), or from
     torch's global generator outside a fit.
@@ -235,10 +247,13 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
     n_samples, device, n_ranks = X.shape[0], X.device, execution.world_size
     if n_samples < n_ranks:
         raise ValueError(f"A data-parallel fit on {n_ranks} processes needs at least {n_ranks} rows, got {n_samples}.")
-    batch_size = packed_batch_size(min(game.batch_size, n_samples // n_ranks), state.discriminator)
-    drawn = batch_size * n_ranks  # each step draws the minibatch of every process; this one keeps its share
-    n_g_steps = -(-max(1, n_samples // drawn) // d_steps)
-    n_d_steps = n_g_steps * d_steps
+    if privacy is not None and not issubclass(steps, PrivateSteps):
+        raise ValueError(
+            f"A private fit's steps must clip and noise the discriminator's gradients: {steps.__name__} is not a "
+            "subclass of skgan's PrivateSteps (a GANSampler subclass's training_steps must return one)."
+        )
+    drawn, n_d_steps = steps_per_epoch(n_samples, game.batch_size, d_steps, n_ranks, state.discriminator)
+    batch_size, n_g_steps = drawn // n_ranks, n_d_steps // d_steps
     result = TrainingResult()
     result.before = state.snapshot()
     rng = generator_for(device)
@@ -252,12 +267,17 @@ def train_gan(state, X, game, *, epochs, y=None, conditions=None, callbacks=None
         generator_stepper=Stepper(state.g_optimizer, device, game.autocast_dtype),
         discriminator_stepper=Stepper(state.d_optimizer, device, game.autocast_dtype),
         autocast=autocast_context(device, game.autocast_dtype), rng=rng, device=device, batch_size=batch_size,
-        conditions=conditions, moments=moments,
+        conditions=conditions, moments=moments, privacy=privacy,
     )
-    source = BatchSource(X, drawn, n_d_steps, game.latent_dim, game.noise, execution, rng, y=y, conditions=conditions)
+    poisson = None if privacy is None else (True if y is None else privacy.class_frequencies)
+    source = BatchSource(X, drawn, n_d_steps, game.latent_dim, game.noise, execution, rng, y=y, conditions=conditions,
+                         poisson=poisson)
     trainer = steps(context)
     trainer.setup()
-    return _run_epochs(state, context, trainer, source, epochs, callbacks, result, n_g_steps)
+    try:
+        return _run_epochs(state, context, trainer, source, epochs, callbacks, result, n_g_steps)
+    finally:
+        trainer.teardown()
 
 
 def _run_epochs(state, context, trainer, source, epochs, callbacks, result, n_g_steps):

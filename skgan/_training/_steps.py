@@ -61,6 +61,9 @@ class TrainingContext:
         The moment-matching penalty (``game.moment_weight``): real
         minibatches are observed in the discriminator's step, the penalty is
         added to the generator's loss.
+    privacy : PrivacyPlan or None
+        A private fit's DP-SGD settings (sample rate, noise multiplier,
+        clipping bound) and the count of steps taken; None otherwise.
 
     Examples
     --------
@@ -95,6 +98,7 @@ class TrainingContext:
     batch_size: int
     conditions: object = None
     moments: object = None
+    privacy: object = None
 
     @property
     def generator(self):
@@ -203,6 +207,9 @@ class TrainingSteps:
 
     def setup(self):
         """Prepare for training: called once per call of the training loop, before its first step (here: nothing)."""
+
+    def teardown(self):
+        """Undo what :meth:`setup` did: called once when the call of the training loop ends (here: nothing)."""
 
     def discriminator_step(self, batch):
         """One step of the discriminator on ``batch``'s real rows and rows generated from its noise.

@@ -24,6 +24,7 @@ from ..networks import (
     MLPGenerator,
 )
 from ..preprocessing import TabularEncoder
+from ..privacy import DPSGD
 from ._validators import plain, short_repr, tuples
 
 #: Parameters that hold a network preset name or one of skgan's spec objects for it.
@@ -94,21 +95,27 @@ def network_from_config(config, role):
     return spec
 
 
-def _encoder_from_config(config):
-    """The ``encoder`` parameter's TabularEncoder back from ``{"spec": "TabularEncoder", "params": ...}``, checked."""
-    if not (set(config) == {"spec", "params"} and config["spec"] == "TabularEncoder"
+#: Parameters whose value may be one of skgan's parameter holders, stored as ``{"spec": class name, "params": ...}``.
+_SPEC_PARAMS = {"encoder": TabularEncoder, "privacy": DPSGD}
+
+
+def _spec_from_config(name, config):
+    """The ``name`` parameter's holder (a TabularEncoder, a DPSGD) back from ``{"spec": ..., "params": ...}``,
+    checked."""
+    cls = _SPEC_PARAMS[name]
+    if not (set(config) == {"spec", "params"} and config["spec"] == cls.__name__
             and isinstance(config["params"], dict)):
-        raise InvalidModelFile(f"its encoder {short_repr(config)} is not a TabularEncoder's parameters")
-    valid = TabularEncoder().get_params()
+        raise InvalidModelFile(f"its {name} {short_repr(config)} is not a {cls.__name__}'s parameters")
+    valid = cls().get_params()
     unknown = sorted(str(key) for key in config["params"] if key not in valid)
     if unknown:
-        raise InvalidModelFile(f"its encoder TabularEncoder has unknown parameters {unknown}")
-    encoder = TabularEncoder(**config["params"])
+        raise InvalidModelFile(f"its {name} {cls.__name__} has unknown parameters {unknown}")
+    holder = cls(**config["params"])
     try:
-        encoder._validate_params()
+        holder._validate_params()
     except (TypeError, ValueError) as exc:
-        raise InvalidModelFile(f"its encoder fails its checks: {str(exc).rstrip('.')}") from None
-    return encoder
+        raise InvalidModelFile(f"its {name} fails its checks: {str(exc).rstrip('.')}") from None
+    return holder
 
 
 def params_to_config(params):
@@ -125,8 +132,8 @@ def params_to_config(params):
             config[name] = _random_state_config(value)
         elif name == "constraints":
             config[name] = constraints_to_config(value)
-        elif name == "encoder" and type(value) is TabularEncoder:
-            config[name] = {"spec": "TabularEncoder", "params": plain(value.get_params(), "encoder parameters")}
+        elif name in _SPEC_PARAMS and type(value) is _SPEC_PARAMS[name]:
+            config[name] = {"spec": type(value).__name__, "params": plain(value.get_params(), f"{name} parameters")}
         else:
             config[name] = plain(value, name)
     return config
@@ -156,8 +163,9 @@ def params_from_config(config):
     params = dict(config)
     if "constraints" in params:
         params["constraints"] = constraints_from_config(params["constraints"])
-    if isinstance(params.get("encoder"), dict):
-        params["encoder"] = _encoder_from_config(params["encoder"])
+    for name in _SPEC_PARAMS:
+        if isinstance(params.get(name), dict):
+            params[name] = _spec_from_config(name, params[name])
     for name in _OBJECT_PARAMS:
         if name in params:
             params[name] = network_from_config(params[name], name)

@@ -8,6 +8,7 @@ checked before anything is built (:mod:`._validators`): an
 :class:`~skgan.exceptions.InvalidModelFile` names the field.
 """
 
+import math
 import warnings
 from numbers import Real
 
@@ -52,6 +53,8 @@ def state_to_plain(state, n_features_in, feature_names_in=None):
     }
     if feature_names_in is not None:
         plain_state["feature_names_in_"] = [str(name) for name in feature_names_in]
+    if state.privacy_spent is not None:
+        plain_state["privacy_spent_"] = [float(value) for value in state.privacy_spent]
     plain_state.update(state.codec.to_plain())
     if state.classes is not None:
         plain_state["classes_"] = _labels_to_plain(state.classes)
@@ -117,8 +120,19 @@ def state_from_plain(plain_state, device):
         bandwidth=number(plain_state, "bandwidth_", optional=True, positive=True),
         classes=classes,
         class_prior=prior,
+        privacy_spent=_privacy_spent(plain_state.get("privacy_spent_")),
     )
     return state, n_features, None if names is None else np.asarray(names, dtype=object)
+
+
+def _privacy_spent(spent):
+    """A private fit's ``(epsilon, delta)``, checked (None: a file of a fit that was not private)."""
+    if spent is None:
+        return None
+    if not (isinstance(spent, list) and len(spent) == 2 and all(isinstance(v, float) for v in spent)
+            and math.isfinite(spent[0]) and spent[0] >= 0 and 0 < spent[1] < 1):
+        raise InvalidModelFile(f"its privacy_spent_ {short_repr(spent)} is not an (epsilon >= 0, 0 < delta < 1) pair")
+    return tuple(spent)
 
 
 def _feature_names(names, n_features):
