@@ -20,11 +20,11 @@ from sklearn.exceptions import ConvergenceWarning
 from .._random import generator_for
 from ..networks._common import pack_size
 from ._batches import BatchSource
-from ._private import PrivateSteps
 from ._callbacks import CallbackList
 from ._execution import local_execution
 from ._moments import MomentMatching
 from ._precision import Stepper, autocast_context
+from ._private import PrivateSteps
 from ._steps import TrainingContext, TrainingSteps
 
 
