@@ -14,6 +14,7 @@ import torch
 import torch.distributed as dist
 
 from skgan import GANSampler
+from skgan.privacy import DPSGD
 from skgan.callbacks import Checkpoint
 from skgan.metrics import _parzen_engine as engine
 from skgan.metrics import paper_parzen_evaluation
@@ -55,6 +56,8 @@ SCENARIOS = {
     # within 8 steps; the step size of arrays keeps them within it
     "table": ({"max_iter": 2, "bandwidth": 1.0, "learning_rate": 2e-4}, "table"),
     "early-stopping": ({"bandwidth": "cv", "early_stopping": True, "n_iter_no_change": 1, "max_iter": 4}, "X"),
+    # DP-SGD: the Poisson sample drawn for all ranks, the clipped sums added over them, the noise once
+    "private": ({"privacy": DPSGD(epsilon=50.0, statistics_share=0.5), "max_iter": 2}, "X"),
 }
 
 
