@@ -33,9 +33,11 @@ from ..persistence._validators import column_label, short_repr
 from ..preprocessing import TabularEncoder
 from ..preprocessing._columns import family_of, from_tagged
 from ..preprocessing._scaling import AffineScaling
+from ..privacy._mechanisms import check_epsilon
 from ._arrays import FLOAT_DTYPES, scaling_from_plain, scaling_to_plain
 from ._conditioned import ConditionPlan, search_rows
 from ._interface import DataCodec, check_networks_see_rows, network_sizes
+from ._private_scores import private_score_encoding
 
 #: Rows encoded at a time when only a summary of the encoded rows is needed.
 _CHUNK = 65536
@@ -141,7 +143,7 @@ class TableCodec(DataCodec):
             check_classification_targets(y)
         return X, y
 
-    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None):
         """Fit a fresh encoder (seeded with ``seed`` unless it has a ``random_state``) and the score encoding.
 
         The encoder learns the training rows; the score encoding all the rows
@@ -150,12 +152,40 @@ class TableCodec(DataCodec):
         copy training needs, encoded in chunks); without labels the fit
         conditions on every discrete column. ``verbose``: the default
         encoder's progress.
+
+        With ``epsilon`` (a private fit): the encoder is fitted with
+        ``TabularEncoder(epsilon=epsilon)`` on the training rows alone, and
+        the score encoding and the condition frequencies follow from its
+        statistics (:func:`~skgan._codecs._private_scores.private_score_encoding`,
+        its ``noisy_counts_``); the whole fit is ``epsilon``-DP. Constraints
+        and an encoder that is not a TabularEncoder are a ValueError.
         """
+        if epsilon is not None:
+            return self._fit_private(X_train, labelled, seed, verbose, check_epsilon(epsilon))
         if self.constraints is not None:  # checked on every row given to fit
             self.constraints = ConstraintSet(self.constraints).fit(X_train if X_seen is None else X_seen)
         self.encoder = self._fresh_encoder(seed, verbose).fit(self._encoded_columns(X_train))
         self.score_encoding = DistanceEncoding()
         self.score_encoding.fit(self._score_frame(X_train if X_seen is None else X_seen))
+        model_rows = self.model_rows(X_train)
+        if not labelled:
+            self.condition_on(model_rows)
+        return model_rows
+
+    def _fit_private(self, X_train, labelled, seed, verbose, epsilon):
+        if self.constraints is not None:
+            raise ValueError(
+                "A private fit (epsilon) cannot use constraints: fitting them reads the training rows without "
+                "differential privacy (every row is checked against them, and whether each can be transformed "
+                "exactly). Fit without constraints, or without privacy."
+            )
+        if not isinstance(self.encoder, (str, TabularEncoder)):
+            raise ValueError(
+                f"A private fit (epsilon) needs skgan's TabularEncoder: the encoder {short_repr(self.encoder)} "
+                "learns from the real rows without differential privacy."
+            )
+        self.encoder = self._fresh_encoder(seed, verbose).set_params(epsilon=epsilon).fit(X_train)
+        self.score_encoding = private_score_encoding(self, X_train)
         model_rows = self.model_rows(X_train)
         if not labelled:
             self.condition_on(model_rows)
@@ -254,8 +284,17 @@ class TableCodec(DataCodec):
         return self.frequencies[self.condition_columns.index(column)]
 
     def condition_on(self, model_rows):
-        """Condition on every discrete column, with its category frequencies in ``model_rows`` (the training rows)."""
+        """Condition on every discrete column, with its category frequencies in ``model_rows`` (the training rows).
+
+        A private encoder's (one with ``noisy_counts_``) frequencies are its
+        noisy counts, rounded (each at least 1): ``model_rows`` are not read.
+        """
         self.condition_columns = list(self.encoder.discrete_columns())
+        noisy = getattr(self.encoder, "noisy_counts_", None)
+        if noisy is not None:
+            self.frequencies = [np.maximum(np.rint(noisy[column]), 1).astype(np.int64)
+                                for column in self.condition_columns]
+            return self
         codes = self.codes(model_rows) if self.condition_columns else None
         self.frequencies = [np.bincount(codes[:, j], minlength=width).astype(np.int64)
                             for j, (_, width) in enumerate(self.condition_blocks)]

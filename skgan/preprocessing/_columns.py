@@ -366,12 +366,19 @@ def is_frame_column(column):
 
 
 class DiscreteColumn:
-    """One-hot over the observed values in a stable order, missing values last; one value: constant, no column."""
+    """One-hot over the observed values in a stable order, missing values last; one value: constant, no column.
 
-    def __init__(self, ctype, values, has_missing):
+    ``fallback`` (a private fit's, see :mod:`skgan.preprocessing._private_columns`):
+    the value index (``len(values)``: missing) that a value not kept, or a
+    missing value where missing values have no entry, is encoded as; None:
+    such values are a ValueError.
+    """
+
+    def __init__(self, ctype, values, has_missing, fallback=None):
         self.ctype = ctype
         self.values = list(values)
         self.has_missing = bool(has_missing)
+        self.fallback = fallback
         n_categories = len(self.values) + self.has_missing
         self.kind = "discrete" if n_categories >= 2 else "constant"
         self.width = n_categories if n_categories >= 2 else 0
@@ -427,15 +434,18 @@ class DiscreteColumn:
             missing = missing_mask(values)
             codes = np.fromiter((self._lookup(v) for v in values), dtype=np.intp, count=len(values))
             unknown = ~missing & (codes < 0)
-        if unknown.any():
+        if unknown.any() and self.fallback is None:
             value = value_key(np.asarray(column, dtype=object)[np.flatnonzero(unknown)[0]])
             raise ValueError(
                 f"Column {label!r} has the value {value!r}, which it did not have when the encoder was fitted "
                 f"(it was fitted on {self.fitted_values()}); TabularEncoder encodes rows like its training rows."
             )
-        if missing.any() and not self.has_missing:
+        if missing.any() and not self.has_missing and self.fallback is None:
             raise ValueError(f"Column {label!r} has missing values, which it did not have when the encoder was fitted.")
-        codes[missing] = n_values
+        if missing.any():
+            codes[missing] = n_values if self.has_missing else self.fallback
+        if unknown.any():
+            codes[unknown] = self.fallback
         return codes
 
     def _lookup(self, value):
@@ -489,13 +499,20 @@ class DiscreteColumn:
         return {value: start + i for i, value in enumerate(self.fitted_values())}
 
     def to_plain(self, where):
-        return {"kind": self.kind, "values": [to_tagged(v, where) for v in self.values], "missing": self.has_missing}
+        plain = {"kind": self.kind, "values": [to_tagged(v, where) for v in self.values], "missing": self.has_missing}
+        if self.fallback is not None:  # a private fit's (files of exact fits keep their keys)
+            plain["fallback"] = int(self.fallback)
+        return plain
 
     @classmethod
     def from_plain(cls, plain, ctype, where, version):
-        check_keys(plain, ("name", "dtype", "kind", "values", "missing"), where)
+        optional = ("fallback",) if isinstance(plain, dict) and "fallback" in plain else ()
+        check_keys(plain, ("name", "dtype", "kind", "values", "missing") + optional, where)
         values = unique_values(plain["values"], f"{where}['values']")
         has_missing = check_bool(plain["missing"], f"{where}['missing']")
+        fallback = plain.get("fallback")
+        check(fallback is None or (type(fallback) is int and 0 <= fallback < max(len(values) + has_missing, 1)),
+              f"{where}['fallback']", "must be the index of one of the column's values")
         check(None not in values, f"{where}['values']", "must not hold None (missing values are 'missing')")
         family = ctype.family
         if ctype.numeric or ctype.temporal:
@@ -512,7 +529,7 @@ class DiscreteColumn:
         check_fits_dtype(values, ctype, f"{where}['values']")
         check(not has_missing or family not in ("int", "bool"), f"{where}['missing']",
               f"is impossible for dtype {ctype.name}")
-        column = cls(ctype, values, has_missing)
+        column = cls(ctype, values, has_missing, fallback)
         check(column.kind == plain["kind"], f"{where}['kind']",
               f"is {plain['kind']!r}, but {len(values) + has_missing} value(s) make a {column.kind} column")
         return column

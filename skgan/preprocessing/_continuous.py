@@ -96,7 +96,7 @@ class ContinuousColumn:
     """
 
     def __init__(self, ctype, means, stds, weights, low, high, *, rounded, has_missing, points=(), grid=(),
-                 gated=False):
+                 gated=False, fallback=None):
         self.ctype = ctype
         self.means = np.asarray(means, dtype=np.float64)
         self.stds = np.asarray(stds, dtype=np.float64)
@@ -109,6 +109,7 @@ class ContinuousColumn:
         self.points = np.asarray(points, dtype=values)
         self.grid = np.asarray(grid, dtype=values)
         self.gated = bool(gated)
+        self.fallback = None if fallback is None else (int(fallback) if self.exact else float(fallback))
         n_modes = len(self.means) + len(self.points)
         self.mode_width = n_modes + self.has_missing if n_modes > 1 or self.has_missing else 0
         self.width = 1 + self.mode_width
@@ -124,7 +125,12 @@ class ContinuousColumn:
     def encode(self, column, label, out):
         values, missing = self._read(column, label)
         if missing.any() and not self.has_missing:
-            raise ValueError(f"Column {label!r} has missing values, which it did not have when the encoder was fitted.")
+            if self.fallback is None:
+                raise ValueError(f"Column {label!r} has missing values, which it did not have when the encoder was "
+                                 "fitted.")
+            values = values.copy()  # a private fit's column: missing values as its fallback value
+            values[missing] = self.fallback
+            missing = np.zeros_like(missing)
         numbers = offsets(values, self.low) if self.exact else values
         rows = np.arange(len(numbers))
         z = (np.where(missing, self.means[0], numbers)[:, None] - self.means) / self.stds
@@ -184,9 +190,12 @@ class ContinuousColumn:
         return [str(name), *modes, *points] + [f"{name}__missing"] * self.has_missing
 
     def to_plain(self, where):
-        return {"kind": self.kind, "means": self.means.tolist(), "stds": self.stds.tolist(),
-                "weights": self.weights.tolist(), "low": self.low, "high": self.high, "missing": self.has_missing,
-                "points": self.points.tolist(), "grid": self.grid.tolist(), "gated": self.gated}
+        plain = {"kind": self.kind, "means": self.means.tolist(), "stds": self.stds.tolist(),
+                 "weights": self.weights.tolist(), "low": self.low, "high": self.high, "missing": self.has_missing,
+                 "points": self.points.tolist(), "grid": self.grid.tolist(), "gated": self.gated}
+        if self.fallback is not None:  # a private fit's (files of exact fits keep their keys)
+            plain["fallback"] = self.fallback
+        return plain
 
     @classmethod
     def from_plain(cls, plain, ctype, where, version):
@@ -196,7 +205,8 @@ class ContinuousColumn:
         themselves) is read as the same model in offsets from ``low``.
         """
         keys = ("name", "dtype", "kind", "means", "stds", "weights", "low", "high", "missing", "points", "grid")
-        check_keys(plain, keys + ("gated",) * (version >= 2), where)
+        optional = ("fallback",) if isinstance(plain, dict) and "fallback" in plain else ()
+        check_keys(plain, keys + ("gated",) * (version >= 2) + optional, where)
         allowed = ("float", "Float") + INTEGRAL * (plain["kind"] == "integer")
         check(ctype.family in allowed, f"{where}['kind']",
               f"is {plain['kind']!r}, which a column of dtype {ctype.name} cannot be")
@@ -236,8 +246,13 @@ class ContinuousColumn:
         check(len(grid) <= MAX_GRID and all(low <= v <= high for v in grid) and grid == sorted(set(grid)),
               f"{where}['grid']", f"must be at most {MAX_GRID} distinct values in [low, high], in increasing order")
         gated = check_bool(plain["gated"], f"{where}['gated']") if version >= 2 else False
+        fallback = plain.get("fallback")
+        if fallback is not None:
+            fallback = read(fallback, f"{where}['fallback']")
+            check(low <= fallback <= high, f"{where}['fallback']", "must be in [low, high]")
         return cls(ctype, arrays["means"], arrays["stds"], arrays["weights"], low, high,
-                   rounded=rounded, has_missing=has_missing, points=points, grid=grid, gated=gated)
+                   rounded=rounded, has_missing=has_missing, points=points, grid=grid, gated=gated,
+                   fallback=fallback)
 
 
 def _exact_integer(value, where):

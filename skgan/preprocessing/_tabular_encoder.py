@@ -15,6 +15,7 @@ from .._arguments import MAX_SEED
 from .._frames import is_frame
 from .._random import fit_random, generator_for
 from ..exceptions import InvalidModelFile
+from ..privacy._mechanisms import check_epsilon
 from ._columns import (
     KINDS,
     NUMPY_DTYPES,
@@ -42,6 +43,7 @@ from ._high_cardinality import (
 )
 from ._integers import offsets
 from ._layout import OutputLayout
+from ._private_columns import private_columns
 
 #: What ``to_plain`` writes under "format" and "version"; ``from_plain`` reads nothing else.
 FORMAT = "skgan.preprocessing.TabularEncoder"
@@ -146,7 +148,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         installed, else one printed line per column.
     random_state : int, RandomState instance or None, default=None
         Seeds the subsample and the mixture of each column (one seed per
-        column, drawn in column order).
+        column, drawn in column order); with ``epsilon``, the noise.
+    epsilon : float or None, default=None
+        None: every statistic is exact. A positive float: the fit is
+        ``epsilon``-differentially private (each column's statistics spend
+        ``epsilon / n_columns``; see the Notes), as in a private
+        ``GANSampler`` fit, which sets it to its encoder's share.
 
     Attributes
     ----------
@@ -161,6 +168,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         The model columns: a 1-wide continuous block per continuous scalar,
         a categorical block per mode block and per discrete column, named
         after the column.
+    noisy_counts_ : dict
+        Only after a fit with ``epsilon``: each discrete column's noisy
+        count of each of its values, in :meth:`value_positions` order
+        (float64, each above 0).
     n_features_in_ : int
         Number of columns seen during fit.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -182,6 +193,21 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     :meth:`to_plain` describes the fitted encoder in plain values (no
     pickle); :meth:`from_plain` rebuilds it.
+
+    With ``epsilon`` (:mod:`skgan.preprocessing._private_columns`), the
+    kinds follow the dtypes (floats continuous, dates integer, booleans,
+    categories and text discrete; an integer column is discrete when few
+    values hold most rows, by noisy counts), a discrete column keeps the
+    values whose noisy count passes a threshold that a value seen in one
+    row rarely passes (its other values, and values it does not know, are
+    encoded as its most frequent kept value), a continuous or integer
+    column keeps a private range (values beyond it are clipped) and
+    ``max_modes`` private quantile bins as its modes, and whether a column
+    has missing values is a noisy count too. ``max_fit_rows``,
+    ``weight_threshold`` and ``n_jobs`` are not used, and
+    ``high_cardinality="identifier"`` is a ValueError. The table's schema
+    (columns, dtypes, a ``category`` dtype's categories) and its number of
+    rows are taken as public.
 
     References
     ----------
@@ -221,10 +247,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "epsilon": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     def __init__(self, *, max_modes=10, weight_threshold=0.005, max_fit_rows=10_000, max_discrete_values=20,
-                 high_cardinality="auto", max_categories=50, n_jobs=None, verbose=0, random_state=None):
+                 high_cardinality="auto", max_categories=50, n_jobs=None, verbose=0, random_state=None,
+                 epsilon=None):
         self.max_modes = max_modes
         self.weight_threshold = weight_threshold
         self.max_fit_rows = max_fit_rows
@@ -234,6 +262,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
         self.random_state = random_state
+        self.epsilon = epsilon
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -269,6 +298,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """
         X, labels = self._check_rows(X, reset=True)
         check_policies(self.high_cardinality, labels)
+        if self.epsilon is not None:
+            return self._fit_private(X, labels)
+        if hasattr(self, "noisy_counts_"):
+            del self.noisy_counts_
         seeds = check_random_state(self.random_state).randint(MAX_SEED, size=(len(labels), 2))
         columns, tasks = [], []
         for index, label in enumerate(labels):
@@ -307,6 +340,18 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                     report(index, label, columns[index])
         if X.shape[0] == 1 and not any(column.width for column in columns):
             raise ValueError("TabularEncoder needs more than one row: with n_samples = 1 every column is constant.")
+        self._set_columns(labels, columns, "frame" if is_frame(X) else self._array_output(columns))
+        return self
+
+    def _fit_private(self, X, labels):
+        """Fit every column with ``epsilon``-DP statistics (:mod:`skgan.preprocessing._private_columns`)."""
+        check_epsilon(self.epsilon)
+        seed = self.random_state if isinstance(self.random_state, Integral) else check_random_state(
+            self.random_state).randint(MAX_SEED)
+        columns, self.noisy_counts_ = private_columns(X, labels, self, np.random.default_rng(seed))
+        with _Progress(len(labels), self.verbose) as report:
+            for index, label in enumerate(labels):
+                report(index, label, columns[index])
         self._set_columns(labels, columns, "frame" if is_frame(X) else self._array_output(columns))
         return self
 
@@ -598,6 +643,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         params = self.get_params()
+        if params["epsilon"] is None:  # files of exact encoders keep their keys
+            del params["epsilon"]
         if not isinstance(params["random_state"], Integral):
             params["random_state"] = None
         if isinstance(params["high_cardinality"], dict):  # column names of any plain type: [name, policy] pairs
@@ -648,6 +695,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if isinstance(params, dict):  # files before the high-cardinality policies: every column one-hot
             params.setdefault("high_cardinality", "onehot")
             params.setdefault("max_categories", 50)
+            params.setdefault("epsilon", None)
             pairs = params["high_cardinality"]
             if isinstance(pairs, list):
                 check(all(isinstance(p, list) and len(p) == 2 for p in pairs), "['params']['high_cardinality']",

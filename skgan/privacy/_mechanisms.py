@@ -26,24 +26,32 @@ removed.
   mechanism over the gaps between sorted values (Smith, 2011);
 - :func:`histogram_quantiles`: many quantiles at once from one noisy
   histogram of equal bins inside given bounds;
+- :func:`narrowed_bounds`: bounds narrowed to the equal bins inside them
+  whose noisy counts pass a threshold (a column of years, or of dates,
+  fills a small part of its power-of-2 bin);
 - :func:`private_range`: a column's range for scaling and clipping: the
-  :data:`EDGE_QUANTILES` by :func:`dp_quantile` inside :func:`approx_bounds`.
+  :data:`EDGE_QUANTILES` by :func:`dp_quantile` inside
+  :func:`approx_bounds` narrowed once.
 """
 
 import math
+import warnings
 from numbers import Real
 
 import numpy as np
 
 __all__ = ["approx_bounds", "dp_quantile", "exponential_mechanism", "histogram_quantiles", "keep_threshold",
-           "kept_categories", "laplace_counts", "private_range"]
+           "kept_categories", "laplace_counts", "narrowed_bounds", "private_range"]
 
 #: The probability that a category seen in one row keeps a place of its own (:func:`keep_threshold`).
 ONE_ROW_KEPT = 1e-3
 #: The probability that some empty bin of :func:`approx_bounds`'s histogram passes its threshold.
 EMPTY_BIN_PASSES = 1e-3
-#: The exponents of :func:`approx_bounds`'s bins: magnitudes below ``2**MIN_EXPONENT`` share one bin around 0.
-MIN_EXPONENT, MAX_EXPONENT = -64, 1024
+#: The exponents of :func:`approx_bounds`'s bins: magnitudes below ``2**MIN_EXPONENT`` share one bin around 0,
+#: those from ``2**(MAX_EXPONENT - 1)`` on the outermost bins (whose outer edge is ``2**MAX_EXPONENT``).
+MIN_EXPONENT, MAX_EXPONENT = -32, 64
+#: The share of the noisy counts that :func:`narrowed_bounds`' range must hold (else it keeps its bounds).
+NARROWED_SHARE = 0.5
 #: The quantiles :func:`private_range` takes as a column's range (the rows beyond them are clipped to it).
 EDGE_QUANTILES = (0.005, 0.995)
 
@@ -216,7 +224,7 @@ def _bin_edges(index):
     if level == 0:
         edge = math.ldexp(1.0, MIN_EXPONENT)
         return -edge, edge
-    outer = min(math.ldexp(1.0, level + MIN_EXPONENT) if level + MIN_EXPONENT < 1024 else math.inf, largest)
+    outer = min(math.ldexp(1.0, level + MIN_EXPONENT), largest)
     inner = math.ldexp(1.0, level + MIN_EXPONENT - 1)
     return (-outer, -inner) if index < levels else (inner, outer)
 
@@ -232,8 +240,10 @@ def approx_bounds(values, epsilon, rng, empty_bin_passes=EMPTY_BIN_PASSES):
     ``empty_bin_passes / n_bins`` (so that some empty bin passes with at
     most ``empty_bin_passes``): a value held by a few rows alone rarely
     widens the range. When no bin passes, the bin of the largest noisy
-    count. The range is within a factor of 2 of the values' (OpenDP,
-    SmartNoise); :func:`dp_quantile` narrows it.
+    count, with a UserWarning (too few rows for the budget). The range is within a factor of 2 of the values' (OpenDP,
+    SmartNoise); when the bins that pass are all of one sign, the range
+    reaches 0 (rows of small values in bins too sparse to pass are not
+    cut off). :func:`narrowed_bounds` and :func:`dp_quantile` narrow it.
 
     Parameters
     ----------
@@ -253,15 +263,77 @@ def approx_bounds(values, epsilon, rng, empty_bin_passes=EMPTY_BIN_PASSES):
     >>> import numpy as np
     >>> values = np.random.default_rng(0).uniform(3.0, 7.0, size=1000)
     >>> approx_bounds(values, epsilon=1.0, rng=np.random.default_rng(1))
-    (2.0, 8.0)
+    (0.0, 8.0)
     """
     epsilon = check_epsilon(epsilon)
     bins, n_bins = _exponent_bins(np.asarray(values, dtype=np.float64).ravel())
-    noisy = laplace_counts(np.bincount(bins, minlength=n_bins), epsilon, rng)
-    threshold = math.log(n_bins / (2.0 * empty_bin_passes)) / epsilon
+    passing, noisy = _passing_bins(np.bincount(bins, minlength=n_bins), epsilon, rng, empty_bin_passes)
+    if passing is None:
+        warnings.warn(f"No bin of a histogram holds enough rows for its budget (epsilon={epsilon:.3g}): the range "
+                      "is the bin of the largest noisy count, a guess. Give the statistics a larger share of "
+                      "epsilon, or fit on more rows.", UserWarning, stacklevel=2)
+        passing = (int(np.argmax(noisy)),) * 2
+    first, last = passing
+    low, high = _bin_edges(first)[0], _bin_edges(last)[1]
+    return (0.0 if low > 0 else low), (0.0 if high < 0 else high)  # one sign: the range reaches 0
+
+
+def _passing_bins(counts, epsilon, rng, empty_bin_passes, min_share=0.0):
+    """The first and last bins whose noisy count passes the threshold, and the noisy counts.
+
+    None for the bins when no bin passes, or when the bins from the first
+    to the last hold less than ``min_share`` of the noisy counts.
+    """
+    noisy = laplace_counts(counts, epsilon, rng)
+    threshold = math.log(len(noisy) / (2.0 * empty_bin_passes)) / epsilon
     passing = np.flatnonzero(noisy > threshold)
-    first, last = (passing[0], passing[-1]) if passing.size else (np.argmax(noisy),) * 2
-    return _bin_edges(int(first))[0], _bin_edges(int(last))[1]
+    if not passing.size or noisy[passing[0]:passing[-1] + 1].sum() < min_share * noisy.sum():
+        return None, noisy
+    return (int(passing[0]), int(passing[-1])), noisy
+
+
+def narrowed_bounds(values, bounds, epsilon, rng, n_bins=64, empty_bin_passes=EMPTY_BIN_PASSES):
+    """``bounds`` narrowed to the outer edges of the first and last of ``n_bins`` equal bins that hold rows, DP.
+
+    As :func:`approx_bounds` on a linear scale: the values clipped into
+    ``bounds`` are counted in equal bins, with Laplace noise; the bins that
+    pass the threshold (an empty bin passes with ``empty_bin_passes /
+    n_bins``) give the range. If none passes, or that range holds less
+    than :data:`NARROWED_SHARE` of the noisy counts (rows too spread for
+    their bins to pass), ``bounds`` are kept.
+
+    Parameters
+    ----------
+    values : array-like of float
+    bounds : (float, float)
+        ``low <= high``, chosen without the rows (or privately).
+    epsilon : float
+    rng : numpy.random.Generator
+    n_bins : int, default=64
+    empty_bin_passes : float, default=EMPTY_BIN_PASSES
+
+    Returns
+    -------
+    low, high : float
+        Within ``bounds``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> years = np.random.default_rng(0).integers(1990, 2020, size=1000).astype(float)
+    >>> narrowed_bounds(years, (1024.0, 2048.0), epsilon=1.0, rng=np.random.default_rng(1))
+    (1984.0, 2032.0)
+    """
+    epsilon = check_epsilon(epsilon)
+    low, high = float(bounds[0]), float(bounds[1])
+    if not low < high:
+        return low, high
+    edges = np.linspace(low, high, n_bins + 1)
+    if not np.isfinite(edges).all() or not np.all(np.diff(edges) > 0):  # too wide, or too narrow, for floats
+        return low, high
+    counts, _ = np.histogram(np.clip(np.asarray(values, dtype=np.float64).ravel(), low, high), bins=edges)
+    passing, _ = _passing_bins(counts, epsilon, rng, empty_bin_passes, NARROWED_SHARE)
+    return (low, high) if passing is None else (float(edges[passing[0]]), float(edges[passing[1] + 1]))
 
 
 def dp_quantile(values, quantile, bounds, epsilon, rng):
@@ -320,9 +392,11 @@ def histogram_quantiles(values, quantiles, bounds, epsilon, rng, n_bins=64):
     """Several quantiles of ``values`` inside ``bounds`` from one noisy histogram, ``epsilon``-DP in all.
 
     ``n_bins`` equal bins over ``bounds`` (values clipped into them), their
-    :func:`laplace_counts`, and each quantile interpolated linearly in the
-    cumulative noisy counts: any number of quantiles for one budget, each
-    as precise as a bin and the noise allow.
+    counts with Laplace noise of scale ``b = 1 / epsilon``, less ``b / 2``
+    (the mean that clipping at 0 leaves to an empty bin), clipped at 0, and
+    each quantile interpolated linearly in the cumulative counts: any
+    number of quantiles for one budget, each as precise as a bin and the
+    noise allow.
 
     Parameters
     ----------
@@ -355,7 +429,7 @@ def histogram_quantiles(values, quantiles, bounds, epsilon, rng, n_bins=64):
         return np.full(quantiles.shape, low)
     edges = np.linspace(low, high, n_bins + 1)
     counts, _ = np.histogram(np.clip(np.asarray(values, dtype=np.float64).ravel(), low, high), bins=edges)
-    noisy = laplace_counts(counts, epsilon, rng)
+    noisy = np.maximum(laplace_counts(counts, epsilon, rng) - 0.5 / epsilon, 0.0)
     total = noisy.sum()
     if total <= 0:
         return low + quantiles * (high - low)
@@ -366,9 +440,10 @@ def histogram_quantiles(values, quantiles, bounds, epsilon, rng, n_bins=64):
 def private_range(values, epsilon, rng):
     """A column's range ``(low, high)``, ``epsilon``-DP: the :data:`EDGE_QUANTILES` of ``values``.
 
-    A third of ``epsilon`` finds :func:`approx_bounds`, and a third each
-    the two quantiles inside them (:func:`dp_quantile`). No row's value is
-    the range's end but by chance: one outlier neither widens it (its bin
+    A quarter of ``epsilon`` finds :func:`approx_bounds`, a quarter
+    narrows them (:func:`narrowed_bounds`), and a quarter each finds the
+    two quantiles inside them (:func:`dp_quantile`). No row's value is the
+    range's end but by chance: one outlier neither widens it (its bin
     rarely passes) nor sets it.
 
     Parameters
@@ -393,6 +468,6 @@ def private_range(values, epsilon, rng):
     """
     epsilon = check_epsilon(epsilon)
     values = np.asarray(values, dtype=np.float64).ravel()
-    coarse = approx_bounds(values, epsilon / 3, rng)
-    low, high = (dp_quantile(values, q, coarse, epsilon / 3, rng) for q in EDGE_QUANTILES)
+    coarse = narrowed_bounds(values, approx_bounds(values, epsilon / 4, rng), epsilon / 4, rng)
+    low, high = (dp_quantile(values, q, coarse, epsilon / 4, rng) for q in EDGE_QUANTILES)
     return (low, high) if low <= high else (high, low)

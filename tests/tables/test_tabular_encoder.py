@@ -510,7 +510,8 @@ def test_clone_and_get_params():
                              high_cardinality={"a": "frequent"}, max_categories=7, n_jobs=2, verbose=1, random_state=7)
     params = encoder.get_params()
     assert params == dict(max_modes=3, weight_threshold=0.01, max_fit_rows=500, max_discrete_values=5,
-                          high_cardinality={"a": "frequent"}, max_categories=7, n_jobs=2, verbose=1, random_state=7)
+                          high_cardinality={"a": "frequent"}, max_categories=7, n_jobs=2, verbose=1, random_state=7,
+                          epsilon=None)
     twin = clone(encoder)
     assert twin is not encoder and twin.get_params() == params
     assert not hasattr(twin, "column_kinds_")

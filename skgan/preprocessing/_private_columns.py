@@ -1,0 +1,188 @@
+"""Private fits of a ``TabularEncoder``'s columns (``epsilon``): every statistic a column keeps is DP.
+
+``TabularEncoder(epsilon=...)`` gives each column ``epsilon / n_columns``
+and fits it with the mechanisms of :mod:`skgan.privacy._mechanisms`
+(pure epsilon-DP, Laplace noise, budgets added by basic composition); the
+table's schema (its columns, their dtypes, a ``category`` dtype's
+categories, the missing-value marker of a text column) and its number of
+rows are taken as public. A column's kind follows its dtype:
+
+- **discrete** (booleans, ``category``, text, and columns a
+  ``high_cardinality`` dict names): one noisy count per value and one for
+  missing values (:func:`~skgan.privacy._mechanisms.kept_categories`); a
+  value is kept when its noisy count passes a threshold that a value seen
+  in one row passes with probability
+  :data:`~skgan.privacy._mechanisms.ONE_ROW_KEPT`, at most
+  ``max_categories`` of them under ``"auto"`` and ``"frequent"`` (no tail:
+  a private column has no "other" category). Rows of values not kept are
+  encoded as the kept value with the largest noisy count (the column's
+  ``fallback``), and so is any value the column does not know at
+  transform. The noisy counts of the kept values are the encoder's
+  ``noisy_counts_`` (a table codec's condition frequencies). Over a
+  public domain (booleans, a ``category`` dtype's categories) the kept
+  set is pure epsilon-DP; over the rows' own values it is (epsilon,
+  delta)-DP with delta the chance a value seen in one row is kept;
+- **continuous** (floats) and **integer** (dates and times, and integer
+  columns that are not discrete): whether the column has missing values
+  (a thresholded noisy count, :data:`MISSING_SHARE` of the column's
+  budget; without an entry of their own they are encoded as the column's
+  median, its ``fallback``), bounds around its values
+  (:func:`~skgan.privacy._mechanisms.approx_bounds`, then
+  :func:`~skgan.privacy._mechanisms.narrowed_bounds`, :data:`RANGE_SHARE`
+  each), and inside them the quantiles :data:`EDGE_QUANTILES` (its range: values
+  beyond it are clipped) and ``max_modes`` equal quantile bins between
+  them, all from one noisy histogram
+  (:func:`~skgan.privacy._mechanisms.histogram_quantiles`, the rest). The
+  bins are the modes of the mode-specific normalisation, one Gaussian per
+  bin (its centre, an eighth of its width), weighted by the quantiles
+  they hold: no point masses, no grid, float columns never rounded;
+- an **integer column** (``int``, ``Int``) spends half its budget on the
+  noisy counts of its values: it is discrete when at most
+  ``max_discrete_values`` values are kept and they hold at least
+  :data:`DISCRETE_MASS` of the rows, else integer with the other half;
+- ``"identifier"`` reads every value's form: a ValueError.
+"""
+
+import math
+
+import numpy as np
+
+from ..privacy._mechanisms import (
+    EDGE_QUANTILES,
+    approx_bounds,
+    check_epsilon,
+    histogram_quantiles,
+    keep_threshold,
+    kept_categories,
+    laplace_counts,
+    narrowed_bounds,
+)
+from ._columns import ColumnType, DiscreteColumn, column_of
+from ._continuous import ContinuousColumn
+from ._high_cardinality import requested_policy, value_counts
+
+#: The shares of a continuous column's budget: its missing values' count and its bounds (the rest: its quantiles).
+MISSING_SHARE, RANGE_SHARE = 0.1, 0.2
+#: An integer column is discrete when its kept values hold at least this share of the rows.
+DISCRETE_MASS = 0.9
+
+
+def private_columns(X, labels, encoder, rng):
+    """The fitted columns of ``X`` under ``encoder.epsilon``, and the noisy counts of the discrete ones by label."""
+    epsilon = check_epsilon(encoder.epsilon) / len(labels)
+    columns, counts = [], {}
+    for index, label in enumerate(labels):
+        column = column_of(X, index, label)
+        ctype = ColumnType.of(column, label)
+        fitted, noisy = private_column(ctype, column, label, encoder, epsilon, rng)
+        columns.append(fitted)
+        if noisy is not None and fitted.kind == "discrete":
+            counts[label] = noisy
+    return columns, counts
+
+
+def private_column(ctype, column, label, encoder, epsilon, rng):
+    """``(fitted column, noisy counts of its values or None)`` of one column, ``epsilon``-DP."""
+    policy, explicit = requested_policy(encoder.high_cardinality, label)
+    if policy == "identifier":
+        raise ValueError(
+            f"Column {label!r} has the 'identifier' policy, which reads the form of every value: a private "
+            "TabularEncoder (epsilon) cannot fit it. Give it 'frequent' or 'onehot', or drop the column."
+        )
+    max_kept = None if policy == "onehot" else encoder.max_categories
+    family = ctype.family
+    if explicit or not (ctype.numeric or ctype.integral) or family in ("bool", "boolean"):
+        return private_discrete(ctype, column, label, epsilon, rng, max_kept)
+    if family in ("int", "Int"):
+        discrete, noisy = private_discrete(ctype, column, label, epsilon / 2, rng, max_kept)
+        kept = len(discrete.values) + discrete.has_missing
+        if kept <= max(encoder.max_discrete_values, 1) and noisy.sum() >= DISCRETE_MASS * len(column):
+            return discrete, noisy
+        epsilon /= 2
+    return private_continuous(ctype, column, label, encoder.max_modes, epsilon, rng), None
+
+
+def discrete_counts(ctype, column, label):
+    """``(domain, counts, n_missing, can_miss)``: the values in one-hot order, their counts, the missing rows'.
+
+    The domain is public for booleans and a ``category`` dtype (every
+    category, seen or not), else the values seen.
+    """
+    if ctype.family == "category" and hasattr(column, "cat"):
+        codes = column.cat.codes.to_numpy()
+        counts = np.bincount(codes[codes >= 0], minlength=len(ctype.categories))
+        return list(ctype.categories), counts, int((codes < 0).sum()), True
+    if ctype.family in ("bool", "boolean"):
+        numbers = ctype.numbers(column, label)
+        missing = np.isnan(numbers)
+        counts = np.bincount(numbers[~missing].astype(np.intp), minlength=2)
+        return [False, True], counts, int(missing.sum()), ctype.family == "boolean"
+    values, counts, _ = value_counts(ctype, column, label)
+    return values, counts, len(column) - int(np.sum(counts)), ctype.family not in ("int", "bool")
+
+
+def private_discrete(ctype, column, label, epsilon, rng, max_kept=None):
+    """A :class:`DiscreteColumn` of the values whose noisy count passes the threshold, and their noisy counts."""
+    domain, counts, n_missing, can_miss = discrete_counts(ctype, column, label)
+    histogram = np.append(counts, n_missing) if can_miss else np.asarray(counts)
+    keep, noisy = kept_categories(histogram, epsilon, rng, max_kept=None if max_kept is None else max_kept + can_miss)
+    kept = np.flatnonzero(keep)
+    values = [domain[i] for i in kept if i < len(domain)]
+    has_missing = bool(can_miss and keep[-1])
+    fallback = int(np.argmax(noisy[kept]))  # the kept value of the largest noisy count, in fitted order
+    return DiscreteColumn(ctype, values, has_missing, fallback=fallback), noisy[kept]
+
+
+def private_continuous(ctype, column, label, max_modes, epsilon, rng):
+    """A :class:`ContinuousColumn` of private quantile bins (see the module docstring), ``epsilon``-DP."""
+    if ctype.integral:
+        ints, missing = ctype.integers(column, label)
+        finite = ints[~missing].astype(np.float64)
+    else:
+        numbers = ctype.numbers(column, label)
+        missing = np.isnan(numbers)
+        finite = numbers[~missing]
+    has_missing, can_miss = False, ctype.family != "int"
+    if can_miss:
+        share = MISSING_SHARE * epsilon
+        has_missing = bool(laplace_counts([missing.sum()], share, rng)[0] > keep_threshold(share))
+        epsilon -= share
+    share = RANGE_SHARE / (1 - MISSING_SHARE * can_miss) * epsilon
+    bounds = narrowed_bounds(finite, approx_bounds(finite, share, rng), share, rng)
+    rest = epsilon - 2 * share
+    quantiles = histogram_quantiles(finite, np.linspace(*EDGE_QUANTILES, max_modes + 1), bounds, rest, rng)
+    low, high = _in_dtype(ctype, quantiles[0], quantiles[-1])
+    edges = np.clip(np.concatenate([[low], quantiles[1:-1], [high]]), low, high)
+    base = low if ctype.integral else 0.0  # an integral column's modes are offsets from its low
+    means, stds, weights = _bins(edges - base, max_modes, high - low)
+    fallback = None
+    if can_miss and not has_missing:
+        median = edges[len(edges) // 2]
+        fallback = min(max(round(median), low), high) if ctype.integral else float(median)
+    return ContinuousColumn(ctype, means, stds, weights, low, high, rounded=ctype.integral, has_missing=has_missing,
+                            gated=True, fallback=fallback)
+
+
+def _in_dtype(ctype, low, high):
+    """A private range as the column's dtype holds it: whole numbers of its range, or floats it can hold."""
+    if ctype.integral:
+        info = np.iinfo(ctype.name.lower() if ctype.family in ("int", "Int") else "int64")
+        smallest = int(info.min) + (ctype.family not in ("int", "Int"))  # the int64 minimum is NaT
+        low = min(max(math.floor(low), smallest), int(info.max))
+        high = min(max(math.ceil(high), low), int(info.max))
+        return low, high
+    largest = float(np.finfo(ctype.name.lower()).max)
+    return min(max(low, -largest), largest), min(max(high, -largest), largest)
+
+
+def _bins(edges, n_bins, span):
+    """Means, standard deviations and weights of the bins between distinct ``edges`` (one mode when all are one)."""
+    distinct = np.unique(edges)
+    if distinct.size < 2:
+        return distinct[:1], np.ones(1), np.ones(1)
+    widths = np.diff(distinct)
+    first = np.clip(np.searchsorted(distinct, edges[:-1], side="right") - 1, 0, widths.size - 1)
+    weights = np.bincount(first, minlength=widths.size) / n_bins  # the quantile bins each distinct bin holds
+    means = distinct[:-1] + widths / 2
+    stds = np.maximum(widths / 8, max(float(span) * 1e-9, 1e-12))
+    return means, stds, weights
