@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from ._per_row import row_clipper
 from ._steps import TrainingSteps
 
 __all__ = ["PrivacyPlan", "PrivateSteps"]
@@ -52,26 +53,6 @@ class PrivacyPlan:
     steps_taken: int = field(default=0)
 
 
-def _per_sample_module(discriminator):
-    """The discriminator behind Opacus's per-sample gradient hooks, or a ValueError naming what it cannot handle."""
-    from opacus.grad_sample import GradSampleModule
-
-    if getattr(discriminator, "pac", 1) != 1:
-        raise ValueError(
-            "A private fit clips each row's gradient, which a PacGAN discriminator (pac > 1) does not have: "
-            "use pac=1 with privacy."
-        )
-    try:
-        return GradSampleModule(discriminator, batch_first=True, loss_reduction="sum", strict=True)
-    except (NotImplementedError, ValueError) as exc:
-        raise ValueError(
-            "A private fit needs each row's gradient of the discriminator, which Opacus computes for layers "
-            "such as Linear, Conv, LayerNorm and GroupNorm, not for batch norm (it mixes the rows of a batch) "
-            f"or layers it does not know: {str(exc).strip()} Use MLPDiscriminator(batch_norm=False) or such "
-            "layers."
-        ) from None
-
-
 class PrivateSteps(TrainingSteps):
     """:class:`~skgan.training.TrainingSteps` whose discriminator steps are DP-SGD's (``context.privacy``).
 
@@ -84,12 +65,11 @@ class PrivateSteps(TrainingSteps):
 
     def setup(self):
         self.plan = self.context.privacy
-        self.per_sample = _per_sample_module(self.context.discriminator)
-        self.per_sample.disable_hooks()  # on only while the real rows pass
-        self.parameters = [p for p in self.context.discriminator.parameters() if p.requires_grad]
+        self.rows = row_clipper(self.context.discriminator)
+        self.parameters = self.rows.parameters
 
     def teardown(self):
-        self.per_sample._close()  # the discriminator without Opacus's hooks and per-sample gradients
+        self.rows.close()  # the discriminator without the hooks
 
     def discriminator_step(self, batch):
         context, plan, loss = self.context, self.plan, self.context.game.loss
@@ -100,11 +80,7 @@ class PrivateSteps(TrainingSteps):
             fake = context.generator_forward(batch.noise, *fake_labels)
         n_real = batch.real.shape[0]
         if n_real:
-            self.per_sample.enable_hooks()  # on for the real rows' forward and backward passes only
-            try:
-                real_out = self.per_sample(batch.real, *batch.labels).float()
-            finally:
-                self.per_sample.disable_hooks()
+            real_out = self.rows(batch.real, *batch.labels).float()
             real_leaf = real_out.detach().requires_grad_(True)
         fake_out = discriminator(fake, *fake_labels).float()
         if not n_real:  # an empty sample: the generated rows' part alone (a loss is a mean over each kind of row)
@@ -116,8 +92,11 @@ class PrivateSteps(TrainingSteps):
             fake_out.backward(d_fake_out)  # the generated rows' part: no real row in it
         total = [torch.zeros_like(p) if p.grad is None else p.grad for p in parameters]
         optimizer.zero_grad(set_to_none=True)
-        clipped = self._clipped_sum(real_out, d_real_out * n_real) if n_real else [torch.zeros_like(p)
-                                                                                 for p in parameters]
+        if n_real:  # each row's loss gradient at its output: the mean's over the rows, times their number
+            with _quiet_hooks():
+                clipped = self.rows.clipped_sum(real_out, d_real_out * n_real, plan.max_grad_norm)
+        else:
+            clipped = [torch.zeros_like(p) for p in parameters]
         scale = context.execution.world_size / plan.expected_rows  # the real rows' part is summed over processes
         total = [g + s * scale for g, s in zip(total, self._noised(clipped), strict=True)]
         for p, g in zip(parameters, self._over_processes(total), strict=True):
@@ -127,24 +106,6 @@ class PrivateSteps(TrainingSteps):
         report = loss.report
         d_real = report(real_out.detach()).mean() if n_real else fake_out.new_zeros(())
         return {"d_loss": d_loss.detach(), "d_real": d_real, "d_fake": report(fake_out.detach()).mean()}
-
-    def _clipped_sum(self, real_out, per_row):
-        """The sum of the real rows' gradients (``per_row``: each row's loss gradient at its output), each
-        clipped to ``max_grad_norm``."""
-        parameters, bound = self.parameters, self.plan.max_grad_norm
-        self.per_sample.enable_hooks()
-        try:
-            with _quiet_hooks():
-                real_out.backward(per_row)
-        finally:
-            self.per_sample.disable_hooks()
-        samples = [p.grad_sample for p in parameters]
-        norms = torch.stack([g.reshape(g.shape[0], -1).norm(dim=1) for g in samples], dim=1).norm(dim=1)
-        factors = (bound / (norms + 1e-6)).clamp(max=1.0)
-        sums = [torch.tensordot(factors, g, dims=1) for g in samples]
-        for p in parameters:
-            p.grad_sample, p.grad = None, None
-        return sums
 
     def _noised(self, sums):
         """The clipped sums with Gaussian noise, drawn from the fit's generator on the first process only."""

@@ -9,6 +9,7 @@ import torch
 
 from skgan import GANSampler, MLPDiscriminator, WassersteinGPLoss, load
 from skgan._training import BatchSource, ConditionSampler, PrivacyPlan, PrivateSteps, TrainingSteps, local_execution
+from skgan._training._per_row import LinearRows, OpacusRows, row_clipper
 from skgan.privacy import DPSGD
 from skgan.privacy._dpsgd import spent_epsilon
 
@@ -40,19 +41,18 @@ def _steps(discriminator, bound, sigma=0.0, expected=4.0):
     return steps
 
 
+@pytest.mark.parametrize("clipper", [LinearRows, OpacusRows])
 @pytest.mark.parametrize("bound", [1e-3, 0.05, 1e3])
-def test_each_rows_gradient_is_clipped_then_summed(bound):
+def test_each_rows_gradient_is_clipped_then_summed(clipper, bound):
     torch.manual_seed(0)
     discriminator = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.LeakyReLU(0.2), torch.nn.Linear(5, 1))
     rows = torch.randn(6, 3)
-    steps = _steps(discriminator, bound)
-    steps.per_sample.enable_hooks()
-    out = steps.per_sample(rows).squeeze(1)
-    steps.per_sample.disable_hooks()
+    clipper = clipper(discriminator, *([[discriminator[0], discriminator[2]]] if clipper is LinearRows else []))
+    out = clipper(rows).squeeze(1)
     leaf = out.detach().requires_grad_(True)
     slopes = torch.autograd.grad(torch.nn.functional.softplus(-leaf).sum(), leaf)[0]
-    sums = steps._clipped_sum(out, slopes)
-    steps.teardown()
+    sums = clipper.clipped_sum(out, slopes, bound)
+    clipper.close()
     # reference: one row at a time, float64
     reference = [torch.zeros_like(p, dtype=torch.float64) for p in discriminator.parameters()]
     twin = pickle.loads(pickle.dumps(discriminator)).double()
@@ -65,6 +65,12 @@ def test_each_rows_gradient_is_clipped_then_summed(bound):
             total += g * min(1.0, bound / float(norm))
     for got, want in zip(sums, reference, strict=True):
         np.testing.assert_allclose(got.double().numpy(), want.numpy(), rtol=1e-4, atol=1e-7)
+
+
+def test_linear_discriminators_take_the_fast_way_and_others_opacus():
+    assert isinstance(row_clipper(torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 1))), LinearRows)
+    assert isinstance(row_clipper(torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.LayerNorm(4),
+                                                      torch.nn.Linear(4, 1))), OpacusRows)
 
 
 def test_the_noise_has_the_planned_scale():
