@@ -4,8 +4,11 @@
 and fits it with the mechanisms of :mod:`skgan.privacy._mechanisms`
 (pure epsilon-DP, Laplace noise, budgets added by basic composition); the
 table's schema (its columns, their dtypes, a ``category`` dtype's
-categories, the missing-value marker of a text column) and its number of
-rows are taken as public. A column's kind follows its dtype:
+categories) and its number of rows are taken as public; a text column's
+missing values come back as NaN (an exact fit's come back as the marker
+it saw first, which would tell that there is one). In an object array
+(not a DataFrame) a column of numbers alone is a float column, which its
+values decide. A column's kind follows its dtype:
 
 - **discrete** (booleans, ``category``, text, and columns a
   ``high_cardinality`` dict names): one noisy count per value and one for
@@ -74,6 +77,8 @@ def private_columns(X, labels, encoder, rng):
     for index, label in enumerate(labels):
         column = column_of(X, index, label)
         ctype = ColumnType.of(column, label)
+        if ctype.family == "object":  # the marker of the first missing value would tell there is one: NaN always
+            ctype.missing = "nan"
         fitted, noisy = private_column(ctype, column, label, encoder, epsilon, rng)
         columns.append(fitted)
         if noisy is not None and fitted.kind == "discrete":
