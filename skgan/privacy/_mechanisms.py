@@ -30,8 +30,9 @@ removed.
   whose noisy counts pass a threshold (a column of years, or of dates,
   fills a small part of its power-of-2 bin);
 - :func:`private_range`: a column's range for scaling and clipping: the
-  :data:`EDGE_QUANTILES` by :func:`dp_quantile` inside
-  :func:`approx_bounds` narrowed once.
+  :data:`EDGE_QUANTILES` by :func:`dp_quantile` (or, with few rows for
+  the budget, :func:`histogram_quantiles`) inside :func:`approx_bounds`
+  narrowed once.
 """
 
 import math
@@ -50,8 +51,12 @@ EMPTY_BIN_PASSES = 1e-3
 #: The exponents of :func:`approx_bounds`'s bins: magnitudes below ``2**MIN_EXPONENT`` share one bin around 0,
 #: those from ``2**(MAX_EXPONENT - 1)`` on the outermost bins (whose outer edge is ``2**MAX_EXPONENT``).
 MIN_EXPONENT, MAX_EXPONENT = -32, 64
-#: The share of the noisy counts that :func:`narrowed_bounds`' range must hold (else it keeps its bounds).
-NARROWED_SHARE = 0.5
+#: The widths of the groups of bins :func:`approx_bounds` tries when no single bin passes.
+MERGED_WIDTHS = (1, 2, 4, 8, 16)
+#: :func:`narrowed_bounds` keeps its bounds when a bin outside the bins that pass passes this share of the threshold.
+NARROWED_GUARD = 0.75
+#: :func:`private_range` finds its quantiles by the exponential mechanism when ``n * epsilon`` of each is this or more.
+EXPONENTIAL_ROWS = 50
 #: The quantiles :func:`private_range` takes as a column's range (the rows beyond them are clipped to it).
 EDGE_QUANTILES = (0.005, 0.995)
 
@@ -239,9 +244,13 @@ def approx_bounds(values, epsilon, rng, empty_bin_passes=EMPTY_BIN_PASSES):
     threshold that an empty bin passes with probability
     ``empty_bin_passes / n_bins`` (so that some empty bin passes with at
     most ``empty_bin_passes``): a value held by a few rows alone rarely
-    widens the range. When no bin passes, the bin of the largest noisy
-    count, with a UserWarning (too few rows for the budget). The range is within a factor of 2 of the values' (OpenDP,
-    SmartNoise); when the bins that pass are all of one sign, the range
+    widens the range. When no bin passes (rows spread over bins too thin
+    for the noise), groups of 2, 4, ... adjacent bins on either side of 0
+    are tried against the threshold times half the square root of their
+    width, at least the threshold (the same noisy counts: no more budget);
+    when none passes either, the widest group of the largest noisy count,
+    with a UserWarning (too few rows for the budget). The range is within a factor of 2 of the values' (OpenDP,
+    SmartNoise), or of the groups' width; when the bins that pass are all of one sign, the range
     reaches 0 (rows of small values in bins too sparse to pass are not
     cut off). :func:`narrowed_bounds` and :func:`dp_quantile` narrow it.
 
@@ -267,29 +276,42 @@ def approx_bounds(values, epsilon, rng, empty_bin_passes=EMPTY_BIN_PASSES):
     """
     epsilon = check_epsilon(epsilon)
     bins, n_bins = _exponent_bins(np.asarray(values, dtype=np.float64).ravel())
-    passing, noisy = _passing_bins(np.bincount(bins, minlength=n_bins), epsilon, rng, empty_bin_passes)
-    if passing is None:
+    noisy = np.bincount(bins, minlength=n_bins) + rng.laplace(0.0, 1.0 / epsilon, size=n_bins)
+    threshold = math.log(n_bins / (2.0 * empty_bin_passes)) / epsilon
+    levels, index = n_bins // 2, np.arange(n_bins)
+    for width in MERGED_WIDTHS:  # groups of bins outward from 0: the zero bin, then +-(1..width), ...
+        group = np.where(index > levels, (index - levels - 1) // width + 1,
+                         np.where(index < levels, -((levels - 1 - index) // width + 1), 0))
+        sums = np.bincount(group - group.min(), weights=noisy)
+        passing = np.flatnonzero(sums > threshold * max(1.0, math.sqrt(width) / 2)) + group.min()
+        if passing.size:
+            first, last = index[group == passing[0]].min(), index[group == passing[-1]].max()
+            break
+    else:
         warnings.warn(f"No bin of a histogram holds enough rows for its budget (epsilon={epsilon:.3g}): the range "
-                      "is the bin of the largest noisy count, a guess. Give the statistics a larger share of "
-                      "epsilon, or fit on more rows.", UserWarning, stacklevel=2)
-        passing = (int(np.argmax(noisy)),) * 2
-    first, last = passing
-    low, high = _bin_edges(first)[0], _bin_edges(last)[1]
+                      "is the widest group of bins of the largest noisy count, a guess. Give the statistics a "
+                      "larger share of epsilon, or fit on more rows.", UserWarning, stacklevel=2)
+        largest = np.argmax(sums) + group.min()
+        first, last = index[group == largest].min(), index[group == largest].max()
+    low, high = _bin_edges(int(first))[0], _bin_edges(int(last))[1]
     return (0.0 if low > 0 else low), (0.0 if high < 0 else high)  # one sign: the range reaches 0
 
 
-def _passing_bins(counts, epsilon, rng, empty_bin_passes, min_share=0.0):
+def _passing_bins(counts, epsilon, rng, empty_bin_passes, guard=None):
     """The first and last bins whose noisy count passes the threshold, and the noisy counts.
 
-    None for the bins when no bin passes, or when the bins from the first
-    to the last hold less than ``min_share`` of the noisy counts.
+    None for the bins when no bin passes, or when a bin outside them passes
+    ``guard`` times the threshold (rows spread beyond the bins that pass).
     """
     noisy = laplace_counts(counts, epsilon, rng)
     threshold = math.log(len(noisy) / (2.0 * empty_bin_passes)) / epsilon
     passing = np.flatnonzero(noisy > threshold)
-    if not passing.size or noisy[passing[0]:passing[-1] + 1].sum() < min_share * noisy.sum():
+    if not passing.size:
         return None, noisy
-    return (int(passing[0]), int(passing[-1])), noisy
+    first, last = int(passing[0]), int(passing[-1])
+    if guard is not None and (np.delete(noisy, np.arange(first, last + 1)) > guard * threshold).any():
+        return None, noisy
+    return (first, last), noisy
 
 
 def narrowed_bounds(values, bounds, epsilon, rng, n_bins=64, empty_bin_passes=EMPTY_BIN_PASSES):
@@ -298,9 +320,9 @@ def narrowed_bounds(values, bounds, epsilon, rng, n_bins=64, empty_bin_passes=EM
     As :func:`approx_bounds` on a linear scale: the values clipped into
     ``bounds`` are counted in equal bins, with Laplace noise; the bins that
     pass the threshold (an empty bin passes with ``empty_bin_passes /
-    n_bins``) give the range. If none passes, or that range holds less
-    than :data:`NARROWED_SHARE` of the noisy counts (rows too spread for
-    their bins to pass), ``bounds`` are kept.
+    n_bins``) give the range. If none passes, or a bin outside that range
+    passes :data:`NARROWED_GUARD` times the threshold (rows spread beyond
+    it), ``bounds`` are kept.
 
     Parameters
     ----------
@@ -332,7 +354,7 @@ def narrowed_bounds(values, bounds, epsilon, rng, n_bins=64, empty_bin_passes=EM
     if not np.isfinite(edges).all() or not np.all(np.diff(edges) > 0):  # too wide, or too narrow, for floats
         return low, high
     counts, _ = np.histogram(np.clip(np.asarray(values, dtype=np.float64).ravel(), low, high), bins=edges)
-    passing, _ = _passing_bins(counts, epsilon, rng, empty_bin_passes, NARROWED_SHARE)
+    passing, _ = _passing_bins(counts, epsilon, rng, empty_bin_passes, NARROWED_GUARD)
     return (low, high) if passing is None else (float(edges[passing[0]]), float(edges[passing[1] + 1]))
 
 
@@ -440,11 +462,14 @@ def histogram_quantiles(values, quantiles, bounds, epsilon, rng, n_bins=64):
 def private_range(values, epsilon, rng):
     """A column's range ``(low, high)``, ``epsilon``-DP: the :data:`EDGE_QUANTILES` of ``values``.
 
-    A quarter of ``epsilon`` finds :func:`approx_bounds`, a quarter
-    narrows them (:func:`narrowed_bounds`), and a quarter each finds the
-    two quantiles inside them (:func:`dp_quantile`). No row's value is the
-    range's end but by chance: one outlier neither widens it (its bin
-    rarely passes) nor sets it.
+    Half of ``epsilon`` finds :func:`approx_bounds`, a quarter narrows them
+    (:func:`narrowed_bounds`), and the last quarter finds the two
+    quantiles inside them: by :func:`dp_quantile` (an eighth each) when
+    the rows are many for that budget (``n * epsilon / 8`` at least
+    :data:`EXPONENTIAL_ROWS`), else from one histogram
+    (:func:`histogram_quantiles`: the exponential mechanism with few rows
+    draws almost uniformly between the bounds). No row's value is the
+    range's end but by chance: one outlier neither widens it nor sets it.
 
     Parameters
     ----------
@@ -468,6 +493,9 @@ def private_range(values, epsilon, rng):
     """
     epsilon = check_epsilon(epsilon)
     values = np.asarray(values, dtype=np.float64).ravel()
-    coarse = narrowed_bounds(values, approx_bounds(values, epsilon / 4, rng), epsilon / 4, rng)
-    low, high = (dp_quantile(values, q, coarse, epsilon / 4, rng) for q in EDGE_QUANTILES)
-    return (low, high) if low <= high else (high, low)
+    coarse = narrowed_bounds(values, approx_bounds(values, epsilon / 2, rng), epsilon / 4, rng)
+    if len(values) * epsilon / 8 >= EXPONENTIAL_ROWS:
+        low, high = (dp_quantile(values, q, coarse, epsilon / 8, rng) for q in EDGE_QUANTILES)
+    else:
+        low, high = histogram_quantiles(values, EDGE_QUANTILES, coarse, epsilon / 4, rng)
+    return (float(low), float(high)) if low <= high else (float(high), float(low))
