@@ -80,6 +80,11 @@ def cache_path(table, model, epsilon, seed, n_train, bounds="public"):
     return CACHE / f"privacy_{table}_{model}_e{epsilon:g}_s{seed}_n{n_train}_{bounds}.json.gz"
 
 
+def error_path(path):
+    """Where a failed fit's error is kept, beside its cache file."""
+    return path.with_name(path.name.replace(".json.gz", ".error.json.gz"))
+
+
 def read_cache(path, train=None):
     """The cache record at ``path`` (None if absent, or fitted on another split than ``train``'s)."""
     if not path.is_file():
@@ -174,7 +179,8 @@ def fit_reference(model, train, epsilon, seed, bounds="public"):
     synthetic = pd.DataFrame(synthetic)
     if list(synthetic.columns) != list(train.columns):
         synthetic.columns = list(train.columns)
-    info = {"batch_size": kwargs.get("batch_size"), "style": style, "bounds": bounds, "public_bounds": used_bounds, "nullable": nullable,
+    info = {"batch_size": kwargs.get("batch_size"), "style": style, "bounds": bounds, "public_bounds": used_bounds,
+            "nullable": nullable,
             "preprocessor_eps": preprocessor_eps, "bins": BINS if style == "cube" else None,
             "epsilon_remaining_for_training": float(getattr(synth, "epsilon", epsilon))}
     if model == "dpctgan":
@@ -224,7 +230,7 @@ def worker(tables, models, epsilons, seeds, *, bounds="public", quick=False, ref
                         failure = {"model": model, "epsilon": float(epsilon), "seed": seed, "n_train": len(train),
                                    "train_fingerprint": _tables.fingerprint(train), "bounds": bounds,
                                    "error": f"{type(exc).__name__}: {exc}"[:2000], "environment": versions()}
-                        with gzip.open(path.with_name(path.name.replace(".json.gz", ".error.json.gz")), "wt") as fh:
+                        with gzip.open(error_path(path), "wt") as fh:
                             json.dump(failure, fh)
                         continue
                     with gzip.open(path, "wt") as fh:
