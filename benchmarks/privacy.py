@@ -56,7 +56,9 @@ Missing reference rows are fitted by running :mod:`benchmarks._privacy_models`
 in ``--refs-python`` (default ``/work/venv-dp/bin/python``) unless
 ``--cached-only``, which scores only the cached ones. ``--merge`` keeps the
 output file's rows for the (table, model, epsilon, seed) this run does not
-compute. Results: ``benchmarks/results/privacy.json`` (per-seed rows, means
+compute; ``--combine FILE ...`` fits nothing and joins the rows of result
+files (later files win), e.g. runs of skgan and of the references made
+apart. Results: ``benchmarks/results/privacy.json`` (per-seed rows, means
 over seeds, the goals' verdicts, versions); the references' rows are cached
 in ``benchmarks/results/cache/privacy/`` (ignored by git).
 """
@@ -345,7 +347,7 @@ def reference_versions(rows):
     return versions
 
 
-def write(rows, args, env, path, wall_seconds):
+def write(rows, args, env, path, wall_seconds, versions=None):
     rows = [r for r in rows if not ("error" in r and any(_key(o) == _key(r) and "error" not in o for o in rows))]
     order = {m: i for i, m in enumerate(MODELS)}
     tables = [t for t in TARGETS if any(r["table"] == t for r in rows)]
@@ -379,11 +381,30 @@ def write(rows, args, env, path, wall_seconds):
                      f"table; both membership AUCs <= {MI_GOAL} at eps <= {MI_EPSILON:g}; private fit CPU <= "
                      f"{COST_RATIO:g}x the non-private",
         },
-        "environment": dict(env, references=reference_versions(rows)),
+        "environment": dict(env, references={**(versions or {}), **reference_versions(rows)}),
         "wall_seconds": wall_seconds,
     }
     write_result(record, path=path)
     print_summary(record)
+
+
+def combine(args):
+    """``--combine``: the rows of several result files in one (later files win; a failure never hides a result)."""
+    by_key, env, versions, bounds = {}, {}, {}, set()
+    for name in args.combine:
+        path = RESULTS / name if (RESULTS / name).is_file() else RESULTS / f"{name}.json"
+        data = json.loads(path.read_text())
+        env = data["environment"]
+        versions.update(env.get("references") or {})
+        bounds.add(data["settings"]["bounds"].split(":")[0])
+        for row in data["rows"]:
+            if "error" not in row or _key(row) not in by_key:
+                by_key[_key(row)] = row
+    if len(bounds) > 1:
+        raise SystemExit(f"the files mix bounds {sorted(bounds)}")
+    args.bounds = bounds.pop()
+    env = dict(env, combined_from=list(args.combine))
+    write(list(by_key.values()), args, env, RESULTS / f"{args.out}.json", 0.0, versions)
 
 
 def main(argv=None):
@@ -403,12 +424,17 @@ def main(argv=None):
     parser.add_argument("--merge", action="store_true",
                         help="keep the output file's rows for the (table, model, epsilon, seed) not computed now")
     parser.add_argument("--out", default=None, help="results file name in benchmarks/results (without .json)")
+    parser.add_argument("--combine", nargs="+", default=None, metavar="FILE",
+                        help="fit nothing: join the rows of these result files (later ones win) into the output")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failures")
     args = parser.parse_args(argv)
     unknown = set(args.tables) - set(TARGETS)
     if unknown:
         parser.error(f"unknown tables {sorted(unknown)}; choose from {', '.join(TARGETS)}")
     args.out = args.out or ("privacy_quick" if args.quick else "privacy")
+    if args.combine:
+        combine(args)
+        return
     warnings.filterwarnings("ignore", category=FutureWarning)
     os.environ.setdefault("LOKY_MAX_CPU_COUNT", "1")
     wall = time.perf_counter()
