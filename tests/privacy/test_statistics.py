@@ -111,6 +111,17 @@ def test_approx_bounds_ignore_a_single_outlier():
     assert approx_bounds(values - 2.0, 1.0, np.random.default_rng(0)) == (-1.0, 1.0)
 
 
+def test_approx_bounds_group_bins_when_none_holds_enough_rows_and_warn_when_guessing():
+    values = np.random.default_rng(0).normal(size=2000)  # about 300 rows a bin: none passes at this budget
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        for seed in range(5):
+            low, high = approx_bounds(values, 0.03, np.random.default_rng(seed))
+            assert -16 <= low < -0.5 and 0.5 < high <= 16
+    with pytest.warns(UserWarning, match="a guess"):
+        approx_bounds(values[:20], 0.01, np.random.default_rng(0))
+
+
 def test_narrowed_bounds_find_a_narrow_column_and_keep_spread_ones():
     years = np.random.default_rng(0).integers(1990, 2020, size=2000).astype(float)
     low, high = narrowed_bounds(years, (0.0, 2048.0), 1.0, np.random.default_rng(0))
@@ -193,6 +204,20 @@ def test_array_codec_with_epsilon_ignores_the_held_out_rows():
     a.fit(X, False, 0, epsilon=1.0)
     b.fit(X, False, 0, X_seen=seen, epsilon=1.0)
     assert np.array_equal(a.bounds_, b.bounds_)
+
+
+def test_streamed_rows_give_the_bounds_of_the_rows_in_memory(tmp_path):
+    from skgan._streaming import StreamedRows
+
+    path = tmp_path / "x.npy"
+    np.save(path, _array(1200))
+    X = np.load(path, mmap_mode="r")
+    streamed, in_memory = ArrayCodec(), ArrayCodec()
+    codes = streamed.fit(StreamedRows(X, np.arange(1000)), False, 0, epsilon=2.0)
+    in_memory.fit(np.asarray(X[:1000]), False, 0, epsilon=2.0)
+    assert np.array_equal(streamed.bounds_, in_memory.bounds_)
+    rows = streamed.fit_output(torch.nn.Tanh(), codes, None)[torch.arange(1000)]
+    assert rows.abs().max() <= 1 and rows[0, 0] == 1
 
 
 def test_unbounded_output_standardises_from_the_private_bounds():
