@@ -45,6 +45,10 @@ class Batch:
         In a private fit's discriminator step, whose real rows are a
         Poisson sample of any size: the labels of the rows generated from
         ``noise``; None when they are ``labels``.
+    real_weights : tensor of shape (n_rows,) or None
+        In a private data-parallel step: 1 for the sampled rows, 0 for the
+        rows that pad every process's share to one size (so that the
+        processes' generators draw alike); None when every row counts.
 
     Examples
     --------
@@ -65,6 +69,7 @@ class Batch:
     keys: torch.Tensor = None
     n_classes: int = None
     fake_labels: tuple = None
+    real_weights: torch.Tensor = None
 
     @property
     def condition(self):
@@ -130,7 +135,7 @@ class BatchSource:
         self.n_samples, self.device = X.shape[0], X.device
         self.n_classes = None if y is None else int(y.max()) + 1
         self.epoch, self._order = None, None
-        self.poisson = poisson
+        self.poisson, self.n_ranks = poisson, execution.world_size
         if poisson is not None and y is not None:
             self.n_classes = len(poisson)
 
@@ -157,12 +162,17 @@ class BatchSource:
     def _poisson_batch(self, step):
         """A private fit's discriminator batch: a Poisson sample of the rows, and the generated rows' labels."""
         chosen = torch.rand(self.n_samples, device=self.device, generator=self.rng) < self.drawn / self.n_samples
-        rows = self.share(chosen.nonzero().squeeze(1))
+        rows, weights = chosen.nonzero().squeeze(1), None
+        if self.n_ranks > 1:  # every share of one size: the processes' draws for their rows stay alike
+            pad = -len(rows) % self.n_ranks
+            weights = torch.cat([torch.ones(len(rows), device=self.device), torch.zeros(pad, device=self.device)])
+            rows = torch.cat([rows, torch.zeros(pad, dtype=rows.dtype, device=self.device)])
+            rows, weights = self.share(rows), self.share(weights)
         keys = None if self.conditions is None else self.conditions.keys_of(rows, self.rng)
         labels = self._labels(rows, keys)
         noise = self._noise()
         _, fake_labels = self._drawn_labels()
-        return Batch(self.epoch, step, noise, labels, self.X[rows], keys, self.n_classes, fake_labels)
+        return Batch(self.epoch, step, noise, labels, self.X[rows], keys, self.n_classes, fake_labels, weights)
 
     def _drawn_labels(self):
         """``(keys, labels)`` of generated rows drawn by the private frequencies (``(None, ())`` without any)."""

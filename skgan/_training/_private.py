@@ -93,8 +93,11 @@ class PrivateSteps(TrainingSteps):
         total = [torch.zeros_like(p) if p.grad is None else p.grad for p in parameters]
         optimizer.zero_grad(set_to_none=True)
         if n_real:  # each row's loss gradient at its output: the mean's over the rows, times their number
+            per_row = d_real_out * n_real
+            if batch.real_weights is not None:  # a padding row's gradient is 0
+                per_row = per_row * batch.real_weights.to(per_row.dtype).view_as(per_row)
             with _quiet_hooks():
-                clipped = self.rows.clipped_sum(real_out, d_real_out * n_real, plan.max_grad_norm)
+                clipped = self.rows.clipped_sum(real_out, per_row, plan.max_grad_norm)
         else:
             clipped = [torch.zeros_like(p) for p in parameters]
         scale = context.execution.world_size / plan.expected_rows  # the real rows' part is summed over processes
@@ -108,12 +111,17 @@ class PrivateSteps(TrainingSteps):
         return {"d_loss": d_loss.detach(), "d_real": d_real, "d_fake": report(fake_out.detach()).mean()}
 
     def _noised(self, sums):
-        """The clipped sums with Gaussian noise, drawn from the fit's generator on the first process only."""
+        """The clipped sums with Gaussian noise from the fit's generator, added on the first process only.
+
+        Every process draws it, so that their generators stay alike and
+        draw the same Poisson samples; the sum over processes has it once.
+        """
         context, plan = self.context, self.plan
+        std = plan.noise_multiplier * plan.max_grad_norm
+        noise = [std * torch.randn(s.shape, device=s.device, dtype=s.dtype, generator=context.rng) for s in sums]
         if not context.execution.is_main_process:
             return sums
-        std = plan.noise_multiplier * plan.max_grad_norm
-        return [s + std * torch.randn(s.shape, device=s.device, dtype=s.dtype, generator=context.rng) for s in sums]
+        return [s + n for s, n in zip(sums, noise, strict=True)]
 
     def _over_processes(self, grads):
         """The step's gradients summed over the processes of a data-parallel fit, else as they are.

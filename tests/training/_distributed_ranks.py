@@ -14,6 +14,7 @@ import torch
 import torch.distributed as dist
 
 from skgan import GANSampler
+from skgan._training import BatchSource
 from skgan.privacy import DPSGD
 from skgan.callbacks import Checkpoint
 from skgan.metrics import _parzen_engine as engine
@@ -86,7 +87,15 @@ def fit_scenario(name, batch_size):
 def run_rank(rank, store, out):
     torch.set_num_threads(1)
     dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=RANKS)
-    results = {name: fit_scenario(name, BATCH) for name in SCENARIOS}
+    # a private fit: the generators' states at each Poisson sample, which must be alike on every rank
+    states, poisson_batch = [], BatchSource._poisson_batch
+    BatchSource._poisson_batch = lambda self, step: states.append(int(self.rng.get_state().sum())) or poisson_batch(
+        self, step)
+    try:
+        results = {name: fit_scenario(name, BATCH) for name in SCENARIOS}
+    finally:
+        BatchSource._poisson_batch = poisson_batch
+    results["private generator states"] = states
     X, _, _ = data()
 
     # scores shared among the ranks are those of one process, each rank scoring its share of the rows

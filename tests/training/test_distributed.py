@@ -69,7 +69,13 @@ def test_every_rank_ends_with_the_same_fit(spawned, name):
 
 
 @pytest.mark.distributed
-@pytest.mark.parametrize("name", list(ranks.SCENARIOS))
+def test_a_private_fit_draws_the_same_poisson_samples_on_every_rank(spawned):
+    (first, second), _ = spawned
+    assert first["private generator states"] and first["private generator states"] == second["private generator states"]
+
+
+@pytest.mark.distributed
+@pytest.mark.parametrize("name", [name for name in ranks.SCENARIOS if name != "private"])  # its shares are padded
 def test_two_ranks_fit_as_one_process_on_the_same_minibatches(spawned, alone, name):
     # float tolerance only: the gradients are averaged over the ranks, not summed in one pass
     (first, _), _ = spawned
