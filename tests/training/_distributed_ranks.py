@@ -15,10 +15,10 @@ import torch.distributed as dist
 
 from skgan import GANSampler
 from skgan._training import BatchSource
-from skgan.privacy import DPSGD
 from skgan.callbacks import Checkpoint
 from skgan.metrics import _parzen_engine as engine
 from skgan.metrics import paper_parzen_evaluation
+from skgan.privacy import DPSGD
 
 #: Rows per process of every minibatch; one process fitting the same minibatches uses RANKS times as many.
 BATCH = 8
