@@ -62,7 +62,17 @@ EDGE_QUANTILES = (0.005, 0.995)
 
 
 def check_epsilon(epsilon, name="epsilon"):
-    """``epsilon`` as a float: a ValueError unless it is a positive finite number (booleans are not)."""
+    """``epsilon`` as a float: a ValueError unless it is a positive finite number (booleans are not).
+
+    Examples
+    --------
+    >>> check_epsilon(3)
+    3.0
+    >>> check_epsilon(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: epsilon must be a positive finite number, got 0.
+    """
     if isinstance(epsilon, (bool, np.bool_)) or not isinstance(epsilon, Real) or not (
             math.isfinite(epsilon) and epsilon > 0):
         raise ValueError(f"{name} must be a positive finite number, got {epsilon!r}.")
