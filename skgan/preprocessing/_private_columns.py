@@ -40,9 +40,11 @@ values decide. A column's kind follows its dtype:
   bin (its centre, an eighth of its width), weighted by the quantiles
   they hold: no point masses, no grid, float columns never rounded;
 - an **integer column** (``int``, ``Int``) spends half its budget on the
-  noisy counts of its values: it is discrete when at most
-  ``max_discrete_values`` values are kept and they hold at least
-  :data:`DISCRETE_MASS` of the rows, else integer with the other half;
+  noisy counts of its values: when the kept values hold at least
+  :data:`DISCRETE_MASS` of the rows, it is discrete if they are at most
+  ``max_discrete_values``, else integer with the quantiles of the kept
+  values weighted by their noisy counts (no more budget); otherwise it is
+  integer, fitted as above with the other half;
 - ``"identifier"`` reads every value's form: a ValueError.
 """
 
@@ -99,10 +101,12 @@ def private_column(ctype, column, label, encoder, epsilon, rng):
     if explicit or not (ctype.numeric or ctype.integral) or family in ("bool", "boolean"):
         return private_discrete(ctype, column, label, epsilon, rng, max_kept)
     if family in ("int", "Int"):
-        discrete, noisy = private_discrete(ctype, column, label, epsilon / 2, rng, max_kept)
-        kept = len(discrete.values) + discrete.has_missing
-        if kept <= max(encoder.max_discrete_values, 1) and noisy.sum() >= DISCRETE_MASS * len(column):
-            return discrete, noisy
+        discrete, noisy = private_discrete(ctype, column, label, epsilon / 2, rng)
+        if noisy.sum() >= DISCRETE_MASS * len(column):  # the kept values hold most rows
+            if len(discrete.values) + discrete.has_missing <= max(encoder.max_discrete_values, 1):
+                return discrete, noisy
+            quantiles = _weighted_quantiles(discrete.values, noisy[:len(discrete.values)], encoder.max_modes)
+            return _quantile_column(ctype, quantiles, discrete.has_missing, family == "Int", encoder.max_modes), None
         epsilon /= 2
     return private_continuous(ctype, column, label, encoder.max_modes, epsilon, rng), None
 
@@ -156,6 +160,18 @@ def private_continuous(ctype, column, label, max_modes, epsilon, rng):
     bounds = narrowed_bounds(finite, approx_bounds(finite, share, rng), share, rng)
     rest = epsilon - 2 * share
     quantiles = histogram_quantiles(finite, np.linspace(*EDGE_QUANTILES, max_modes + 1), bounds, rest, rng)
+    return _quantile_column(ctype, quantiles, has_missing, can_miss, max_modes)
+
+
+def _weighted_quantiles(values, weights, max_modes):
+    """The quantiles :data:`EDGE_QUANTILES` and the ``max_modes`` bins between them of sorted values with weights."""
+    cumulative = np.cumsum(weights) / np.sum(weights)
+    wanted = np.linspace(*EDGE_QUANTILES, max_modes + 1)
+    return np.asarray(values, dtype=np.float64)[np.minimum(np.searchsorted(cumulative, wanted), len(values) - 1)]
+
+
+def _quantile_column(ctype, quantiles, has_missing, can_miss, max_modes):
+    """The :class:`ContinuousColumn` of a column's private quantiles (its range first and last)."""
     low, high = _in_dtype(ctype, quantiles[0], quantiles[-1])
     edges = np.clip(np.concatenate([[low], quantiles[1:-1], [high]]), low, high)
     base = low if ctype.integral else 0.0  # an integral column's modes are offsets from its low

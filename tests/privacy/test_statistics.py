@@ -320,9 +320,12 @@ def test_missing_values_are_a_noisy_count():
 
 def test_integer_columns_are_discrete_when_few_values_hold_most_rows():
     rng = np.random.default_rng(0)
-    X = pd.DataFrame({"few": rng.choice([1, 5, 9], size=2000), "many": rng.integers(0, 10**6, size=2000)})
-    encoder = TabularEncoder(epsilon=4.0, random_state=0).fit(X)
-    assert encoder.column_kinds_ == {"few": "discrete", "many": "integer"}
+    X = pd.DataFrame({"few": rng.choice([1, 5, 9], size=2000), "many": rng.integers(0, 10**6, size=2000),
+                      "ages": rng.integers(18, 90, size=2000)})
+    encoder = TabularEncoder(epsilon=6.0, random_state=0).fit(X)
+    assert encoder.column_kinds_ == {"few": "discrete", "many": "integer", "ages": "integer"}
+    ages = encoder._columns[2]  # from its kept values' noisy counts: a range of seen values, no fallback
+    assert 18 <= ages.low <= 20 and 87 <= ages.high <= 89 and ages.fallback is None
     decoded = encoder.inverse_transform(encoder.transform(X))
     assert decoded.dtypes.tolist() == X.dtypes.tolist()
     many = encoder._columns[1]
