@@ -235,6 +235,20 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     (True, True)
     >>> encoder.discrete_columns(), encoder.value_position("colour", "red") == Z.shape[1] - 5
     (['colour', 'legs'], True)
+
+    A private fit (``epsilon``) on more rows: a colour seen once is not kept,
+    and its row is encoded as the most frequent kept colour:
+
+    >>> rng = np.random.default_rng(0)
+    >>> rows = pd.DataFrame({"colour": rng.choice(["red", "blue"], size=2000), "size": rng.normal(10, 2, 2000)})
+    >>> rows.loc[0, "colour"] = "violet"
+    >>> private = TabularEncoder(epsilon=1.0, random_state=0).fit(rows)
+    >>> private.column_kinds_, list(private.value_positions("colour"))
+    ({'colour': 'discrete', 'size': 'continuous'}, ['blue', 'red'])
+    >>> private.noisy_counts_["colour"].round()
+    array([1043.,  956.])
+    >>> private.inverse_transform(private.transform(rows.head(1)))["colour"].item()
+    'red'
     """
 
     _parameter_constraints = {
