@@ -119,6 +119,11 @@ def _add_fit(commands):
         help="a GANSampler parameter, e.g. max_iter=50 or generator__hidden_layer_sizes=(64,64); "
         "the value is a Python literal, or else a string; repeatable",
     )
+    fit.add_argument(
+        "--epsilon", metavar="E", type=float, default=None,
+        help="train with differential privacy: the model and its rows are (E, delta)-DP with respect to DATA "
+        "(skgan.privacy.DPSGD(epsilon=E); set its other parameters with --set privacy__delta=...)",
+    )
 
 
 def _add_sample(commands):
@@ -415,6 +420,10 @@ def _fit(args):
 
     _check_writable(args.output)
     estimator = GANSampler()
+    if args.epsilon is not None:
+        from .privacy import DPSGD
+
+        estimator.set_params(privacy=DPSGD(epsilon=args.epsilon))
     for key, value in args.params:
         if key.split("__")[0] not in estimator.get_params(deep=False):
             raise _UsageError(f"--set {key}=...: GANSampler has no parameter {key.split('__')[0]!r}")
@@ -440,8 +449,10 @@ def _fit(args):
                 f"({', '.join(f'{n} {kind}' for kind, n in counts.items())})")
     else:
         data = _count(estimator.n_features_in_, "feature")
+    private = "" if estimator.privacy is None else (
+        " privately (epsilon {:.3g}, delta {:.3g})".format(*estimator.privacy_spent_))
     print(
-        f"Trained {_count(estimator.n_iter_, 'epoch')} on {data} "
+        f"Trained {_count(estimator.n_iter_, 'epoch')} on {data}{private} "
         f"in {seconds:.1f} s on {estimator.device_}; Parzen bandwidth {estimator.bandwidth_:.4g}. "
         f"Saved {args.output}."
     )

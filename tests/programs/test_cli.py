@@ -663,3 +663,21 @@ def test_an_interrupted_write_leaves_the_old_rows_and_no_temporary_file(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv", "rows.npy"]
     write_rows(tmp_path / "rows.csv", frame, ["kind", "x"])
     assert (tmp_path / "rows.csv").read_text().splitlines()[:2] == ["kind,x", "a,0.0"]
+
+
+def test_fit_with_epsilon_trains_privately_and_says_what_it_spent(tmp_path, capsys):
+    path, model = tmp_path / "train.csv", tmp_path / "private.skgan"
+    rows = np.random.RandomState(0).uniform(-1, 1, size=(600, 2))
+    np.savetxt(path, rows, delimiter=",", header="a,b", comments="")
+    assert main(["fit", str(path), "-o", str(model), "--epsilon", "5", *FAST,
+                 "--set", "privacy__statistics_share=0.5"]) == 0
+    summary = capsys.readouterr().out
+    gan = skgan.load(model)
+    assert gan.privacy.epsilon == 5 and gan.privacy.statistics_share == 0.5
+    assert gan.privacy_spent_[0] <= 5 and f"privately (epsilon {gan.privacy_spent_[0]:.3g}" in summary
+
+
+def test_fit_with_a_bad_epsilon_is_one_line(csv_data, tmp_path, capsys):
+    assert main(["fit", str(csv_data), "-o", str(tmp_path / "m.skgan"), "--epsilon", "-1", *FAST]) != 0
+    error = capsys.readouterr().err
+    assert "epsilon" in error and "Traceback" not in error and len(error.strip().splitlines()) == 1
