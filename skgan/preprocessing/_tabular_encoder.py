@@ -237,7 +237,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     (['colour', 'legs'], True)
 
     A private fit (``epsilon``) on more rows: a colour seen once is not kept,
-    and its row is encoded as the most frequent kept colour:
+    and its row is encoded as the kept colour of the largest noisy count:
 
     >>> rng = np.random.default_rng(0)
     >>> rows = pd.DataFrame({"colour": rng.choice(["red", "blue"], size=2000), "size": rng.normal(10, 2, 2000)})
@@ -248,7 +248,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     >>> private.noisy_counts_["colour"].round()
     array([1043.,  956.])
     >>> private.inverse_transform(private.transform(rows.head(1)))["colour"].item()
-    'red'
+    'blue'
     """
 
     _parameter_constraints = {
