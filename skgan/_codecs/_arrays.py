@@ -122,8 +122,9 @@ class ArrayCodec(DataCodec):
         """The training rows as they are; with ``epsilon``, each feature's private range (``bounds_``).
 
         Each feature spends ``epsilon / n_features`` on its range
-        (:func:`~skgan.privacy._mechanisms.private_range`), which
-        :meth:`fit_output` scales from and clips the rows into.
+        (:func:`~skgan.privacy._mechanisms.private_range`, noise from
+        ``numpy.random.default_rng(seed)``), which :meth:`fit_output` scales
+        from and clips the rows into; ``X_seen`` is not read.
         """
         self.n_features = X_train.shape[1]
         self.bounds_ = None
