@@ -25,26 +25,28 @@ values decide. A column's kind follows its dtype:
   public domain (booleans, a ``category`` dtype's categories) the kept
   set is pure epsilon-DP; over the rows' own values it is (epsilon,
   delta)-DP with delta the chance a value seen in one row is kept;
-- **continuous** (floats) and **integer** (dates and times, and integer
-  columns that are not discrete): whether the column has missing values
-  (a thresholded noisy count, :data:`MISSING_SHARE` of the column's
-  budget; without an entry of their own they are encoded as the column's
-  median, its ``fallback``), bounds around its values
+- **numbers** (floats, integers, dates and times): half the column's
+  budget goes on the noisy counts of its values (thresholded as a
+  discrete column's). When the kept values hold at least
+  :data:`DISCRETE_MASS` of the rows, the column is discrete if they are at
+  most ``max_discrete_values``, else continuous on the grid of the kept
+  values (decoded values snap to them; its quantile bins from their noisy
+  counts). Otherwise the other half goes on whether the column has
+  missing values (a thresholded noisy count, :data:`MISSING_SHARE`;
+  without an entry of their own they are encoded as the column's median,
+  its ``fallback``), bounds around its values
   (:func:`~skgan.privacy._mechanisms.approx_bounds`, then
   :func:`~skgan.privacy._mechanisms.narrowed_bounds`, :data:`RANGE_SHARE`
-  each), and inside them the quantiles :data:`EDGE_QUANTILES` (its range: values
-  beyond it are clipped) and ``max_modes`` equal quantile bins between
-  them, all from one noisy histogram
+  each), and inside them the quantiles :data:`EDGE_QUANTILES` (its range:
+  values beyond it are clipped) and ``max_modes`` equal quantile bins
+  between them, all from one noisy histogram
   (:func:`~skgan.privacy._mechanisms.histogram_quantiles`, the rest). The
   bins are the modes of the mode-specific normalisation, one Gaussian per
   bin (its centre, an eighth of its width), weighted by the quantiles
-  they hold: no point masses, no grid, float columns never rounded;
-- an **integer column** (``int``, ``Int``) spends half its budget on the
-  noisy counts of its values: when the kept values hold at least
-  :data:`DISCRETE_MASS` of the rows, it is discrete if they are at most
-  ``max_discrete_values``, else integer with the quantiles of the kept
-  values weighted by their noisy counts (no more budget); otherwise it is
-  integer, fitted as above with the other half;
+  they hold. Either way, kept values whose noisy count is a point mass's
+  (:data:`~._continuous.POINT_MASS_SHARE` of the rows, plus the keeping
+  threshold) are point masses, decoded exactly (the zeros of an amount
+  that is often zero), and the range holds them;
 - ``"identifier"`` reads every value's form: a ValueError.
 """
 
@@ -63,7 +65,7 @@ from ..privacy._mechanisms import (
     narrowed_bounds,
 )
 from ._columns import ColumnType, DiscreteColumn, column_of
-from ._continuous import ContinuousColumn
+from ._continuous import POINT_MASS_ROWS, POINT_MASS_SHARE, ContinuousColumn
 from ._high_cardinality import requested_policy, value_counts
 
 #: The shares of a continuous column's budget: its missing values' count and its bounds (the rest: its quantiles).
@@ -100,15 +102,25 @@ def private_column(ctype, column, label, encoder, epsilon, rng):
     family = ctype.family
     if explicit or not (ctype.numeric or ctype.integral) or family in ("bool", "boolean"):
         return private_discrete(ctype, column, label, epsilon, rng, max_kept)
-    if family in ("int", "Int"):
-        discrete, noisy = private_discrete(ctype, column, label, epsilon / 2, rng)
-        if noisy.sum() >= DISCRETE_MASS * len(column):  # the kept values hold most rows
-            if len(discrete.values) + discrete.has_missing <= max(encoder.max_discrete_values, 1):
-                return discrete, noisy
-            quantiles = _weighted_quantiles(discrete.values, noisy[:len(discrete.values)], encoder.max_modes)
-            return _quantile_column(ctype, quantiles, discrete.has_missing, family == "Int", encoder.max_modes), None
-        epsilon /= 2
-    return private_continuous(ctype, column, label, encoder.max_modes, epsilon, rng), None
+    discrete, noisy = private_discrete(ctype, column, label, epsilon / 2, rng)
+    values = np.asarray(discrete.values)
+    counts = noisy[:len(values)]
+    points = _point_masses(values, counts, len(column), epsilon / 2)
+    if noisy.sum() >= DISCRETE_MASS * len(column):  # the kept values hold most rows
+        if len(values) + discrete.has_missing <= max(encoder.max_discrete_values, 1):
+            return discrete, noisy
+        order = np.argsort(values, kind="stable")
+        quantiles = _weighted_quantiles(values[order], counts[order], encoder.max_modes)
+        return _quantile_column(ctype, quantiles, discrete.has_missing, family != "int", encoder.max_modes,
+                                points=points, grid=values[order]), None
+    return private_continuous(ctype, column, label, encoder.max_modes, epsilon / 2, rng, points), None
+
+
+def _point_masses(values, noisy_counts, n_rows, epsilon):
+    """The kept values whose noisy count is a point mass's (as :func:`~._continuous.point_masses` decides, plus the
+    keeping threshold of ``epsilon``'s noise, so that a value of a few rows is one only by rare noise), sorted."""
+    heavy = noisy_counts >= max(POINT_MASS_SHARE * n_rows, POINT_MASS_ROWS) + keep_threshold(epsilon)
+    return np.sort(values[heavy]) if heavy.sum() else values[:0]
 
 
 def discrete_counts(ctype, column, label):
@@ -142,8 +154,11 @@ def private_discrete(ctype, column, label, epsilon, rng, max_kept=None):
     return DiscreteColumn(ctype, values, has_missing, fallback=fallback), noisy[kept]
 
 
-def private_continuous(ctype, column, label, max_modes, epsilon, rng):
-    """A :class:`ContinuousColumn` of private quantile bins (see the module docstring), ``epsilon``-DP."""
+def private_continuous(ctype, column, label, max_modes, epsilon, rng, points=()):
+    """A :class:`ContinuousColumn` of private quantile bins (see the module docstring), ``epsilon``-DP.
+
+    ``points``: values already chosen privately as the column's point masses.
+    """
     if ctype.integral:
         ints, missing = ctype.integers(column, label)
         finite = ints[~missing].astype(np.float64)
@@ -160,7 +175,7 @@ def private_continuous(ctype, column, label, max_modes, epsilon, rng):
     bounds = narrowed_bounds(finite, approx_bounds(finite, share, rng), share, rng)
     rest = epsilon - 2 * share
     quantiles = histogram_quantiles(finite, np.linspace(*EDGE_QUANTILES, max_modes + 1), bounds, rest, rng)
-    return _quantile_column(ctype, quantiles, has_missing, can_miss, max_modes)
+    return _quantile_column(ctype, quantiles, has_missing, can_miss, max_modes, points=points)
 
 
 def _weighted_quantiles(values, weights, max_modes):
@@ -170,9 +185,13 @@ def _weighted_quantiles(values, weights, max_modes):
     return np.asarray(values, dtype=np.float64)[np.minimum(np.searchsorted(cumulative, wanted), len(values) - 1)]
 
 
-def _quantile_column(ctype, quantiles, has_missing, can_miss, max_modes):
-    """The :class:`ContinuousColumn` of a column's private quantiles (its range first and last)."""
-    low, high = _in_dtype(ctype, quantiles[0], quantiles[-1])
+def _quantile_column(ctype, quantiles, has_missing, can_miss, max_modes, points=(), grid=()):
+    """The :class:`ContinuousColumn` of a column's private quantiles (its range first and last), with its private
+    point masses and the grid of its private values (``grid``: decoded values snap to them)."""
+    ends = [quantiles[0], quantiles[-1], *points]  # the range holds the point masses (private values too)
+    low, high = _in_dtype(ctype, min(ends), max(ends))
+    points = [p for p in points if low <= p <= high]
+    grid = [g for g in grid if low <= g <= high]
     edges = np.clip(np.concatenate([[low], quantiles[1:-1], [high]]), low, high)
     base = low if ctype.integral else 0.0  # an integral column's modes are offsets from its low
     means, stds, weights = _bins(edges - base, max_modes, high - low)
@@ -181,7 +200,7 @@ def _quantile_column(ctype, quantiles, has_missing, can_miss, max_modes):
         median = edges[len(edges) // 2]
         fallback = min(max(round(median), low), high) if ctype.integral else float(median)
     return ContinuousColumn(ctype, means, stds, weights, low, high, rounded=ctype.integral, has_missing=has_missing,
-                            gated=True, fallback=fallback)
+                            gated=True, fallback=fallback, points=points, grid=grid)
 
 
 def _in_dtype(ctype, low, high):

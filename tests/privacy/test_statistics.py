@@ -394,3 +394,21 @@ def test_what_a_private_table_fit_cannot_do_is_an_error():
 def test_tabular_encoder_refuses_a_bad_epsilon(epsilon):
     with pytest.raises(ValueError, match="epsilon"):
         TabularEncoder(epsilon=epsilon).fit(_table(50))
+
+
+def test_a_private_float_column_keeps_its_repeated_values_and_point_masses():
+    rng = np.random.default_rng(0)
+    n = 3000
+    X = pd.DataFrame({
+        "bracket": rng.choice([17.5, 22.0, 27.0, 32.0, 37.0, 42.0], size=n),  # few values: discrete
+        "amount": np.where(rng.random(n) < 0.7, 0.0, rng.exponential(2.0, n)),  # a point mass at 0
+        "fine": np.round(rng.normal(50, 10, n)),  # many repeated values: snapped to them
+    })
+    encoder = TabularEncoder(epsilon=6.0, random_state=0).fit(X)
+    assert encoder.column_kinds_["bracket"] == "discrete"
+    amount, fine = encoder._columns[1], encoder._columns[2]
+    assert 0.0 in amount.points.tolist()
+    back = encoder.inverse_transform(encoder.transform(X))
+    assert ((back["amount"] == 0.0) == (X["amount"] == 0.0)).mean() > 0.99  # exact zeros, as encoded
+    assert len(fine.grid) > 20 and np.isin(back["fine"], fine.grid).all()
+    assert set(back["bracket"]) <= set(X["bracket"])
