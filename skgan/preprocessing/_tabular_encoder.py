@@ -194,16 +194,16 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     :meth:`to_plain` describes the fitted encoder in plain values (no
     pickle); :meth:`from_plain` rebuilds it.
 
-    With ``epsilon`` (:mod:`skgan.preprocessing._private_columns`), the
-    kinds follow the dtypes (floats continuous, dates integer, booleans,
-    categories and text discrete; an integer column is discrete when few
-    values hold most rows, by noisy counts), a discrete column keeps the
-    values whose noisy count passes a threshold that a value seen in one
-    row rarely passes (its other values, and values it does not know, are
-    encoded as its most frequent kept value), a continuous or integer
-    column keeps a private range (values beyond it are clipped) and
-    ``max_modes`` private quantile bins as its modes, and whether a column
-    has missing values is a noisy count too. ``max_fit_rows``,
+    With ``epsilon`` (the user guide's "Differential privacy"), the
+    kinds follow the dtypes and noisy counts (booleans, categories and
+    text discrete; a numeric column is discrete when few values hold most
+    rows, by noisy counts, and its heavy values are point masses), a
+    discrete column keeps the values whose noisy count passes a threshold
+    that a value seen in one row rarely passes (its other values, and
+    values it does not know, are encoded as its most frequent kept value),
+    a continuous or integer column keeps a private range (values beyond it
+    are clipped) and ``max_modes`` private quantile bins as its modes, and
+    whether a column has missing values is a noisy count too. ``max_fit_rows``,
     ``weight_threshold`` and ``n_jobs`` are not used, and
     ``high_cardinality="identifier"`` is a ValueError. The table's schema
     (columns, dtypes, a ``category`` dtype's categories) and its number of
@@ -358,7 +358,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def _fit_private(self, X, labels):
-        """Fit every column with ``epsilon``-DP statistics (:mod:`skgan.preprocessing._private_columns`)."""
+        """Fit every column with ``epsilon``-DP statistics (``skgan/preprocessing/_private_columns.py``)."""
         check_epsilon(self.epsilon)
         seed = self.random_state if isinstance(self.random_state, Integral) else check_random_state(
             self.random_state).randint(MAX_SEED)
