@@ -310,7 +310,7 @@ def fit(estimator, X, y, n_epochs, resume):
             model_rows = codec.model_rows(X_train)
         else:
             verbose = shown_verbosity(estimator.verbose, is_main_process)
-            private = {} if budget is None else {"epsilon": budget.codec_epsilon(classes is not None)}
+            private = {} if budget is None else budget.codec_budget(classes is not None)
             codes = codec.fit(X_train, classes is not None, torch_seed, verbose, X_seen=X, **private)
             sizes = codec.network_sizes(settings, None if classes is None else len(classes))
             generator, discriminator = new_networks(settings, sizes, device, torch_seed)

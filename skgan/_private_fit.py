@@ -58,9 +58,10 @@ class PrivateBudget:
         counts = counts + 1e-12  # no class is impossible
         return counts / counts.sum()
 
-    def codec_epsilon(self, labelled):
-        """The statistics' epsilon the codec spends (half of it when the labels took the other half)."""
-        return self.statistics / 2 if labelled else self.statistics
+    def codec_budget(self, labelled):
+        """``{"epsilon": ..., "delta": ...}`` the codec spends: the statistics' epsilon (half of it when the labels
+        took the other half), and half of delta (a value held by one row kept)."""
+        return {"epsilon": self.statistics / 2 if labelled else self.statistics, "delta": self.delta / 2}
 
     def training_plan(self, batch_size, d_steps, discriminator, n_epochs, world_size, class_prior=None,
                       device=None):
@@ -78,5 +79,5 @@ class PrivateBudget:
         plan = self.plan
         steps = 0 if plan is None else plan.steps_taken
         sgd = 0.0 if plan is None else spent_epsilon(self.privacy.accountant, plan.noise_multiplier,
-                                                     plan.sample_rate, steps, self.delta)
+                                                     plan.sample_rate, steps, self.delta / 2)
         return float(self.statistics + sgd), float(self.delta)

@@ -118,7 +118,7 @@ class ArrayCodec(DataCodec):
     def check_fit_rows(self, estimator, X, y, reset):
         return check_numeric_rows(estimator, X, y, reset, streams(X))
 
-    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None, delta=None):
         """The training rows as they are; with ``epsilon``, each feature's private range (``bounds_``).
 
         Each feature spends ``epsilon / n_features`` on its range
@@ -183,7 +183,7 @@ class TransformerCodec(ArrayCodec):
     def check_fit_rows(self, estimator, X, y, reset):
         return check_numeric_rows(estimator, X, y, reset, streamed=False)
 
-    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None, delta=None):
         if epsilon is not None:
             raise ValueError(
                 f"A private fit (epsilon={epsilon!r}) cannot use a transformer: {short_repr(self.transformer)} "

@@ -70,7 +70,7 @@ class DataCodec:
         """``(X, y)`` checked for a fit (``validate_data``; ``reset`` on a cold fit)."""
         raise NotImplementedError
 
-    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None, delta=None):
         """Learn from the training rows (``labelled``: the fit has ``y``); the rows in the codec's units.
 
         ``seed`` seeds what the codec draws; ``verbose`` is the fit's (0 on
@@ -83,7 +83,10 @@ class DataCodec:
         uses, ``epsilon``-DP in total (basic composition of the mechanisms of
         :mod:`skgan.privacy._mechanisms`, their noise drawn from
         ``numpy.random.default_rng(seed)``); only ``X_train`` is read then
-        (``X_seen`` is ignored). None: exact statistics.
+        (``X_seen`` is ignored). None: exact statistics. ``delta``: what a
+        choice among the rows' own values may add (a value held by one row is
+        kept with at most that probability, over all columns; None: ``1 /
+        (10 n)``); numeric arrays make no such choice.
         """
         raise NotImplementedError
 

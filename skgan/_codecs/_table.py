@@ -143,7 +143,7 @@ class TableCodec(DataCodec):
             check_classification_targets(y)
         return X, y
 
-    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None):
+    def fit(self, X_train, labelled, seed, verbose=0, X_seen=None, epsilon=None, delta=None):
         """Fit a fresh encoder (seeded with ``seed`` unless it has a ``random_state``) and the score encoding.
 
         The encoder learns the training rows; the score encoding all the rows
@@ -161,7 +161,7 @@ class TableCodec(DataCodec):
         and an encoder that is not a TabularEncoder are a ValueError.
         """
         if epsilon is not None:
-            return self._fit_private(X_train, labelled, seed, verbose, check_epsilon(epsilon))
+            return self._fit_private(X_train, labelled, seed, verbose, check_epsilon(epsilon), delta)
         if self.constraints is not None:  # checked on every row given to fit
             self.constraints = ConstraintSet(self.constraints).fit(X_train if X_seen is None else X_seen)
         self.encoder = self._fresh_encoder(seed, verbose).fit(self._encoded_columns(X_train))
@@ -172,7 +172,7 @@ class TableCodec(DataCodec):
             self.condition_on(model_rows)
         return model_rows
 
-    def _fit_private(self, X_train, labelled, seed, verbose, epsilon):
+    def _fit_private(self, X_train, labelled, seed, verbose, epsilon, delta=None):
         if self.constraints is not None:
             raise ValueError(
                 "A private fit (epsilon) cannot use constraints: fitting them reads the training rows without "
@@ -184,7 +184,7 @@ class TableCodec(DataCodec):
                 f"A private fit (epsilon) needs skgan's TabularEncoder: the encoder {short_repr(self.encoder)} "
                 "learns from the real rows without differential privacy."
             )
-        self.encoder = self._fresh_encoder(seed, verbose).set_params(epsilon=epsilon).fit(X_train)
+        self.encoder = self._fresh_encoder(seed, verbose).set_params(epsilon=epsilon, delta=delta).fit(X_train)
         self.score_encoding = private_score_encoding(self, X_train)
         model_rows = self.model_rows(X_train)
         if not labelled:

@@ -56,6 +56,7 @@ import numpy as np
 
 from ..privacy._mechanisms import (
     EDGE_QUANTILES,
+    ONE_ROW_KEPT,
     approx_bounds,
     check_epsilon,
     histogram_quantiles,
@@ -77,21 +78,23 @@ DISCRETE_MASS = 0.9
 def private_columns(X, labels, encoder, rng):
     """The fitted columns of ``X`` under ``encoder.epsilon``, and the noisy counts of the discrete ones by label."""
     epsilon = check_epsilon(encoder.epsilon) / len(labels)
+    delta = 1.0 / (10.0 * len(X)) if encoder.delta is None else float(encoder.delta)
+    one_row_kept = min(ONE_ROW_KEPT, delta / len(labels))  # each column's part of delta
     columns, counts = [], {}
     for index, label in enumerate(labels):
         column = column_of(X, index, label)
         ctype = ColumnType.of(column, label)
         if ctype.family == "object":  # the marker of the first missing value would tell there is one: NaN always
             ctype.missing = "nan"
-        fitted, noisy = private_column(ctype, column, label, encoder, epsilon, rng)
+        fitted, noisy = private_column(ctype, column, label, encoder, epsilon, rng, one_row_kept)
         columns.append(fitted)
         if noisy is not None and fitted.kind == "discrete":
             counts[label] = noisy
     return columns, counts
 
 
-def private_column(ctype, column, label, encoder, epsilon, rng):
-    """``(fitted column, noisy counts of its values or None)`` of one column, ``epsilon``-DP."""
+def private_column(ctype, column, label, encoder, epsilon, rng, one_row_kept=ONE_ROW_KEPT):
+    """``(fitted column, noisy counts of its values or None)`` of one column, ``(epsilon, one_row_kept)``-DP."""
     policy, explicit = requested_policy(encoder.high_cardinality, label)
     if policy == "identifier":
         raise ValueError(
@@ -101,8 +104,10 @@ def private_column(ctype, column, label, encoder, epsilon, rng):
     max_kept = None if policy == "onehot" else encoder.max_categories
     family = ctype.family
     if explicit or not (ctype.numeric or ctype.integral) or family in ("bool", "boolean"):
-        return private_discrete(ctype, column, label, epsilon, rng, max_kept)
-    discrete, noisy = private_discrete(ctype, column, label, epsilon / 2, rng)
+        return private_discrete(ctype, column, label, epsilon, rng, max_kept, one_row_kept)
+    discrete, noisy = private_discrete(ctype, column, label, epsilon / 2, rng, one_row_kept=one_row_kept)
+    if discrete is None:
+        return private_continuous(ctype, column, label, encoder.max_modes, epsilon / 2, rng), None
     values = np.asarray(discrete.values)
     counts = noisy[:len(values)]
     points = _point_masses(values, counts, len(column), epsilon / 2)
@@ -142,11 +147,24 @@ def discrete_counts(ctype, column, label):
     return values, counts, len(column) - int(np.sum(counts)), ctype.family not in ("int", "bool")
 
 
-def private_discrete(ctype, column, label, epsilon, rng, max_kept=None):
-    """A :class:`DiscreteColumn` of the values whose noisy count passes the threshold, and their noisy counts."""
+def private_discrete(ctype, column, label, epsilon, rng, max_kept=None, one_row_kept=ONE_ROW_KEPT):
+    """A :class:`DiscreteColumn` of the values whose noisy count passes the threshold, and their noisy counts.
+
+    A value held by one row is kept with probability ``one_row_kept``.
+    """
     domain, counts, n_missing, can_miss = discrete_counts(ctype, column, label)
     histogram = np.append(counts, n_missing) if can_miss else np.asarray(counts)
-    keep, noisy = kept_categories(histogram, epsilon, rng, max_kept=None if max_kept is None else max_kept + can_miss)
+    public = ctype.family in ("category", "bool", "boolean")
+    keep, noisy = kept_categories(histogram, epsilon, rng, one_row_kept=one_row_kept,
+                                  max_kept=None if max_kept is None else max_kept + can_miss, public_domain=public)
+    if not keep.any():
+        if ctype.numeric or ctype.integral:  # its values are then modelled as numbers
+            return None, noisy[:0]
+        raise ValueError(
+            f"Column {label!r}: no value is held by enough rows for its part of the privacy budget "
+            f"(epsilon {epsilon:.3g}), so every value would tell a few rows apart. Drop the column, group its "
+            "values, or give the statistics more of epsilon."
+        )
     kept = np.flatnonzero(keep)
     values = [domain[i] for i in kept if i < len(domain)]
     has_missing = bool(can_miss and keep[-1])

@@ -154,6 +154,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         ``epsilon``-differentially private (each column's statistics spend
         ``epsilon / n_columns``; see the Notes), as in a private
         ``GANSampler`` fit, which sets it to its encoder's share.
+    delta : float or None, default=None
+        With ``epsilon``: the probability, over all the columns whose values
+        are the rows' own (text and numbers), that a value held by one row
+        is kept (the thresholded counts' ``delta``); the fit is then
+        ``(epsilon, delta)``-differentially private. None: ``1 / (10 n)``
+        for ``n`` rows. Not used without ``epsilon``.
 
     Attributes
     ----------
@@ -262,11 +268,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "epsilon": [Interval(Real, 0, None, closed="neither"), None],
+        "delta": [Interval(Real, 0, 1, closed="neither"), None],
     }
 
     def __init__(self, *, max_modes=10, weight_threshold=0.005, max_fit_rows=10_000, max_discrete_values=20,
                  high_cardinality="auto", max_categories=50, n_jobs=None, verbose=0, random_state=None,
-                 epsilon=None):
+                 epsilon=None, delta=None):
         self.max_modes = max_modes
         self.weight_threshold = weight_threshold
         self.max_fit_rows = max_fit_rows
@@ -277,6 +284,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
         self.epsilon = epsilon
+        self.delta = delta
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -657,8 +665,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         params = self.get_params()
-        if params["epsilon"] is None:  # files of exact encoders keep their keys
-            del params["epsilon"]
+        for name in ("epsilon", "delta"):
+            if params[name] is None:  # files of exact encoders keep their keys
+                del params[name]
         if not isinstance(params["random_state"], Integral):
             params["random_state"] = None
         if isinstance(params["high_cardinality"], dict):  # column names of any plain type: [name, policy] pairs
@@ -710,6 +719,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             params.setdefault("high_cardinality", "onehot")
             params.setdefault("max_categories", 50)
             params.setdefault("epsilon", None)
+            params.setdefault("delta", None)
             pairs = params["high_cardinality"]
             if isinstance(pairs, list):
                 check(all(isinstance(p, list) and len(p) == 2 for p in pairs), "['params']['high_cardinality']",

@@ -44,10 +44,12 @@ class DPSGD(BaseEstimator):
 
     How the budget is spent (see the user guide's "Differential privacy"):
 
-    - ``statistics_share * epsilon`` (pure DP) on what the encoder learns
-      before training: categories and their frequencies, ranges, missing
-      rates, the frequencies training conditions are drawn by;
-    - the rest, with ``delta``, on DP-SGD: each discriminator step takes a
+    - ``statistics_share * epsilon``, with half of ``delta``, on what the
+      encoder learns before training: categories and their frequencies,
+      ranges, missing rates, the frequencies training conditions are drawn
+      by (a value held by one row is kept with probability at most that
+      half of ``delta``);
+    - the rest, with the other half of ``delta``, on DP-SGD: each discriminator step takes a
       Poisson sample of the rows (each row with probability ``batch_size /
       n``), clips each row's gradient to norm ``max_grad_norm``, adds
       Gaussian noise of standard deviation ``noise_multiplier *
@@ -114,7 +116,11 @@ class DPSGD(BaseEstimator):
         return self
 
     def budget(self, n_rows):
-        """``(statistics_epsilon, sgd_epsilon, delta)`` of a fit on ``n_rows`` rows."""
+        """``(statistics_epsilon, sgd_epsilon, delta)`` of a fit on ``n_rows`` rows.
+
+        Half of ``delta`` goes to the statistics (the chance that a value
+        held by one row is kept), half to DP-SGD's accountant.
+        """
         delta = 1.0 / (10.0 * n_rows) if self.delta is None else float(self.delta)
         if delta >= 1.0 / n_rows:
             raise ValueError(
@@ -128,11 +134,11 @@ class DPSGD(BaseEstimator):
         """The noise multiplier of ``n_steps`` DP-SGD steps of expected ``batch_size`` rows of ``n_rows``.
 
         The smallest, to Opacus's tolerance, whose accounted epsilon is at
-        most the DP-SGD part of the budget at ``delta``.
+        most the DP-SGD part of the budget at half of ``delta``.
         """
         _, get_noise_multiplier = _accountants()
         _, sgd_epsilon, delta = self.budget(n_rows)
-        return float(get_noise_multiplier(target_epsilon=sgd_epsilon, target_delta=delta,
+        return float(get_noise_multiplier(target_epsilon=sgd_epsilon, target_delta=delta / 2,
                                           sample_rate=batch_size / n_rows, steps=n_steps,
                                           accountant=self.accountant, epsilon_tolerance=0.005,
                                           **_orders(self.accountant)))

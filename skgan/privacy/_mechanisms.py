@@ -140,12 +140,15 @@ def keep_threshold(epsilon, one_row_kept=ONE_ROW_KEPT):
     return 1.0 + math.log(1.0 / (2.0 * one_row_kept)) / epsilon
 
 
-def kept_categories(counts, epsilon, rng, one_row_kept=ONE_ROW_KEPT, max_kept=None):
+def kept_categories(counts, epsilon, rng, one_row_kept=ONE_ROW_KEPT, max_kept=None, public_domain=True):
     """The categories whose noisy count passes :func:`keep_threshold`, and the noisy counts (``epsilon``-DP).
 
-    When none passes, the one with the largest noisy count is kept (a
-    choice made from the noisy counts only: post-processing); with
-    ``max_kept``, only that many of the largest noisy counts.
+    When none passes and the categories are a public domain (chosen without
+    the rows: booleans, a dtype's categories), the one with the largest
+    noisy count is kept (post-processing of all the noisy counts); over the
+    rows' own values (``public_domain=False``) none is, since that choice
+    would name a value seen in one row. With ``max_kept``, only that many
+    of the largest noisy counts.
 
     Parameters
     ----------
@@ -160,7 +163,7 @@ def kept_categories(counts, epsilon, rng, one_row_kept=ONE_ROW_KEPT, max_kept=No
     Returns
     -------
     keep : ndarray of bool
-        At least one True.
+        At least one True over a public domain.
     noisy : ndarray of float64
         :func:`laplace_counts` of ``counts``.
 
@@ -174,7 +177,7 @@ def kept_categories(counts, epsilon, rng, one_row_kept=ONE_ROW_KEPT, max_kept=No
     threshold = keep_threshold(epsilon, one_row_kept)
     noisy = laplace_counts(counts, epsilon, rng)
     keep = noisy > threshold
-    if noisy.size and not keep.any():
+    if noisy.size and not keep.any() and public_domain:
         keep[np.argmax(noisy)] = True
     if max_kept is not None and keep.sum() > max_kept:
         order = np.argsort(-np.where(keep, noisy, -1.0), kind="stable")

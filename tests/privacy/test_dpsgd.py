@@ -139,7 +139,7 @@ def test_a_larger_budget_means_less_noise():
     strict, loose = DPSGD(epsilon=1.0), DPSGD(epsilon=10.0)
     assert strict.noise_multiplier(1000, 64, 500) > 2 * loose.noise_multiplier(1000, 64, 500)
     sigma = strict.noise_multiplier(1000, 64, 500)
-    assert spent_epsilon("rdp", sigma, 0.064, 500, 1e-4) <= 0.9 + 1e-6
+    assert spent_epsilon("rdp", sigma, 0.064, 500, 5e-5) <= 0.9 + 1e-6  # half of delta: DP-SGD's
 
 
 def test_a_private_model_file_keeps_its_budget(X, tmp_path):

@@ -412,3 +412,24 @@ def test_a_private_float_column_keeps_its_repeated_values_and_point_masses():
     assert ((back["amount"] == 0.0) == (X["amount"] == 0.0)).mean() > 0.99  # exact zeros, as encoded
     assert len(fine.grid) > 20 and np.isin(back["fine"], fine.grid).all()
     assert set(back["bracket"]) <= set(X["bracket"])
+
+
+def test_no_value_of_the_rows_own_is_kept_by_default_when_none_passes():
+    keep, _ = kept_categories([1, 1, 1], epsilon=1.0, rng=np.random.default_rng(0), public_domain=False)
+    assert not keep.any()
+    keep, _ = kept_categories([1, 1, 1], epsilon=1.0, rng=np.random.default_rng(0))  # a public domain: the largest
+    assert keep.sum() == 1
+
+
+def test_a_private_text_column_of_near_identifiers_is_a_clear_error():
+    X = pd.DataFrame({"name": [f"person {i}" for i in range(300)], "x": np.random.default_rng(0).normal(size=300)})
+    with pytest.raises(ValueError, match="no value is held by enough rows"):
+        TabularEncoder(epsilon=1.0, random_state=0).fit(X)
+
+
+def test_delta_bounds_the_chance_a_one_row_value_is_kept():
+    X = pd.DataFrame({"kind": ["a"] * 400 + ["rare"] + ["b"] * 399})
+    strict = TabularEncoder(epsilon=2.0, delta=1e-9, random_state=0).fit(X)._columns[0]
+    loose = TabularEncoder(epsilon=2.0, delta=0.5, random_state=0).fit(X)._columns[0]
+    assert keep_threshold(2.0, 1e-9) > keep_threshold(2.0, 0.5)
+    assert "rare" not in strict.values and set(strict.values) == {"a", "b"} and set(loose.values) >= {"a", "b"}

@@ -511,7 +511,7 @@ def test_clone_and_get_params():
     params = encoder.get_params()
     assert params == dict(max_modes=3, weight_threshold=0.01, max_fit_rows=500, max_discrete_values=5,
                           high_cardinality={"a": "frequent"}, max_categories=7, n_jobs=2, verbose=1, random_state=7,
-                          epsilon=None)
+                          epsilon=None, delta=None)
     twin = clone(encoder)
     assert twin is not encoder and twin.get_params() == params
     assert not hasattr(twin, "column_kinds_")
