@@ -80,6 +80,9 @@ def private_columns(X, labels, encoder, rng):
     epsilon = check_epsilon(encoder.epsilon) / len(labels)
     delta = 1.0 / (10.0 * len(X)) if encoder.delta is None else float(encoder.delta)
     one_row_kept = min(ONE_ROW_KEPT, delta / len(labels))  # each column's part of delta
+    for label in labels:  # refused before any budget is spent
+        if requested_policy(encoder.high_cardinality, label)[0] == "identifier":
+            _refuse_identifier(label)
     columns, counts = [], {}
     for index, label in enumerate(labels):
         column = column_of(X, index, label)
@@ -97,10 +100,7 @@ def private_column(ctype, column, label, encoder, epsilon, rng, one_row_kept=ONE
     """``(fitted column, noisy counts of its values or None)`` of one column, ``(epsilon, one_row_kept)``-DP."""
     policy, explicit = requested_policy(encoder.high_cardinality, label)
     if policy == "identifier":
-        raise ValueError(
-            f"Column {label!r} has the 'identifier' policy, which reads the form of every value: a private "
-            "TabularEncoder (epsilon) cannot fit it. Give it 'frequent' or 'onehot', or drop the column."
-        )
+        _refuse_identifier(label)
     max_kept = None if policy == "onehot" else encoder.max_categories
     family = ctype.family
     if explicit or not (ctype.numeric or ctype.integral) or family in ("bool", "boolean"):
@@ -126,6 +126,13 @@ def _point_masses(values, noisy_counts, n_rows, epsilon):
     keeping threshold of ``epsilon``'s noise, so that a value of a few rows is one only by rare noise), sorted."""
     heavy = noisy_counts >= max(POINT_MASS_SHARE * n_rows, POINT_MASS_ROWS) + keep_threshold(epsilon)
     return np.sort(values[heavy]) if heavy.sum() else values[:0]
+
+
+def _refuse_identifier(label):
+    raise ValueError(
+        f"Column {label!r} has the 'identifier' policy, which reads the form of every value: a private "
+        "TabularEncoder (epsilon) cannot fit it. Give it 'frequent' or 'onehot', or drop the column."
+    )
 
 
 def discrete_counts(ctype, column, label):

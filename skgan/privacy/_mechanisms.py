@@ -36,7 +36,6 @@ removed.
 """
 
 import math
-import warnings
 from numbers import Real
 
 import numpy as np
@@ -261,8 +260,8 @@ def approx_bounds(values, epsilon, rng, empty_bin_passes=EMPTY_BIN_PASSES):
     for the noise), groups of 2, 4, ... adjacent bins on either side of 0
     are tried against the threshold times half the square root of their
     width, at least the threshold (the same noisy counts: no more budget);
-    when none passes either, the widest group of the largest noisy count,
-    with a UserWarning (too few rows for the budget). The range is within a factor of 2 of the values' (OpenDP,
+    when none passes either, a ValueError (too few rows for the budget: a
+    guess could be anywhere among the bins). The range is within a factor of 2 of the values' (OpenDP,
     SmartNoise), or of the groups' width; when the bins that pass are all of one sign, the range
     reaches 0 (rows of small values in bins too sparse to pass are not
     cut off). :func:`narrowed_bounds` and :func:`dp_quantile` narrow it.
@@ -300,12 +299,12 @@ def approx_bounds(values, epsilon, rng, empty_bin_passes=EMPTY_BIN_PASSES):
         if passing.size:
             first, last = index[group == passing[0]].min(), index[group == passing[-1]].max()
             break
-    else:
-        warnings.warn(f"No bin of a histogram holds enough rows for its budget (epsilon={epsilon:.3g}): the range "
-                      "is the widest group of bins of the largest noisy count, a guess. Give the statistics a "
-                      "larger share of epsilon, or fit on more rows.", UserWarning, stacklevel=2)
-        largest = np.argmax(sums) + group.min()
-        first, last = index[group == largest].min(), index[group == largest].max()
+    else:  # a guess would be anywhere between 1e-300 and 1e300: no range is better than a wrong one
+        raise ValueError(
+            f"Too few rows ({len(bins)}) for a private range at epsilon {epsilon:.3g}: no group of bins of the "
+            "noisy histogram holds enough of them. Give the statistics a larger share of epsilon "
+            "(DPSGD(statistics_share=...)), a larger epsilon, fewer columns, or fit on more rows."
+        )
     low, high = _bin_edges(int(first))[0], _bin_edges(int(last))[1]
     return (0.0 if low > 0 else low), (0.0 if high < 0 else high)  # one sign: the range reaches 0
 
