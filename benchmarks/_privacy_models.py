@@ -44,7 +44,6 @@ import gzip
 import json
 import math
 import os
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -53,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import _tables
-from benchmarks._tabular_models import _seed_everything, cpu_model, pin_one_thread
+from benchmarks._tabular_models import _seed_everything, cpu_model, pin_one_thread, read_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "benchmarks" / "results" / "cache" / "privacy"
@@ -83,18 +82,6 @@ def cache_path(table, model, epsilon, seed, n_train, bounds="public"):
 def error_path(path):
     """Where a failed fit's error is kept, beside its cache file."""
     return path.with_name(path.name.replace(".json.gz", ".error.json.gz"))
-
-
-def read_cache(path, train=None):
-    """The cache record at ``path`` (None if absent, or fitted on another split than ``train``'s)."""
-    if not path.is_file():
-        return None
-    with gzip.open(path, "rt") as fh:
-        record = json.load(fh)
-    if train is not None and record.get("train_fingerprint") != _tables.fingerprint(train):
-        print(f"{path.name}: fitted on another split; ignored", file=sys.stderr)
-        return None
-    return record
 
 
 def split_columns(train):
