@@ -203,3 +203,38 @@ def test_warm_start_would_spend_more_and_is_refused(X):
         gan.fit(X)
     with pytest.raises(ValueError, match="warm_start or partial_fit"):
         gan.partial_fit(X)
+
+
+def test_a_step_adds_the_generated_rows_gradient_to_the_clipped_sum_over_the_expected_rows():
+    from skgan._training import Batch
+    from skgan.losses import NonSaturatingLoss
+
+    torch.manual_seed(0)
+    discriminator = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.LeakyReLU(0.2), torch.nn.Linear(4, 1))
+    generator = torch.nn.Linear(3, 2)
+    before = [p.detach().clone() for p in discriminator.parameters()]
+    plan = PrivacyPlan(sample_rate=0.5, noise_multiplier=0.0, max_grad_norm=0.1, expected_rows=8.0)
+    optimizer = torch.optim.SGD(discriminator.parameters(), lr=1.0)
+    context = SimpleNamespace(discriminator=discriminator, privacy=plan, execution=local_execution(),
+                              rng=torch.Generator().manual_seed(0), generator_forward=generator,
+                              game=SimpleNamespace(loss=NonSaturatingLoss()), state=SimpleNamespace(d_optimizer=optimizer))
+    steps = PrivateSteps(context)
+    steps.setup()
+    real, noise = torch.randn(5, 2), torch.randn(6, 3)
+    steps.discriminator_step(Batch(1, 1, noise, (), real))
+    steps.teardown()
+    # reference: the generated rows' mean gradient, plus each real row's clipped gradient summed over 8
+    twin = pickle.loads(pickle.dumps(discriminator))
+    for p, value in zip(twin.parameters(), before, strict=True):
+        p.data.copy_(value)
+    twin.zero_grad()
+    torch.nn.functional.softplus(twin(generator(noise).detach())).mean().backward()
+    expected = [p.grad.clone() for p in twin.parameters()]
+    for row in real:
+        twin.zero_grad()
+        torch.nn.functional.softplus(-twin(row[None])).sum().backward()
+        grads = [p.grad.clone() for p in twin.parameters()]
+        factor = min(1.0, 0.1 / float(torch.sqrt(sum((g**2).sum() for g in grads))))
+        expected = [e + g * factor / 8.0 for e, g in zip(expected, grads, strict=True)]
+    for p, b, e in zip(discriminator.parameters(), before, expected, strict=True):
+        torch.testing.assert_close(b - p.detach(), e, atol=1e-6, rtol=1e-4)
