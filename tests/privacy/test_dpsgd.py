@@ -217,7 +217,8 @@ def test_a_step_adds_the_generated_rows_gradient_to_the_clipped_sum_over_the_exp
     optimizer = torch.optim.SGD(discriminator.parameters(), lr=1.0)
     context = SimpleNamespace(discriminator=discriminator, privacy=plan, execution=local_execution(),
                               rng=torch.Generator().manual_seed(0), generator_forward=generator,
-                              game=SimpleNamespace(loss=NonSaturatingLoss()), state=SimpleNamespace(d_optimizer=optimizer))
+                              game=SimpleNamespace(loss=NonSaturatingLoss()),
+                              state=SimpleNamespace(d_optimizer=optimizer))
     steps = PrivateSteps(context)
     steps.setup()
     real, noise = torch.randn(5, 2), torch.randn(6, 3)
